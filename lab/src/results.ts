@@ -1,0 +1,142 @@
+/**
+ * The shapes of what the lab measures: one load run, and the comparison of every
+ * topology. The runner fills RunResult, the orchestrator fills CompareReport, the
+ * terminal and HTML reports read them, and results/*.json hold them as written here.
+ */
+
+export interface Scenario {
+  /** Path requested on every topology, e.g. /heavy. */
+  path: string;
+  /** Total requests, drawn from one shared pool by all connections. */
+  requests: number;
+  /** Concurrent keep-alive connections. */
+  concurrency: number;
+  keepAlive: boolean;
+  /** A request that has not answered after this long counts as a timeout. */
+  timeoutMs: number;
+  /** Requests sent before measuring, not counted. */
+  warmupRequests: number;
+}
+
+export interface LatencySummary {
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface RunErrors {
+  /** Responses that arrived with a status outside 2xx. */
+  non2xx: number;
+  /** Connection refused/reset, parse errors and the like. */
+  socket: number;
+  /** No response within scenario.timeoutMs. */
+  timeout: number;
+  total: number;
+}
+
+/** One keep-alive connection of a run (latency anatomy). */
+export interface ConnectionStats {
+  /** Time from the run's start until the connection was established, ms. */
+  connectMs: number;
+  /** Time from the run's start until its first response, ms (null: never answered). */
+  firstResponseMs: number | null;
+  /** Requests it carried to completion (success or error). */
+  requests: number;
+}
+
+export interface RunResult {
+  target: string;
+  requests: number;
+  concurrency: number;
+  completed: number;
+  errors: RunErrors;
+  /** First request sent to last response received, monotonic clock, ms. */
+  totalTimeMs: number;
+  rps: number;
+  latencyMs: LatencySummary;
+  /** Latency at percentiles 0..100 (a curve for charts): [percentile, ms][]. */
+  percentileCurve: [number, number][];
+  /** Requests answered by each worker, from the X-Worker header ("?" when absent). */
+  perWorker: Record<string, number>;
+  /** CPU seconds (user + system) the load generator used during the run. */
+  runnerCpuSeconds: number;
+  connections: ConnectionStats[];
+  fairness: {
+    /** Jain's index over requests per connection: 1 is perfectly fair, 1/n is one connection got everything. */
+    jain: number;
+    /** Busiest connection's requests over the median connection's. */
+    maxOverMedian: number;
+  };
+  /** First request on each connection against the ones after it. */
+  firstVsLater: {
+    first: { count: number; p50: number; p99: number };
+    later: { count: number; p50: number; p99: number };
+  };
+  /** [completion time since start ms, latency ms] for each request (latency over time view). */
+  timeline: [number, number][];
+}
+
+export interface MachineInfo {
+  cores: number;
+  /** os.availableParallelism(): the cores this process may use. */
+  availableParallelism: number;
+  cpuModel: string;
+  memoryGiB: number;
+  nodeVersion: string;
+  /** Node that runs the app (NODE=), may differ from the lab's. */
+  appNodeVersion: string;
+  platform: string;
+  loadAverageAtStart: [number, number, number];
+}
+
+export interface PerWorker {
+  /** Worker label as the worker reports it (stable index, or replica index). */
+  worker: string;
+  requests: number;
+  /** From the worker's process_cpu_seconds_total, after minus before the run (median run). */
+  cpu_seconds: number;
+  /** Server-side mean time in the handler, from the worker's own histogram, ms. */
+  server_mean_ms?: number;
+}
+
+export interface ModeReport {
+  mode: string;
+  title: string;
+  strategy: string;
+  available: boolean;
+  /** Why the mode could not run (null when it ran). */
+  reason: string | null;
+  workers: number;
+  /** Cores the app could use: min(workers, cores available). */
+  cores_usable: number;
+  rps: { median: number; min: number; max: number };
+  /** Median requests/s over single's median requests/s. */
+  speedup: number;
+  /** speedup / cores_usable. */
+  efficiency: number;
+  latency_ms: LatencySummary;
+  completed: number;
+  errors: number;
+  per_worker: PerWorker[];
+  /** Load generator CPU seconds per run (median). */
+  runner_cpu_seconds: number;
+  /** The median run's full result (anatomy, curves). */
+  median_run?: RunResult;
+  /** Every repetition's requests/s, in the order run. */
+  runs_rps: number[];
+  /** One sentence built from the figures: what dominated the tail. */
+  explanation?: string;
+}
+
+export interface CompareReport {
+  created: string;
+  runtime: 'native' | 'docker';
+  scenario: Scenario;
+  repeat: number;
+  machine: MachineInfo;
+  modes: ModeReport[];
+  warnings: string[];
+}
