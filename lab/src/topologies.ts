@@ -27,18 +27,22 @@ export interface Topology {
   readonly metricsPort: number;
   /** Whether the topology runs WORKERS processes (single always runs one). */
   readonly multiProcess: boolean;
+  /** Whether a cluster primary (with its own metrics port) runs beside the workers. */
+  readonly hasPrimary: boolean;
+  /** Its Docker Compose service, or null when the topology runs natively only. */
+  readonly service: string | null;
 }
 
 /** Largest WORKERS value: each topology owns a block of 100 metrics ports. */
 export const MAX_WORKERS = 99;
 
 export const TOPOLOGIES: readonly Topology[] = [
-  { mode: 'single', title: 'single process', strategy: 'one process', port: 3001, metricsPort: 9100, multiProcess: false },
-  { mode: 'cluster', title: 'node:cluster (round-robin)', strategy: 'round-robin handoff', port: 3002, metricsPort: 9200, multiProcess: true },
-  { mode: 'pm2', title: 'PM2 cluster mode', strategy: 'PM2 round-robin handoff', port: 3003, metricsPort: 9300, multiProcess: true },
-  { mode: 'nginx', title: 'nginx upstream (least_conn)', strategy: 'proxy balancing', port: 3004, metricsPort: 9400, multiProcess: true },
-  { mode: 'reuseport', title: 'reusePort instances', strategy: 'kernel reuse-port hashing', port: 3005, metricsPort: 9500, multiProcess: true },
-  { mode: 'cluster-none', title: 'node:cluster (scheduling none)', strategy: 'OS accept race', port: 3006, metricsPort: 9600, multiProcess: true },
+  { mode: 'single', title: 'single process', strategy: 'one process', port: 3001, metricsPort: 9100, multiProcess: false, hasPrimary: false, service: 'app-single' },
+  { mode: 'cluster', title: 'node:cluster (round-robin)', strategy: 'round-robin handoff', port: 3002, metricsPort: 9200, multiProcess: true, hasPrimary: true, service: 'app-cluster' },
+  { mode: 'cluster-none', title: 'node:cluster (scheduling none)', strategy: 'OS accept race', port: 3006, metricsPort: 9600, multiProcess: true, hasPrimary: true, service: 'app-cluster-none' },
+  { mode: 'pm2', title: 'PM2 cluster mode', strategy: 'PM2 round-robin handoff', port: 3003, metricsPort: 9300, multiProcess: true, hasPrimary: false, service: 'app-pm2' },
+  { mode: 'nginx', title: 'nginx upstream (least_conn)', strategy: 'proxy balancing', port: 3004, metricsPort: 9400, multiProcess: true, hasPrimary: false, service: 'nginx' },
+  { mode: 'reuseport', title: 'reusePort instances', strategy: 'kernel reuse-port hashing', port: 3005, metricsPort: 9500, multiProcess: true, hasPrimary: false, service: null },
 ];
 
 /** nginx's upstream app instances listen on upstreamPort + i (natively; in Docker each replica listens on 3000). */

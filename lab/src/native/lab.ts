@@ -1,0 +1,271 @@
+/**
+ * The native runtime's commands: up, down, bench and compare, from local processes,
+ * with the real nginx and Prometheus binaries.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { machineInfo } from '../machine.js';
+import type { LabOptions } from '../options.js';
+import { paths } from '../paths.js';
+import type { CompareReport, MachineInfo, ModeReport, Scenario } from '../results.js';
+import { formatBenchReport, formatCompareTable } from '../report/terminal.js';
+import { explainTail } from '../report/explain.js';
+import { writeCompareReport } from '../report/write.js';
+import { runLoad, warmUp } from '../runner/index.js';
+import { scenarioRunOptions } from '../runner/options.js';
+import { progressReporter } from '../runner/progress.js';
+import { formatSeedBlock } from '../runner/seed-block.js';
+import { scenarioFor } from '../scenario.js';
+import { fairnessWarnings, modeReport, unavailableReport, withSpeedups, type Repetition } from '../summary.js';
+import { GRAFANA_PORT, MODES, topology, workerCount, type Mode } from '../topologies.js';
+import { nodeVersion, reusePortSupport } from './node-binary.js';
+import { readRegistry, stopGroups } from './processes.js';
+import { PROMETHEUS_URL, prometheusBinary, startPrometheus } from './prometheus.js';
+import { isServing, metricsUrls, nginxBinary, startTopology, type RunningTopology } from './topology-runner.js';
+import { delta, snapshotAll } from './worker-metrics.js';
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Why a mode cannot run on this machine, or null when it can. */
+export function unavailability(mode: Mode, appNodeVersion: string): string | null {
+  if (mode === 'reuseport') return reusePortSupport(appNodeVersion).reason;
+  if (mode === 'nginx' && !existsSync(nginxBinary())) {
+    return `nginx is not installed (${nginxBinary()} missing): apt-get install nginx-light, or set NGINX=/path/to/nginx`;
+  }
+  return null;
+}
+
+function requireBuiltApp(): void {
+  if (!existsSync(join(paths.appDist, 'server.js'))) {
+    throw new Error('the app is not built (app/dist/server.js missing): run `npm run build` (make does it for you)');
+  }
+}
+
+/**
+ * Stops what this command started when it is interrupted, so Ctrl-C never leaves
+ * a process behind; returns a function that removes the handlers.
+ */
+function stopOnSignal(groups: () => string[]): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    log(`\n${signal}: stopping what this run started…`);
+    void stopGroups(groups()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+interface Started {
+  running: RunningTopology;
+  /** False when it was already serving (lab up) and is left running. */
+  ownedByThisRun: boolean;
+}
+
+async function ensureRunning(mode: Mode, options: LabOptions): Promise<Started> {
+  const t = topology(mode);
+  const ours = readRegistry().some((p) => p.group === mode);
+  if (ours && (await isServing(t, options.workers))) {
+    log(`${mode}: using the running topology on port ${t.port} (started by lab up)`);
+    const running = runningHandle(mode, options);
+    return { running, ownedByThisRun: false };
+  }
+  log(`${mode}: starting ${workerCount(t, options.workers)} process(es) on port ${t.port}…`);
+  const running = await startTopology(mode, { workers: options.workers, node: options.node });
+  return { running, ownedByThisRun: true };
+}
+
+/** A handle on a topology some earlier command started. */
+function runningHandle(mode: Mode, options: LabOptions): RunningTopology {
+  const t = topology(mode);
+  return {
+    topology: t,
+    workers: workerCount(t, options.workers),
+    baseUrl: `http://127.0.0.1:${t.port}`,
+    metricsUrls: metricsUrls(t, options.workers),
+    processes: readRegistry().filter((p) => p.group === mode),
+  };
+}
+
+async function measure(running: RunningTopology, scenario: Scenario, label: string): Promise<Repetition> {
+  const before = await snapshotAll(running.metricsUrls);
+  const progress = progressReporter(label, scenario.requests);
+  const result = await runLoad({ ...scenarioRunOptions(running.baseUrl, scenario), onProgress: progress.update });
+  progress.done();
+  const after = await snapshotAll(running.metricsUrls);
+  return { result, workers: delta(before, after) };
+}
+
+async function warm(running: RunningTopology, scenario: Scenario): Promise<void> {
+  if (scenario.warmupRequests <= 0) return;
+  await warmUp(new URL(scenario.path, running.baseUrl).href, scenario.warmupRequests, Math.min(scenario.concurrency, 20));
+}
+
+function contextFor(options: LabOptions): { scenario: Scenario; machine: MachineInfo } {
+  const scenario = scenarioFor(options);
+  const machine = machineInfo(nodeVersion(options.node));
+  return { scenario, machine };
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+export async function nativeBench(mode: Mode, options: LabOptions): Promise<ModeReport> {
+  requireBuiltApp();
+  const { scenario, machine } = contextFor(options);
+  const t = topology(mode);
+  const reason = unavailability(mode, machine.appNodeVersion);
+  if (reason) throw new Error(`MODE=${mode} is unavailable here: ${reason}`);
+  const started: string[] = [];
+  const removeHandlers = stopOnSignal(() => started);
+  try {
+    const { running, ownedByThisRun } = await ensureRunning(mode, options);
+    if (ownedByThisRun) started.push(mode);
+    log(`${mode}: ${running.baseUrl}${scenario.path}, warming up with ${scenario.warmupRequests} requests…`);
+    await warm(running, scenario);
+    const reps: Repetition[] = [];
+    for (let i = 1; i <= options.repeat; i++) {
+      const rep = await measure(running, scenario, `${mode} ${i}/${options.repeat}`);
+      reps.push(rep);
+      process.stdout.write(`\n${mode}, repetition ${i} of ${options.repeat}\n${formatSeedBlock(rep.result)}\n`);
+    }
+    const report = modeReport(t, running.workers, machine, reps);
+    const withExplanation: ModeReport = { ...report, explanation: explainTail(report, undefined) };
+    const warnings = fairnessWarnings([withExplanation], machine, options.workers, scenario);
+    process.stdout.write(`\n${formatBenchReport(withExplanation, scenario, machine, warnings)}\n`);
+    mkdirSync(paths.results, { recursive: true });
+    const file = join(paths.results, `${stamp()}-${mode}.json`);
+    writeFileSync(file, `${JSON.stringify({ created: new Date().toISOString(), runtime: 'native', scenario, repeat: options.repeat, machine, warnings, mode: withExplanation }, null, 2)}\n`);
+    log(`wrote ${file}`);
+    return withExplanation;
+  } finally {
+    await stopGroups(started);
+    removeHandlers();
+  }
+}
+
+export async function nativeCompare(options: LabOptions): Promise<CompareReport> {
+  requireBuiltApp();
+  const { scenario, machine } = contextFor(options);
+  const modes = options.modes ?? [...MODES];
+  if (!modes.includes('single')) modes.unshift('single');
+  const started: string[] = [];
+  const removeHandlers = stopOnSignal(() => started);
+  try {
+    const running = new Map<Mode, RunningTopology>();
+    const unavailable = new Map<Mode, string>();
+    for (const mode of modes) {
+      const reason = unavailability(mode, machine.appNodeVersion);
+      if (reason) {
+        unavailable.set(mode, reason);
+        log(`${mode}: unavailable: ${reason}`);
+        continue;
+      }
+      const s = await ensureRunning(mode, options);
+      if (s.ownedByThisRun) started.push(mode);
+      running.set(mode, s.running);
+      log(`${mode}: warming up…`);
+      await warm(s.running, scenario);
+    }
+    const reps = new Map<Mode, Repetition[]>();
+    const order = [...running.keys()];
+    const total = order.length * options.repeat;
+    let step = 0;
+    // Interleaved (A B C A B C …): drift on a shared machine hits every mode alike.
+    for (let i = 1; i <= options.repeat; i++) {
+      for (const mode of order) {
+        step++;
+        const topo = running.get(mode);
+        if (!topo) continue;
+        const rep = await measure(topo, scenario, `[${step}/${total}] ${mode} ${i}/${options.repeat}`);
+        log(`[${step}/${total}] ${mode} repetition ${i}: ${rep.result.rps.toFixed(1)} req/s, p99 ${rep.result.latencyMs.p99.toFixed(0)} ms, ${rep.result.errors.total} errors`);
+        reps.set(mode, [...(reps.get(mode) ?? []), rep]);
+      }
+    }
+    const reports = withSpeedups(
+      modes.map((mode) => {
+        const t = topology(mode);
+        const n = workerCount(t, options.workers);
+        const reason = unavailable.get(mode);
+        if (reason !== undefined) return unavailableReport(t, n, reason);
+        return modeReport(t, n, machine, reps.get(mode) ?? []);
+      }),
+    );
+    const single = reports.find((m) => m.mode === 'single');
+    const explained = reports.map((m) => (m.available ? { ...m, explanation: explainTail(m, single) } : m));
+    const report: CompareReport = {
+      created: new Date().toISOString(),
+      runtime: 'native',
+      scenario,
+      repeat: options.repeat,
+      machine,
+      modes: explained,
+      warnings: fairnessWarnings(explained, machine, options.workers, scenario),
+    };
+    process.stdout.write(`\n${formatCompareTable(report)}\n`);
+    const written = writeCompareReport(report, paths.results);
+    log(`wrote ${written.json} and ${written.html}`);
+    return report;
+  } finally {
+    await stopGroups(started);
+    removeHandlers();
+  }
+}
+
+export async function nativeUp(options: LabOptions): Promise<void> {
+  requireBuiltApp();
+  const appNode = nodeVersion(options.node);
+  const modes = options.modes ?? [...MODES];
+  const started: string[] = [];
+  const removeHandlers = stopOnSignal(() => started);
+  try {
+    for (const mode of modes) {
+      const t = topology(mode);
+      const reason = unavailability(mode, appNode);
+      if (reason) {
+        log(`${mode.padEnd(13)} unavailable: ${reason}`);
+        continue;
+      }
+      if (readRegistry().some((p) => p.group === mode) && (await isServing(t, options.workers))) {
+        log(`${mode.padEnd(13)} already running`);
+      } else {
+        started.push(mode);
+        await startTopology(mode, { workers: options.workers, node: options.node });
+      }
+      log(`${mode.padEnd(13)} http://127.0.0.1:${t.port}/heavy   metrics ${t.metricsPort}..${t.metricsPort + workerCount(t, options.workers) - 1}`);
+    }
+    if (!existsSync(prometheusBinary())) {
+      throw new Error(`prometheus is not installed (${prometheusBinary()} missing): apt-get install prometheus, or set PROMETHEUS=/path/to/prometheus`);
+    }
+    if (!readRegistry().some((p) => p.group === 'prometheus')) {
+      started.push('prometheus');
+      await startPrometheus(options.workers);
+    }
+    log(`${'prometheus'.padEnd(13)} ${PROMETHEUS_URL} (targets: ${PROMETHEUS_URL}/targets)`);
+    log(`Grafana (port ${GRAFANA_PORT}) runs with RUNTIME=docker only. Stop everything with: make down`);
+    started.length = 0;
+  } finally {
+    await stopGroups(started);
+    removeHandlers();
+  }
+}
+
+export async function nativeDown(): Promise<void> {
+  const stopped = await stopGroups();
+  log(stopped.length === 0 ? 'nothing was running' : `stopped ${stopped.map((p) => p.name).join(', ')}`);
+}
+
+export function nativePs(): void {
+  const entries = readRegistry();
+  if (entries.length === 0) {
+    log('nothing is running (native runtime)');
+    return;
+  }
+  for (const p of entries) process.stdout.write(`${p.group.padEnd(13)} ${p.name.padEnd(14)} pid ${String(p.pid).padEnd(8)} ${p.log}\n`);
+}
+

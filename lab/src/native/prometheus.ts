@@ -1,0 +1,71 @@
+/**
+ * The real Prometheus binary, run natively with prometheus/prometheus.yml rendered
+ * for localhost and the scrape targets of every worker of every topology.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import { paths } from '../paths.js';
+import { renderPrometheusConfig, renderTargets } from '../render/prometheus.js';
+import { PROMETHEUS_PORT } from '../topologies.js';
+import { isAlive, logTail, spawnManaged, type ManagedProcess } from './processes.js';
+
+export const PROMETHEUS_URL = `http://127.0.0.1:${PROMETHEUS_PORT}`;
+
+export function prometheusBinary(): string {
+  return process.env['PROMETHEUS'] ?? '/usr/bin/prometheus';
+}
+
+/** Writes the localhost rendering; returns the config file's path. */
+export function writeNativePrometheusConfig(workers: number, dir = join(paths.state, 'prometheus')): string {
+  mkdirSync(join(dir, 'targets'), { recursive: true });
+  const config = join(dir, 'prometheus.yml');
+  writeFileSync(config, renderPrometheusConfig('native'));
+  writeFileSync(join(dir, 'targets', 'native.json'), renderTargets('native', workers));
+  return config;
+}
+
+export async function startPrometheus(workers: number): Promise<ManagedProcess> {
+  const dir = join(paths.state, 'prometheus');
+  const config = writeNativePrometheusConfig(workers, dir);
+  const proc = spawnManaged({
+    name: 'prometheus',
+    group: 'prometheus',
+    command: prometheusBinary(),
+    args: [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${PROMETHEUS_PORT}`,
+      '--web.enable-lifecycle',
+      '--web.enable-remote-write-receiver',
+    ],
+    env: {},
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (!isAlive(proc)) throw new Error(`prometheus exited during start; its log (${proc.log}) ends with:\n${logTail(proc)}`);
+    try {
+      const res = await request(`${PROMETHEUS_URL}/-/ready`, { headersTimeout: 1000 });
+      await res.body.dump();
+      if (res.statusCode === 200) return proc;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`prometheus not ready after 30 s; its log (${proc.log}) ends with:\n${logTail(proc)}`);
+    await sleep(200);
+  }
+}
+
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** An instant query over Prometheus' HTTP API. */
+export async function queryPrometheus(expr: string, url = PROMETHEUS_URL): Promise<PromSample[]> {
+  const res = await request(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = (await res.body.json()) as { status: string; error?: string; data?: { result: PromSample[] } };
+  if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error ?? res.statusCode}`);
+  return body.data?.result ?? [];
+}

@@ -1,0 +1,196 @@
+/**
+ * Starts a topology from local processes, with the ports of lab/src/topologies.ts,
+ * and waits until every process serves: the app port answers /readyz and each
+ * worker's metrics port answers /metrics.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import { paths } from '../paths.js';
+import { renderNginxMain, renderNginxServer } from '../render/nginx.js';
+import { NGINX_UPSTREAM_PORT, primaryMetricsPort, topology, workerCount, type Mode, type Topology } from '../topologies.js';
+import { isAlive, logTail, spawnManaged, stopGroups, type ManagedProcess, type SpawnOptions } from './processes.js';
+
+export interface StartOptions {
+  workers: number;
+  /** Node binary that runs the app. */
+  node: string;
+  /** Extra environment for the app processes. */
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningTopology {
+  topology: Topology;
+  workers: number;
+  baseUrl: string;
+  /** Each serving process's metrics URL, in worker order. */
+  metricsUrls: string[];
+  processes: ManagedProcess[];
+}
+
+const LOCALHOST = '127.0.0.1';
+
+function appEnv(t: Topology, options: StartOptions, extra: Record<string, string>): Record<string, string> {
+  return {
+    HOST: LOCALHOST,
+    LAB_MODE: t.mode,
+    LOG_FORMAT: 'text',
+    NODE_ENV: 'production',
+    ...options.env,
+    ...extra,
+  };
+}
+
+function server(t: Topology, options: StartOptions, name: string, extra: Record<string, string>): SpawnOptions {
+  return {
+    name,
+    group: t.mode,
+    command: options.node,
+    args: [join(paths.appDist, 'server.js')],
+    env: appEnv(t, options, extra),
+  };
+}
+
+function pm2RuntimeBin(): string {
+  const require = createRequire(join(paths.app, 'package.json'));
+  return join(require.resolve('pm2/package.json'), '..', 'bin', 'pm2-runtime');
+}
+
+function nginxProcess(t: Topology, workers: number): SpawnOptions {
+  const dir = join(paths.state, 'nginx');
+  mkdirSync(dir, { recursive: true });
+  const serverConf = join(dir, 'default.conf');
+  writeFileSync(serverConf, renderNginxServer('native', workers));
+  const mainConf = join(dir, 'nginx.conf');
+  writeFileSync(mainConf, renderNginxMain(serverConf, dir));
+  return { name: 'nginx', group: t.mode, command: nginxBinary(), args: ['-p', dir, '-c', mainConf, '-e', join(dir, 'nginx-error.log')], env: {} };
+}
+
+export function nginxBinary(): string {
+  return process.env['NGINX'] ?? '/usr/sbin/nginx';
+}
+
+/** The processes a topology is made of, in start order. */
+function plan(t: Topology, options: StartOptions): SpawnOptions[] {
+  const n = workerCount(t, options.workers);
+  const workers = String(n);
+  switch (t.mode) {
+    case 'single':
+      return [server(t, options, 'single', { PORT: String(t.port), METRICS_PORT: String(t.metricsPort) })];
+    case 'cluster':
+    case 'cluster-none':
+      return [
+        {
+          name: t.mode,
+          group: t.mode,
+          command: options.node,
+          args: [join(paths.appDist, 'primary.js')],
+          env: appEnv(t, options, {
+            PORT: String(t.port),
+            METRICS_PORT: String(t.metricsPort),
+            PRIMARY_METRICS_PORT: String(primaryMetricsPort(t, n)),
+            WORKERS: workers,
+            CLUSTER_SCHEDULING: t.mode === 'cluster-none' ? 'none' : 'rr',
+          }),
+        },
+      ];
+    case 'pm2':
+      return [
+        {
+          name: 'pm2',
+          group: t.mode,
+          command: options.node,
+          args: [pm2RuntimeBin(), 'start', paths.ecosystem],
+          env: appEnv(t, options, {
+            PORT: String(t.port),
+            METRICS_PORT: String(t.metricsPort),
+            WORKERS: workers,
+            PM2_HOME: join(paths.state, 'pm2'),
+          }),
+        },
+      ];
+    case 'nginx':
+      return [
+        ...Array.from({ length: n }, (_, i) =>
+          server(t, options, `nginx-app-${i}`, {
+            PORT: String(NGINX_UPSTREAM_PORT + i),
+            METRICS_PORT: String(t.metricsPort + i),
+            WORKER_INDEX: String(i),
+          }),
+        ),
+        nginxProcess(t, n),
+      ];
+    case 'reuseport':
+      return Array.from({ length: n }, (_, i) =>
+        server(t, options, `reuseport-${i}`, {
+          PORT: String(t.port),
+          REUSE_PORT: 'true',
+          METRICS_PORT: String(t.metricsPort + i),
+          WORKER_INDEX: String(i),
+        }),
+      );
+  }
+}
+
+export function metricsUrls(t: Topology, workers: number): string[] {
+  return Array.from({ length: workerCount(t, workers) }, (_, i) => `http://${LOCALHOST}:${t.metricsPort + i}/metrics`);
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await request(url, { headersTimeout: 1000, bodyTimeout: 1000 });
+    await res.body.dump();
+    return res.statusCode === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a topology already serves on its ports (e.g. started by `lab up`). */
+export async function isServing(t: Topology, workers: number): Promise<boolean> {
+  const urls = [`http://${LOCALHOST}:${t.port}/readyz`, ...metricsUrls(t, workers)];
+  const results = await Promise.all(urls.map(answers));
+  return results.every(Boolean);
+}
+
+async function waitReady(t: Topology, running: RunningTopology, timeoutMs: number): Promise<void> {
+  const urls = [`${running.baseUrl}/readyz`, ...running.metricsUrls];
+  const deadline = Date.now() + timeoutMs;
+  const pending = new Set(urls);
+  while (pending.size > 0) {
+    const dead = running.processes.find((p) => !isAlive(p));
+    if (dead) throw new Error(`${t.mode}: ${dead.name} exited during start; its log (${dead.log}) ends with:\n${logTail(dead)}`);
+    if (Date.now() > deadline) {
+      throw new Error(`${t.mode}: not ready after ${timeoutMs} ms; still waiting for ${[...pending].join(', ')}`);
+    }
+    for (const url of [...pending]) if (await answers(url)) pending.delete(url);
+    if (pending.size > 0) await sleep(100);
+  }
+}
+
+export async function startTopology(mode: Mode, options: StartOptions): Promise<RunningTopology> {
+  const t = topology(mode);
+  const processes: ManagedProcess[] = [];
+  const running: RunningTopology = {
+    topology: t,
+    workers: workerCount(t, options.workers),
+    baseUrl: `http://${LOCALHOST}:${t.port}`,
+    metricsUrls: metricsUrls(t, options.workers),
+    processes,
+  };
+  try {
+    for (const spec of plan(t, options)) processes.push(spawnManaged(spec));
+    await waitReady(t, running, options.readyTimeoutMs ?? 30_000);
+    return running;
+  } catch (error) {
+    await stopGroups([mode]);
+    throw error;
+  }
+}
+
+export async function stopTopology(mode: Mode): Promise<void> {
+  await stopGroups([mode]);
+}

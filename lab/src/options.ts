@@ -1,0 +1,82 @@
+/**
+ * The lab's inputs: the make variables (MODE, WORKERS, REQUESTS, CONCURRENCY,
+ * TARGET_PATH, REPEAT, RUNTIME, NODE), read from the environment once and
+ * validated. A bad value is one line naming the variable and what is accepted.
+ */
+import { availableParallelism } from 'node:os';
+import { MAX_WORKERS, MODES, isMode, type Mode } from './topologies.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export type RuntimeChoice = 'auto' | 'native' | 'docker';
+
+type Env = Record<string, string | undefined>;
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+export function integer(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${name}=${raw} is not accepted: expected an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
+export function modeList(env: Env, name = 'MODE'): Mode[] | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  const modes = raw.split(',').map((m) => m.trim());
+  for (const m of modes) {
+    if (!isMode(m)) throw new UsageError(`${name}=${raw} is not accepted: expected one of ${MODES.join(', ')} (comma-separated for several)`);
+  }
+  return [...new Set(modes as Mode[])];
+}
+
+export function runtimeChoice(env: Env): RuntimeChoice {
+  const raw = value(env, 'RUNTIME') ?? 'auto';
+  if (raw !== 'auto' && raw !== 'native' && raw !== 'docker') {
+    throw new UsageError(`RUNTIME=${raw} is not accepted: expected auto, native or docker`);
+  }
+  return raw;
+}
+
+export function targetPath(env: Env): string | undefined {
+  const raw = value(env, 'TARGET_PATH');
+  if (raw === undefined) return undefined;
+  if (!raw.startsWith('/') || /\s/.test(raw)) {
+    throw new UsageError(`TARGET_PATH=${raw} is not accepted: expected a path starting with /, e.g. /heavy?n=1000000`);
+  }
+  return raw;
+}
+
+export interface LabOptions {
+  modes: Mode[] | undefined;
+  workers: number;
+  requests: number | undefined;
+  concurrency: number | undefined;
+  path: string | undefined;
+  repeat: number;
+  runtime: RuntimeChoice;
+  /** Node binary that runs the app (NODE=), default the one running the lab. */
+  node: string;
+}
+
+export function readOptions(env: Env = process.env): LabOptions {
+  return {
+    modes: modeList(env),
+    workers: integer(env, 'WORKERS', 1, MAX_WORKERS) ?? availableParallelism(),
+    requests: integer(env, 'REQUESTS', 1, 10_000_000),
+    concurrency: integer(env, 'CONCURRENCY', 1, 10_000),
+    path: targetPath(env),
+    repeat: integer(env, 'REPEAT', 1, 100) ?? 3,
+    runtime: runtimeChoice(env),
+    node: value(env, 'NODE') ?? process.execPath,
+  };
+}

@@ -1,0 +1,30 @@
+/** Where the lab's files are, found from this module, so any working directory works. */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the nearest folder above this module that holds k6/scenario.json. */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'k6', 'scenario.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`cannot find the lab's root (k6/scenario.json) above ${from}`);
+  }
+}
+
+const root = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+export const paths = {
+  root,
+  app: join(root, 'app'),
+  appDist: join(root, 'app', 'dist'),
+  ecosystem: join(root, 'app', 'ecosystem.config.cjs'),
+  scenario: join(root, 'k6', 'scenario.json'),
+  nginxTemplate: join(root, 'nginx', 'templates', 'default.conf.template'),
+  prometheusConfig: join(root, 'prometheus', 'prometheus.yml'),
+  prometheusTargets: join(root, 'prometheus', 'targets'),
+  composeFile: join(root, 'docker-compose.yml'),
+  /** Where reports are written (RESULTS_DIR moves it, e.g. for tests). */
+  results: process.env['RESULTS_DIR'] ?? join(root, 'results'),
+  /** Native runtime state: rendered configs, logs, pid files (LAB_STATE_DIR moves it, e.g. for tests). */
+  state: process.env['LAB_STATE_DIR'] ?? join(root, '.lab'),
+} as const;

@@ -1,0 +1,75 @@
+/**
+ * Renders Prometheus' configuration for a runtime from prometheus/prometheus.yml and
+ * the topology table: the scrape targets (one per worker of every topology, plus the
+ * cluster primaries) for both runtimes, and the localhost rendering of the config.
+ */
+import { readFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
+import { paths } from '../paths.js';
+import { CONTAINER_METRICS_PORT, TOPOLOGIES, primaryMetricsPort, workerCount, type Topology } from '../topologies.js';
+
+export type Runtime = 'native' | 'docker';
+
+/** One entry of a Prometheus file_sd targets file. */
+export interface TargetGroup {
+  targets: string[];
+  labels: Record<string, string>;
+}
+
+/** The job that finds nginx's replicas by DNS: Docker only. */
+export const DOCKER_ONLY_JOB = 'app-replica';
+
+function workerAddresses(t: Topology, runtime: Runtime, workers: number): string[] {
+  const n = workerCount(t, workers);
+  return Array.from({ length: n }, (_, i) =>
+    runtime === 'native' ? `127.0.0.1:${t.metricsPort + i}` : `${t.service}:${CONTAINER_METRICS_PORT + i}`,
+  );
+}
+
+/**
+ * Scrape targets of every worker of every topology. In Docker, nginx's replicas are
+ * found by DNS (job app-replica) and reuseport does not run, so neither is listed.
+ */
+export function scrapeTargets(runtime: Runtime, workers: number): TargetGroup[] {
+  const groups: TargetGroup[] = [];
+  for (const t of TOPOLOGIES) {
+    if (runtime === 'docker' && (t.service === null || t.mode === 'nginx')) continue;
+    groups.push({ targets: workerAddresses(t, runtime, workers), labels: { topology: t.mode, role: 'worker' } });
+    if (t.hasPrimary) {
+      const port = runtime === 'native' ? primaryMetricsPort(t, workers) : CONTAINER_METRICS_PORT + workers;
+      const host = runtime === 'native' ? '127.0.0.1' : String(t.service);
+      groups.push({ targets: [`${host}:${port}`], labels: { topology: t.mode, role: 'primary' } });
+    }
+  }
+  return groups;
+}
+
+interface ScrapeConfig {
+  job_name: string;
+  [key: string]: unknown;
+}
+
+interface PrometheusConfig {
+  scrape_configs: ScrapeConfig[];
+  [key: string]: unknown;
+}
+
+export function readPrometheusConfig(): PrometheusConfig {
+  return parse(readFileSync(paths.prometheusConfig, 'utf8')) as PrometheusConfig;
+}
+
+/**
+ * prometheus.yml as the runtime runs it. Docker mounts the file unchanged; natively
+ * the DNS job has no DNS to ask, so it is dropped (nginx's instances are file
+ * targets there) and the targets file sits beside the rendered config.
+ */
+export function renderPrometheusConfig(runtime: Runtime): string {
+  const config = readPrometheusConfig();
+  if (runtime === 'docker') return readFileSync(paths.prometheusConfig, 'utf8');
+  config.scrape_configs = config.scrape_configs.filter((job) => job.job_name !== DOCKER_ONLY_JOB);
+  return `# Rendered for the native runtime from prometheus/prometheus.yml by the lab.\n${stringify(config)}`;
+}
+
+export function renderTargets(runtime: Runtime, workers: number): string {
+  return `${JSON.stringify(scrapeTargets(runtime, workers), null, 2)}\n`;
+}

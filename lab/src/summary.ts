@@ -1,0 +1,130 @@
+/**
+ * Turns repeated runs of each topology into the comparison: medians with min–max,
+ * speedup over single, and scaling efficiency against the cores the app could use.
+ */
+import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './results.js';
+import type { Topology } from './topologies.js';
+import type { WorkerDelta } from './native/worker-metrics.js';
+
+/** One measured repetition of one topology. */
+export interface Repetition {
+  result: RunResult;
+  /** Per-worker CPU and handler time over the run, from the workers' own metrics. */
+  workers: WorkerDelta[];
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** The repetition whose requests/s is the median (the lower middle for an even count). */
+export function medianRepetition(reps: readonly Repetition[]): Repetition | undefined {
+  const sorted = [...reps].sort((a, b) => a.result.rps - b.result.rps);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+function perWorker(rep: Repetition): PerWorker[] {
+  const rows = new Map<string, PerWorker>();
+  for (const w of rep.workers) {
+    rows.set(w.worker, {
+      worker: w.worker,
+      requests: 0,
+      cpu_seconds: round(w.cpuSeconds, 3),
+      ...(w.handlerMeanMs === null ? {} : { server_mean_ms: round(w.handlerMeanMs, 2) }),
+    });
+  }
+  for (const [worker, requests] of Object.entries(rep.result.perWorker)) {
+    const row = rows.get(worker) ?? { worker, requests: 0, cpu_seconds: 0 };
+    row.requests = requests;
+    rows.set(worker, row);
+  }
+  return [...rows.values()].sort((a, b) => a.worker.localeCompare(b.worker, 'en', { numeric: true }));
+}
+
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export function unavailableReport(t: Topology, workers: number, reason: string): ModeReport {
+  return {
+    mode: t.mode,
+    title: t.title,
+    strategy: t.strategy,
+    available: false,
+    reason,
+    workers,
+    cores_usable: 0,
+    rps: { median: 0, min: 0, max: 0 },
+    speedup: 0,
+    efficiency: 0,
+    latency_ms: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
+    completed: 0,
+    errors: 0,
+    per_worker: [],
+    runner_cpu_seconds: 0,
+    runs_rps: [],
+  };
+}
+
+export function modeReport(t: Topology, workers: number, machine: MachineInfo, reps: readonly Repetition[]): ModeReport {
+  const rpsValues = reps.map((r) => r.result.rps);
+  const mid = medianRepetition(reps);
+  if (!mid) throw new Error(`${t.mode}: no repetition to report`);
+  const result = mid.result;
+  return {
+    mode: t.mode,
+    title: t.title,
+    strategy: t.strategy,
+    available: true,
+    reason: null,
+    workers,
+    cores_usable: Math.min(workers, machine.availableParallelism),
+    rps: { median: round(median(rpsValues)), min: round(Math.min(...rpsValues)), max: round(Math.max(...rpsValues)) },
+    speedup: 0,
+    efficiency: 0,
+    latency_ms: result.latencyMs,
+    completed: result.completed,
+    errors: result.errors.total,
+    per_worker: perWorker(mid),
+    runner_cpu_seconds: round(median(reps.map((r) => r.result.runnerCpuSeconds)), 3),
+    median_run: result,
+    runs_rps: rpsValues.map((v) => round(v)),
+  };
+}
+
+/** Fills speedup and efficiency against single's median requests/s. */
+export function withSpeedups(modes: ModeReport[]): ModeReport[] {
+  const single = modes.find((m) => m.mode === 'single' && m.available);
+  return modes.map((m) => {
+    if (!m.available || !single || single.rps.median === 0) return m;
+    const speedup = m.rps.median / single.rps.median;
+    return { ...m, speedup: round(speedup, 2), efficiency: round(speedup / Math.max(1, m.cores_usable), 3) };
+  });
+}
+
+/** Conditions under which the comparison says less than it seems to. */
+export function fairnessWarnings(modes: readonly ModeReport[], machine: MachineInfo, workers: number, scenario: Scenario): string[] {
+  const warnings: string[] = [];
+  if (workers > machine.availableParallelism) {
+    warnings.push(`WORKERS=${workers} exceeds the ${machine.availableParallelism} cores available: workers share cores, so efficiency is measured against ${machine.availableParallelism}.`);
+  }
+  for (const m of modes) {
+    const run = m.median_run;
+    if (!run || run.totalTimeMs === 0) continue;
+    const share = run.runnerCpuSeconds / (run.totalTimeMs / 1000);
+    if (share > 0.1) {
+      warnings.push(`${m.mode}: the load generator took ${(share * 100).toFixed(0)}% of one core during the run (over 10%), CPU the app could not use.`);
+    }
+  }
+  if (machine.loadAverageAtStart[0] > machine.availableParallelism * 0.5) {
+    warnings.push(`The machine was busy at start (load average ${machine.loadAverageAtStart[0].toFixed(2)} on ${machine.availableParallelism} cores): figures may be low and noisy.`);
+  }
+  if (scenario.requests < scenario.concurrency * 2) {
+    warnings.push(`Only ${scenario.requests} requests for ${scenario.concurrency} connections: most connections carry one or two requests, so the run mostly measures connection setup.`);
+  }
+  return warnings;
+}

