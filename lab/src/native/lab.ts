@@ -137,7 +137,7 @@ export async function nativeBench(mode: Mode, options: LabOptions): Promise<Mode
     const report = modeReport(t, running.workers, machine, reps);
     const withExplanation: ModeReport = { ...report, explanation: explainTail(report, undefined) };
     const warnings = fairnessWarnings([withExplanation], machine, options.workers, scenario);
-    process.stdout.write(`\n${formatBenchReport(withExplanation, scenario, machine, warnings)}\n`);
+    process.stdout.write(`\n${formatBenchReport(withExplanation, scenario, machine, warnings, reps.map((r) => r.result))}\n`);
     mkdirSync(paths.results, { recursive: true });
     const file = join(paths.results, `${stamp()}-${mode}.json`);
     writeFileSync(file, `${JSON.stringify({ created: new Date().toISOString(), runtime: 'native', scenario, repeat: options.repeat, machine, warnings, mode: withExplanation }, null, 2)}\n`);

@@ -1,0 +1,40 @@
+/**
+ * The machine and scenario a report was measured on, as labelled text lines
+ * shared by the terminal and HTML reports.
+ */
+
+import type { MachineInfo, Scenario } from '../results.js';
+import { plural } from './format.js';
+
+export interface ContextLine {
+  label: string;
+  text: string;
+}
+
+export function machineLines(machine: MachineInfo): ContextLine[] {
+  const load = machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ');
+  const appNode = machine.appNodeVersion === machine.nodeVersion
+    ? `${machine.appNodeVersion} (lab and app)`
+    : `${machine.nodeVersion} (lab), ${machine.appNodeVersion} (app)`;
+  return [
+    {
+      label: 'machine',
+      text: `${plural(machine.cores, 'core')}, ${machine.availableParallelism} available to Node (os.availableParallelism), `
+        + `${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.platform}`,
+    },
+    { label: 'node', text: appNode },
+    { label: 'load average', text: `${load} (1, 5, 15 min) at start` },
+  ];
+}
+
+export function scenarioLines(scenario: Scenario, repeat: number): ContextLine[] {
+  const warmup = scenario.warmupRequests > 0 ? `, ${scenario.warmupRequests} warm-up requests not counted` : '';
+  return [
+    {
+      label: 'scenario',
+      text: `GET ${scenario.path}: ${scenario.requests} requests over ${scenario.concurrency} `
+        + `${scenario.keepAlive ? 'keep-alive' : 'non-keep-alive'} connections, timeout ${scenario.timeoutMs} ms${warmup}`,
+    },
+    { label: 'repetitions', text: `${plural(repeat, 'run')} per mode; figures are the median run's, req/s shows min–max over runs` },
+  ];
+}

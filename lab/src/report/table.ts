@@ -1,0 +1,80 @@
+/**
+ * The comparison table as rows of display strings: the terminal pads them into
+ * columns, the HTML report puts them in a <table>, so both show the same figures.
+ */
+
+import type { CompareReport, ModeReport } from '../results.js';
+import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup } from './format.js';
+import { sortedWorkers } from './workers.js';
+
+export interface TableColumn {
+  title: string;
+  /** Numbers are right-aligned, names left-aligned. */
+  align: 'left' | 'right';
+}
+
+export type TableRow =
+  | { kind: 'measured'; mode: string; title: string; cells: string[] }
+  | { kind: 'unavailable'; mode: string; title: string; reason: string };
+
+export interface CompareTable {
+  columns: TableColumn[];
+  rows: TableRow[];
+}
+
+export const COLUMNS: readonly TableColumn[] = [
+  { title: 'mode', align: 'left' },
+  { title: 'workers', align: 'right' },
+  { title: 'req/s median (min–max)', align: 'right' },
+  { title: 'speedup over single', align: 'right' },
+  { title: 'efficiency', align: 'right' },
+  { title: 'mean ms', align: 'right' },
+  { title: 'p50 ms', align: 'right' },
+  { title: 'p90 ms', align: 'right' },
+  { title: 'p99 ms', align: 'right' },
+  { title: 'max ms', align: 'right' },
+  { title: 'errors', align: 'right' },
+  { title: 'req/worker', align: 'right' },
+  { title: 'CPU s/worker', align: 'right' },
+  { title: 'Jain fairness', align: 'right' },
+  { title: 'p99 first/later ms', align: 'right' },
+];
+
+/** The text of an unavailable mode's row. */
+export function unavailableText(reason: string | null): string {
+  return `unavailable: ${reason ?? 'no reason given'}`;
+}
+
+function measuredCells(m: ModeReport): string[] {
+  const workers = sortedWorkers(m.per_worker);
+  const run = m.median_run;
+  const firstLater = run && run.firstVsLater.first.count > 0 && run.firstVsLater.later.count > 0
+    ? `${fmtMs(run.firstVsLater.first.p99)}/${fmtMs(run.firstVsLater.later.p99)}`
+    : '–';
+  return [
+    m.mode,
+    String(m.workers),
+    fmtMedianRange(m.rps.median, m.rps.min, m.rps.max, fmtRps),
+    fmtSpeedup(m.speedup, m.cores_usable),
+    fmtPercent(m.efficiency),
+    fmtMs(m.latency_ms.mean),
+    fmtMs(m.latency_ms.p50),
+    fmtMs(m.latency_ms.p90),
+    fmtMs(m.latency_ms.p99),
+    fmtMs(m.latency_ms.max),
+    String(m.errors),
+    workers.length > 0 ? workers.map((w) => String(w.requests)).join('/') : '–',
+    workers.length > 0 ? workers.map((w) => fmtSeconds(w.cpu_seconds)).join('/') : '–',
+    run ? fmtJain(run.fairness.jain) : '–',
+    firstLater,
+  ];
+}
+
+export function buildCompareTable(report: CompareReport): CompareTable {
+  const rows = report.modes.map((m): TableRow =>
+    m.available
+      ? { kind: 'measured', mode: m.mode, title: m.title, cells: measuredCells(m) }
+      : { kind: 'unavailable', mode: m.mode, title: m.title, reason: m.reason ?? 'no reason given' },
+  );
+  return { columns: [...COLUMNS], rows };
+}

@@ -1,0 +1,138 @@
+/**
+ * The HTML report in a real headless Chromium (Debian's): it opens from a
+ * file:// URL without a single network request or console error, draws every
+ * chart, and shows the table. Leaves results/report-screenshot.png behind.
+ */
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildChartData } from '../../src/report/chart-data.js';
+import { fmtRps } from '../../src/report/format.js';
+import { writeCompareReport } from '../../src/report/write.js';
+import { compareFixture, REUSEPORT_REASON } from './fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+/** lab/dist-test/test/report/ → the repository root. */
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const SCREENSHOT = join(REPO_ROOT, 'results', 'report-screenshot.png');
+
+// Browser-side code as strings: the lab compiles without the DOM library.
+const CANVAS_PIXELS = `(ids) => ids.map((id) => {
+  const c = document.getElementById(id);
+  if (!(c instanceof HTMLCanvasElement)) return { id, found: false, width: 0, height: 0, painted: 0 };
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let painted = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) painted++;
+  return { id, found: true, width: c.width, height: c.height, painted };
+})`;
+const TABLE_ROWS = `() => Array.from(document.querySelectorAll('#compare-table tbody tr'))
+  .map((tr) => ({ mode: tr.dataset.mode, text: tr.innerText }))`;
+
+interface CanvasPixels {
+  id: string;
+  found: boolean;
+  width: number;
+  height: number;
+  painted: number;
+}
+
+describe('compare.html in headless Chromium', () => {
+  const { report } = compareFixture();
+  const expectedCharts = buildChartData(report).charts;
+  const dir = mkdtempSync(join(tmpdir(), 'lab-report-browser-'));
+  const external: string[] = [];
+  const consoleErrors: string[] = [];
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to test the HTML report`);
+    }
+    const { html } = writeCompareReport(report, dir);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, offline: true });
+    await context.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
+      external.push(url);
+      return route.abort();
+    });
+    page = await context.newPage();
+    page.on('request', (r) => {
+      const url = r.url();
+      if (!url.startsWith('file:') && !url.startsWith('data:') && !external.includes(url)) external.push(url);
+    });
+    page.on('websocket', (ws) => external.push(ws.url()));
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+    await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+    await page.waitForFunction('typeof window.__chartsRendered === "number"', undefined, { timeout: 15_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function thePage(): Page {
+    assert.ok(page, 'the page did not open');
+    return page;
+  }
+
+  it('makes no network request and logs no error', () => {
+    assert.deepEqual(external, []);
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('draws every chart on a non-blank canvas', async () => {
+    const p = thePage();
+    assert.equal(await p.evaluate('window.__chartsRendered'), expectedCharts.length);
+    assert.equal(expectedCharts.length, 10);
+    const pixels = (await p.evaluate(`(${CANVAS_PIXELS})(${JSON.stringify(expectedCharts)})`)) as CanvasPixels[];
+    for (const c of pixels) {
+      assert.ok(c.found, `#${c.id} missing`);
+      assert.ok(c.width > 100 && c.height > 100, `#${c.id} is ${c.width}×${c.height}`);
+      assert.ok(c.painted > 0.01 * c.width * c.height, `#${c.id} painted only ${c.painted} pixels`);
+    }
+  });
+
+  it('shows the table: a row per mode, the unavailable one with its reason', async () => {
+    const rows = (await thePage().evaluate(`(${TABLE_ROWS})()`)) as { mode: string; text: string }[];
+    assert.deepEqual(rows.map((r) => r.mode), report.modes.map((m) => m.mode));
+    for (const m of report.modes) {
+      const row = rows.find((r) => r.mode === m.mode);
+      assert.ok(row);
+      if (m.available) {
+        assert.ok(row.text.includes(fmtRps(m.rps.median)), `${m.mode}: ${row.text}`);
+        assert.ok(row.text.includes(`× of ${m.cores_usable} core`), `${m.mode}: ${row.text}`);
+      } else {
+        assert.ok(row.text.includes(`unavailable: ${REUSEPORT_REASON}`), row.text);
+      }
+    }
+  });
+
+  it('shows the warnings and the explanations as text', async () => {
+    const text = (await thePage().evaluate('document.body.innerText')) as string;
+    for (const w of report.warnings) assert.ok(text.includes(w), w);
+    for (const m of report.modes.filter((x) => x.explanation)) assert.ok(text.includes(m.explanation ?? ''), m.mode);
+    assert.ok(text.includes(report.machine.cpuModel));
+  });
+
+  it('saves a screenshot to results/report-screenshot.png', async () => {
+    mkdirSync(join(REPO_ROOT, 'results'), { recursive: true });
+    await thePage().screenshot({ path: SCREENSHOT, fullPage: true });
+    assert.ok(existsSync(SCREENSHOT));
+  });
+});

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { nginxVariables, renderNginxServer, substitute } from '../../src/render/nginx.js';
+import { renderPrometheusConfig, scrapeTargets, DOCKER_ONLY_JOB } from '../../src/render/prometheus.js';
+import { parse } from 'yaml';
+import { NGINX_UPSTREAM_PORT, TOPOLOGIES } from '../../src/topologies.js';
+
+test('topologies: ports are unique and metrics blocks never overlap', () => {
+  const appPorts = TOPOLOGIES.map((t) => t.port);
+  assert.equal(new Set(appPorts).size, appPorts.length);
+  const blocks = TOPOLOGIES.map((t) => t.metricsPort).sort((a, b) => a - b);
+  for (let i = 1; i < blocks.length; i++) assert.ok((blocks[i] ?? 0) - (blocks[i - 1] ?? 0) >= 100);
+});
+
+test('substitute replaces only the variables it is given, like envsubst with a filter', () => {
+  assert.equal(substitute('listen ${A}; proxy_set_header Host $host; ${B}', { A: '80' }), 'listen 80; proxy_set_header Host $host; ${B}');
+});
+
+test('nginx native rendering lists one upstream server per instance', () => {
+  const conf = renderNginxServer('native', 3);
+  for (let i = 0; i < 3; i++) assert.ok(conf.includes(`server 127.0.0.1:${NGINX_UPSTREAM_PORT + i};`));
+  assert.ok(conf.includes('listen 3004;'));
+  assert.ok(conf.includes('least_conn;'));
+  assert.ok(!/\$\{/.test(conf), 'no variable left');
+  assert.ok(conf.includes('$host'), "nginx's own variables stay");
+});
+
+test('nginx docker rendering points at the replicas by name', () => {
+  const vars = nginxVariables('docker', 4);
+  assert.equal(vars.NGINX_UPSTREAM_SERVERS, 'server app-replica:3000;');
+  assert.equal(vars.NGINX_LISTEN_PORT, '3000');
+});
+
+test('native targets cover every worker of every topology and the cluster primaries', () => {
+  const groups = scrapeTargets('native', 2);
+  const all = groups.flatMap((g) => g.targets);
+  assert.equal(new Set(all).size, all.length, 'no target twice');
+  for (const t of TOPOLOGIES) {
+    const workers = groups.filter((g) => g.labels['topology'] === t.mode && g.labels['role'] === 'worker').flatMap((g) => g.targets);
+    assert.deepEqual(workers, t.multiProcess ? [`127.0.0.1:${t.metricsPort}`, `127.0.0.1:${t.metricsPort + 1}`] : [`127.0.0.1:${t.metricsPort}`]);
+  }
+  assert.ok(all.includes('127.0.0.1:9202'), 'cluster primary right after its 2 workers');
+});
+
+test('docker targets: containers by service name; replicas left to DNS discovery', () => {
+  const groups = scrapeTargets('docker', 3);
+  const all = groups.flatMap((g) => g.targets);
+  assert.ok(all.includes('app-cluster:9100') && all.includes('app-cluster:9102') && all.includes('app-cluster:9103'));
+  assert.ok(!all.some((a) => a.startsWith('nginx') || a.startsWith('app-replica')));
+});
+
+test('the native Prometheus config is the shared file less the DNS job', () => {
+  const docker = parse(renderPrometheusConfig('docker')) as { scrape_configs: { job_name: string }[] };
+  const native = parse(renderPrometheusConfig('native')) as { scrape_configs: { job_name: string }[] };
+  assert.ok(docker.scrape_configs.some((j) => j.job_name === DOCKER_ONLY_JOB));
+  assert.deepEqual(
+    native.scrape_configs.map((j) => j.job_name),
+    docker.scrape_configs.map((j) => j.job_name).filter((j) => j !== DOCKER_ONLY_JOB),
+  );
+});
