@@ -39,18 +39,24 @@ export interface RunErrors {
 
 /** One keep-alive connection of a run (latency anatomy). */
 export interface ConnectionStats {
-  /** Time from the run's start until the connection was established, ms. */
+  /** Time from the run's start until the connection was established, ms (-1: never connected). */
   connectMs: number;
   /** Time from the run's start until its first response, ms (null: never answered). */
   firstResponseMs: number | null;
   /** Requests it carried to completion (success or error). */
   requests: number;
+  /** TCP connections it opened: 1 with keep-alive unless the server or an error closed it. */
+  sockets?: number;
 }
 
 export interface RunResult {
   target: string;
   requests: number;
   concurrency: number;
+  /** Whether connections were kept alive (false: one connection per request). */
+  keepAlive?: boolean;
+  /** Per-request timeout the run used, ms. */
+  timeoutMs?: number;
   completed: number;
   errors: RunErrors;
   /** First request sent to last response received, monotonic clock, ms. */

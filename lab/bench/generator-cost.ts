@@ -1,0 +1,106 @@
+/**
+ * What does our load generator cost next to autocannon? A trivial node:http server runs
+ * in a child process; in alternating rounds our runner and autocannon (programmatic,
+ * same connections and request count, each round in a fresh child process after a
+ * warm-up) load it, and each round's generator CPU per request and requests/s are
+ * reported, then the medians and the ratio ours/autocannon.
+ *
+ *   npm run bench:generator -w lab [-- --requests 20000 --connections 50 --rounds 5]
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { median } from '../src/runner/stats.js';
+import type { RoundReport } from './generator-child.js';
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+
+interface Settings {
+  requests: number;
+  connections: number;
+  rounds: number;
+}
+
+function settings(): Settings {
+  const { values } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '20000' },
+      connections: { type: 'string', default: '50' },
+      rounds: { type: 'string', default: '5' },
+    },
+  });
+  const number = (flag: string, raw: string): number => {
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < 1) {
+      process.stderr.write(`generator-cost: --${flag}: expected an integer >= 1, got "${raw}"\n`);
+      process.exit(2);
+    }
+    return value;
+  };
+  return {
+    requests: number('requests', values.requests),
+    connections: number('connections', values.connections),
+    rounds: number('rounds', values.rounds),
+  };
+}
+
+async function startTarget(): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(here('./trivial-server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [message] = (await once(child, 'message')) as [{ port: number }];
+  return { child, url: `http://127.0.0.1:${message.port}/` };
+}
+
+async function round(tool: RoundReport['tool'], url: string, s: Settings): Promise<RoundReport> {
+  const child = fork(here('./generator-child.js'), [tool, url, String(s.requests), String(s.connections)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let report: RoundReport | undefined;
+  child.on('message', (message: RoundReport) => {
+    report = message;
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (report === undefined) throw new Error(`${tool} round failed (exit code ${code})`);
+  return report;
+}
+
+const perRequest = (r: RoundReport): number => r.cpuMicros / r.requests;
+const rps = (r: RoundReport): number => r.requests / (r.wallMs / 1000);
+
+async function main(): Promise<void> {
+  const s = settings();
+  const target = await startTarget();
+  const rounds: RoundReport[] = [];
+  try {
+    process.stdout.write(`generator cost: ${s.requests} requests on ${target.url} at ${s.connections} connections, ${s.rounds} rounds each\n\n`);
+    process.stdout.write(`${'round'.padEnd(7)}${'tool'.padEnd(12)}${'cpu µs/req'.padStart(12)}${'req/s'.padStart(10)}${'errors'.padStart(8)}\n`);
+    for (let i = 0; i < s.rounds; i++) {
+      const order: RoundReport['tool'][] = i % 2 === 0 ? ['ours', 'autocannon'] : ['autocannon', 'ours'];
+      for (const tool of order) {
+        const r = await round(tool, target.url, s);
+        rounds.push(r);
+        process.stdout.write(
+          `${String(i + 1).padEnd(7)}${tool.padEnd(12)}${perRequest(r).toFixed(1).padStart(12)}${Math.round(rps(r)).toString().padStart(10)}${String(r.errors).padStart(8)}\n`,
+        );
+      }
+    }
+  } finally {
+    target.child.disconnect();
+    await once(target.child, 'exit');
+  }
+  const of = (tool: RoundReport['tool']): RoundReport[] => rounds.filter((r) => r.tool === tool);
+  const cpu = { ours: median(of('ours').map(perRequest)), autocannon: median(of('autocannon').map(perRequest)) };
+  const speed = { ours: median(of('ours').map(rps)), autocannon: median(of('autocannon').map(rps)) };
+  process.stdout.write(
+    [
+      '',
+      `median      ${'cpu µs/req'.padStart(12)}${'req/s'.padStart(10)}`,
+      `ours        ${cpu.ours.toFixed(1).padStart(12)}${Math.round(speed.ours).toString().padStart(10)}`,
+      `autocannon  ${cpu.autocannon.toFixed(1).padStart(12)}${Math.round(speed.autocannon).toString().padStart(10)}`,
+      `ours/autocannon: CPU per request ×${(cpu.ours / cpu.autocannon).toFixed(2)}, requests/s ×${(speed.ours / speed.autocannon).toFixed(2)}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+await main();

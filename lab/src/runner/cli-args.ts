@@ -1,0 +1,120 @@
+/**
+ * Command-line arguments of the runner CLI, parsed and validated without side effects.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_TIMEOUT_MS } from './options.js';
+
+export interface CliOptions {
+  url: string;
+  requests: number;
+  concurrency: number;
+  timeoutMs: number;
+  keepAlive: boolean;
+  warmup: number;
+  /** Where to write the RunResult as JSON, if anywhere. */
+  json: string | undefined;
+}
+
+export type CliParse = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
+
+export const USAGE = `usage: cli.js --url URL -n REQUESTS -c CONCURRENCY [--timeout-ms MS] [--warmup N] [--no-keepalive] [--json FILE]
+
+  --url URL            target, base and path: http://127.0.0.1:3001/heavy
+  -n, --requests N     total requests, shared by all connections
+  -c, --concurrency N  concurrent connections
+  --timeout-ms MS      per-request timeout (default ${DEFAULT_TIMEOUT_MS})
+  --warmup N           requests sent and discarded before measuring (default 0)
+  --no-keepalive       a new connection for every request
+  --json FILE          also write the full result as JSON
+  -h, --help           this text`;
+
+const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --json, -h/--help';
+
+export function parseCliArgs(argv: readonly string[]): CliParse {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: 'string' },
+        requests: { type: 'string', short: 'n' },
+        concurrency: { type: 'string', short: 'c' },
+        'timeout-ms': { type: 'string' },
+        warmup: { type: 'string' },
+        'no-keepalive': { type: 'boolean' },
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    return { kind: 'error', message: describeParseError(error) };
+  }
+  if (values.help === true) return { kind: 'help' };
+
+  const url = values.url;
+  if (typeof url !== 'string') return { kind: 'error', message: '--url is required: an http:// or https:// URL with a path, e.g. http://127.0.0.1:3001/heavy' };
+  if (!isHttpUrl(url)) return { kind: 'error', message: `--url: expected an http:// or https:// URL, got "${url}"` };
+  const requests = integerFlag('-n/--requests', values.requests, 1, undefined);
+  if (typeof requests === 'string') return { kind: 'error', message: requests };
+  const concurrency = integerFlag('-c/--concurrency', values.concurrency, 1, undefined);
+  if (typeof concurrency === 'string') return { kind: 'error', message: concurrency };
+  const timeoutMs = integerFlag('--timeout-ms', values['timeout-ms'], 1, DEFAULT_TIMEOUT_MS);
+  if (typeof timeoutMs === 'string') return { kind: 'error', message: timeoutMs };
+  const warmup = integerFlag('--warmup', values.warmup, 0, 0);
+  if (typeof warmup === 'string') return { kind: 'error', message: warmup };
+  const json = values.json;
+  if (json === '') return { kind: 'error', message: '--json: expected a file path' };
+
+  return {
+    kind: 'run',
+    options: {
+      url,
+      requests,
+      concurrency,
+      timeoutMs,
+      warmup,
+      keepAlive: values['no-keepalive'] !== true,
+      json: typeof json === 'string' ? json : undefined,
+    },
+  };
+}
+
+/** The integer, or a one-line message naming the flag and what it accepts. */
+function integerFlag(flag: string, raw: string | boolean | undefined, min: number, fallback: number | undefined): number | string {
+  const accepted = `an integer >= ${min}`;
+  if (raw === undefined || typeof raw === 'boolean') return fallback ?? `${flag} is required: ${accepted}`;
+  if (!/^\d+$/.test(raw)) return `${flag}: expected ${accepted}, got "${raw}"`;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) return `${flag}: expected ${accepted}, got "${raw}"`;
+  return value;
+}
+
+function isHttpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** node:util's parse errors are several sentences; keep one line naming the flag. */
+function describeParseError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  // The quoted part names the flag: '--foo', '--url <value>', '-n, --requests <value>'.
+  const quoted = /'([^']*)'/.exec(message)?.[1]?.replace(/ <value>$/, '').replace(', ', '/');
+  const flag = quoted ?? 'argument';
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown flag ${flag} (accepted: ${ACCEPTED})`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return message.includes('does not take') ? `${flag}: takes no value` : `${flag}: needs a value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument "${flag}" (accepted: ${ACCEPTED})`;
+    default:
+      return `${message.split('\n')[0] ?? message} (accepted: ${ACCEPTED})`;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * What a load run takes, and its validation into a normalized form.
+ */
+import type { Scenario } from '../results.js';
+
+export interface RunOptions {
+  /** Full target URL: base and path (and query), e.g. http://127.0.0.1:3001/heavy. */
+  url: string;
+  /** Total requests, drawn from one shared counter by all connections. */
+  requests: number;
+  /** Concurrent connections (each with at most one request in flight). */
+  concurrency: number;
+  /** Keep connections alive (default true); false opens a new connection per request. */
+  keepAlive?: boolean;
+  /** A request without a complete answer after this long is a timeout (default 30000). */
+  timeoutMs?: number;
+  /** Called after every finished request (success or error). Keep it cheap. */
+  onProgress?: (done: number, total: number) => void;
+  /** Aborting stops the run: nothing new is sent, open connections are destroyed, and runLoad rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface NormalizedRunOptions {
+  url: string;
+  origin: string;
+  /** Path and query sent on every request. */
+  path: string;
+  requests: number;
+  concurrency: number;
+  keepAlive: boolean;
+  timeoutMs: number;
+  onProgress: ((done: number, total: number) => void) | undefined;
+  signal: AbortSignal | undefined;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Validates options; throws TypeError/RangeError naming the option at fault. */
+export function normalizeRunOptions(options: RunOptions): NormalizedRunOptions {
+  let target: URL;
+  try {
+    target = new URL(options.url);
+  } catch {
+    throw new TypeError(`url: not a valid URL: ${String(options.url)}`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new TypeError(`url: only http: and https: are supported, got ${target.protocol}`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  requirePositiveInteger('requests', options.requests);
+  requirePositiveInteger('concurrency', options.concurrency);
+  requirePositiveInteger('timeoutMs', timeoutMs);
+  return {
+    url: target.href,
+    origin: target.origin,
+    path: `${target.pathname}${target.search}`,
+    requests: options.requests,
+    concurrency: options.concurrency,
+    keepAlive: options.keepAlive ?? true,
+    timeoutMs,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  };
+}
+
+function requirePositiveInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name}: expected a positive integer, got ${String(value)}`);
+  }
+}
+
+/** Run options for a scenario against a topology's base URL (http://127.0.0.1:3002). */
+export function scenarioRunOptions(baseUrl: string, scenario: Scenario): RunOptions {
+  return {
+    url: new URL(scenario.path, baseUrl).href,
+    requests: scenario.requests,
+    concurrency: scenario.concurrency,
+    keepAlive: scenario.keepAlive,
+    timeoutMs: scenario.timeoutMs,
+  };
+}
