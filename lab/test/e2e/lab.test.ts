@@ -127,4 +127,22 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
     assert.deepEqual(recorded(), []);
     for (const p of started) assert.equal(groupAlive(p.pid), false, `${p.name} (pid ${p.pid}) stopped`);
   });
+
+  test('make bench MODE=nginx on its own starts the topology, measures, and stops it', async () => {
+    const { stdout, stderr } = await make('bench', { MODE: 'nginx', REPEAT: '2' });
+    assert.match(stderr, /nginx: starting 2 process\(es\) on port 3004/);
+    assert.equal((stdout.match(/Completed requests:\s+200/g) ?? []).length, 2, 'two repetitions');
+    assert.match(stdout, /Total errors:\s+0/);
+    assert.deepEqual(recorded(), [], 'nothing left recorded');
+  });
+
+  test('bad input stops at once with one line naming the variable, exit 2, nothing started', async () => {
+    await assert.rejects(make('bench', { MODE: 'clusterr' }), (error: { code?: number; stderr?: string }) => {
+      assert.notEqual(error.code, 0);
+      assert.match(error.stderr ?? '', /\] Error 2$/m, 'the lab exited 2 (make reports the recipe exit code)');
+      assert.match(error.stderr ?? '', /^lab: MODE=clusterr is not accepted: expected one of single, cluster/m);
+      return true;
+    });
+    assert.deepEqual(recorded(), []);
+  });
 });

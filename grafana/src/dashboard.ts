@@ -1,0 +1,112 @@
+/**
+ * The "Node.js clustering lab" dashboard, built with the Grafana Foundation SDK from
+ * the panel list in queries.ts. `npm run generate -w grafana` writes it to
+ * grafana/dashboards/nodejs-clustering-lab.json, which Grafana provisions.
+ */
+import {
+  GraphDrawStyle,
+  LegendDisplayMode,
+  LegendPlacement,
+  SortOrder,
+  TooltipDisplayMode,
+  VizLegendOptionsBuilder,
+  VizTooltipOptionsBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
+import {
+  DashboardBuilder,
+  DashboardCursorSync,
+  QueryVariableBuilder,
+  RowBuilder,
+  VariableRefresh,
+  VariableSort,
+  type Dashboard,
+  type DataSourceRef,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
+import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { PANELS, type PanelSpec } from './queries.js';
+
+export const DASHBOARD_UID = 'nodejs-clustering-lab';
+export const DASHBOARD_TITLE = 'Node.js clustering lab';
+export const DASHBOARD_FILE = 'nodejs-clustering-lab.json';
+/** The uid grafana/provisioning/datasources/prometheus.yml gives the datasource. */
+export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: 'prometheus' };
+
+function modeVariable(): QueryVariableBuilder {
+  return new QueryVariableBuilder('mode')
+    .label('Mode')
+    .description('Topologies to show (the mode label every app series carries).')
+    .datasource(DATASOURCE)
+    .query('label_values(process_cpu_seconds_total, mode)')
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ text: 'All', value: '$__all', selected: true })
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc);
+}
+
+function testidVariable(): QueryVariableBuilder {
+  return new QueryVariableBuilder('testid')
+    .label('k6 test run')
+    .description('k6 runs (the testid tag: <mode>-<time>[-r<repetition>]) shown by the k6 panels.')
+    .datasource(DATASOURCE)
+    .query('label_values(k6_http_reqs_total{mode=~"$mode"}, testid)')
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ text: 'All', value: '$__all', selected: true })
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalDesc);
+}
+
+function panel(spec: PanelSpec, id: number): PanelBuilder {
+  const builder = new PanelBuilder()
+    .id(id)
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(DATASOURCE)
+    .unit(spec.unit)
+    .min(0)
+    .height(9)
+    .span(12)
+    .drawStyle(GraphDrawStyle.Line)
+    .lineWidth(1)
+    .fillOpacity(10)
+    .legend(new VizLegendOptionsBuilder().displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).showLegend(true).calcs(['mean', 'max']))
+    .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
+  for (const q of spec.queries) {
+    builder.withTarget(new DataqueryBuilder().datasource(DATASOURCE).refId(q.refId).expr(q.expr).legendFormat(q.legend).range());
+  }
+  return builder;
+}
+
+export function buildDashboard(): Dashboard {
+  const builder = new DashboardBuilder(DASHBOARD_TITLE)
+    .uid(DASHBOARD_UID)
+    .description('Every worker of every topology of the clustering lab (the app’s own metrics) and k6’s view of each test run.')
+    .tags(['nodejs', 'clustering', 'k6'])
+    .editable()
+    .tooltip(DashboardCursorSync.Crosshair)
+    .refresh('5s')
+    .time({ from: 'now-15m', to: 'now' })
+    .timezone('browser')
+    .annotations([])
+    .withVariable(modeVariable())
+    .withVariable(testidVariable());
+  let id = 0;
+  const rows: [string, PanelSpec['source']][] = [
+    ['Workers (the app’s /metrics, per worker)', 'app'],
+    ['k6 (per test run)', 'k6'],
+  ];
+  for (const [title, source] of rows) {
+    builder.withRow(new RowBuilder(title).id(++id));
+    for (const spec of PANELS.filter((p) => p.source === source)) builder.withPanel(panel(spec, ++id));
+  }
+  return builder.build();
+}
+
+/** The provisioned file's text. */
+export function renderDashboard(): string {
+  return `${JSON.stringify(buildDashboard(), null, 2)}\n`;
+}

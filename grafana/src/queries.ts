@@ -1,0 +1,155 @@
+/**
+ * Every panel of the "Node.js clustering lab" dashboard and its PromQL, defined once:
+ * the dashboard is built from this list, and an end-to-end test can run each
+ * expression against a real Prometheus.
+ *
+ * Expressions use Grafana's variables:
+ *   $mode             the mode template variable, a regex: `mode=~"$mode"` (All is `.*`,
+ *                     several modes are `(cluster|pm2)`)
+ *   $testid           the k6 test run variable, a regex like $mode (k6 panels only)
+ *   $__rate_interval  Grafana's rate window: max(4 × scrape interval, step + scrape
+ *                     interval); 20s with the lab's 5 s scrape interval
+ * toPromQL() substitutes them for a plain Prometheus API query.
+ */
+
+export type QuerySource = 'app' | 'k6';
+
+export interface PanelQuery {
+  /** Panel title. */
+  panel: string;
+  refId: string;
+  expr: string;
+  legend: string;
+  /** app: the app's own /metrics (scraped); k6: k6's remote-written metrics. */
+  source: QuerySource;
+}
+
+export interface PanelSpec {
+  title: string;
+  description: string;
+  unit: string;
+  source: QuerySource;
+  queries: { refId: string; expr: string; legend: string }[];
+}
+
+/** Legend naming one serving process: nginx's replicas differ by their replica label. */
+export const WORKER_LEGEND = '{{mode}} · worker {{worker}} {{replica}}';
+/** Series that make one worker: the replica label keeps nginx's replicas apart (they are all worker 0). */
+const PER_WORKER = 'mode, worker, replica';
+const MODE = 'mode=~"$mode"';
+/** Health probes hit the app every few seconds; they are not the load. */
+const LOAD = `${MODE}, route!~"/healthz|/readyz"`;
+/** k6 samples of the measured scenario (the warm-up in setup() has no scenario tag). */
+const K6 = `testid=~"$testid", ${MODE}, scenario="bench"`;
+
+const quantile = (q: number): string =>
+  `histogram_quantile(${q}, sum by (le, ${PER_WORKER}) (rate(http_request_duration_seconds_bucket{${LOAD}}[$__rate_interval])))`;
+
+export const PANELS: readonly PanelSpec[] = [
+  {
+    title: 'CPU per process',
+    description: 'CPU time each process used per second: 1 = one full core. The cluster primary shows as worker "primary".',
+    unit: 'percentunit',
+    source: 'app',
+    queries: [{ refId: 'A', expr: `sum by (${PER_WORKER}) (rate(process_cpu_seconds_total{${MODE}}[$__rate_interval]))`, legend: WORKER_LEGEND }],
+  },
+  {
+    title: 'Requests per second per worker',
+    description: 'Requests each worker answered per second (health probes excluded): how evenly the topology spreads the load.',
+    unit: 'reqps',
+    source: 'app',
+    queries: [{ refId: 'A', expr: `sum by (${PER_WORKER}) (rate(http_request_duration_seconds_count{${LOAD}}[$__rate_interval]))`, legend: WORKER_LEGEND }],
+  },
+  {
+    title: 'Latency p50 / p90 / p99 per worker',
+    description: "Time from a request's arrival in the worker to its response, from the app's histogram. Queueing before the worker accepts (in the primary, the kernel or nginx) is not in it: k6's latency below is.",
+    unit: 's',
+    source: 'app',
+    queries: [
+      { refId: 'A', expr: quantile(0.5), legend: `p50 ${WORKER_LEGEND}` },
+      { refId: 'B', expr: quantile(0.9), legend: `p90 ${WORKER_LEGEND}` },
+      { refId: 'C', expr: quantile(0.99), legend: `p99 ${WORKER_LEGEND}` },
+    ],
+  },
+  {
+    title: 'Event-loop lag p99 per worker',
+    description: "99th percentile of the event loop's delay between scrapes: a CPU-bound request blocks every other request of its worker for this long.",
+    unit: 's',
+    source: 'app',
+    queries: [{ refId: 'A', expr: `max by (${PER_WORKER}) (nodejs_eventloop_lag_p99_seconds{${MODE}})`, legend: WORKER_LEGEND }],
+  },
+  {
+    title: 'Heap used per process',
+    description: 'V8 heap in use by each process.',
+    unit: 'bytes',
+    source: 'app',
+    queries: [{ refId: 'A', expr: `max by (${PER_WORKER}) (nodejs_heap_size_used_bytes{${MODE}})`, legend: WORKER_LEGEND }],
+  },
+  {
+    title: 'Open connections per worker',
+    description: 'Client connections open on each worker (keep-alive connections stay with the worker that accepted them), and requests in flight.',
+    unit: 'short',
+    source: 'app',
+    queries: [
+      { refId: 'A', expr: `max by (${PER_WORKER}) (http_open_connections{${MODE}})`, legend: `connections ${WORKER_LEGEND}` },
+      { refId: 'B', expr: `max by (${PER_WORKER}) (http_requests_in_flight{${MODE}})`, legend: `in flight ${WORKER_LEGEND}` },
+    ],
+  },
+  {
+    title: 'Worker restarts (cluster primaries)',
+    description: "Workers the node:cluster primary started to replace another, by reason (crash, start_failure, rolling_restart), and the workers alive. PM2's restarts are not exported.",
+    unit: 'short',
+    source: 'app',
+    queries: [
+      { refId: 'A', expr: `sum by (mode, reason) (increase(cluster_worker_restarts_total{${MODE}}[$__rate_interval]))`, legend: '{{mode}} · restarts ({{reason}})' },
+      { refId: 'B', expr: `max by (mode) (cluster_workers_alive{${MODE}})`, legend: '{{mode}} · workers alive' },
+    ],
+  },
+  {
+    title: 'k6 requests per second',
+    description: "Requests k6 completed per second, per test run (testid): the client's view of throughput.",
+    unit: 'reqps',
+    source: 'k6',
+    queries: [{ refId: 'A', expr: `sum by (testid, mode) (rate(k6_http_reqs_total{${K6}}[$__rate_interval]))`, legend: '{{testid}}' }],
+  },
+  {
+    title: 'k6 latency p90 / p95 / p99',
+    description: "Latency as k6 saw it (queueing included), per test run; k6 sends each percentile of the run so far as its own series (K6_PROMETHEUS_RW_TREND_STATS).",
+    unit: 's',
+    source: 'k6',
+    queries: [
+      { refId: 'A', expr: `max by (testid, mode) (k6_http_req_duration_p90{${K6}})`, legend: 'p90 {{testid}}' },
+      { refId: 'B', expr: `max by (testid, mode) (k6_http_req_duration_p95{${K6}})`, legend: 'p95 {{testid}}' },
+      { refId: 'C', expr: `max by (testid, mode) (k6_http_req_duration_p99{${K6}})`, legend: 'p99 {{testid}}' },
+    ],
+  },
+  {
+    title: 'k6 failed requests',
+    description: 'Share of k6 requests that failed (a status outside 2xx, a socket error or a timeout), per test run.',
+    unit: 'percentunit',
+    source: 'k6',
+    queries: [{ refId: 'A', expr: `max by (testid, mode) (k6_http_req_failed_rate{${K6}})`, legend: '{{testid}}' }],
+  },
+];
+
+/** Every panel's expressions, flat. */
+export function panelQueries(): PanelQuery[] {
+  return PANELS.flatMap((p) => p.queries.map((q) => ({ panel: p.title, refId: q.refId, expr: q.expr, legend: q.legend, source: p.source })));
+}
+
+export interface Substitutions {
+  /** Regex of the modes to show, default every mode. */
+  mode?: string;
+  /** Regex of the k6 test runs, default every run. */
+  testid?: string;
+  /** The rate window, default 1m. */
+  rateInterval?: string;
+}
+
+/** An expression with Grafana's variables substituted, ready for Prometheus' /api/v1/query. */
+export function toPromQL(expr: string, s: Substitutions = {}): string {
+  return expr
+    .replaceAll('$__rate_interval', s.rateInterval ?? '1m')
+    .replaceAll('$testid', s.testid ?? '.*')
+    .replaceAll('$mode', s.mode ?? '.*');
+}

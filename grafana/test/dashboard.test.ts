@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { buildDashboard, DASHBOARD_FILE, DATASOURCE, renderDashboard } from '../src/dashboard.js';
+import { PANELS, panelQueries, toPromQL, WORKER_LEGEND } from '../src/queries.js';
+
+// This file runs as grafana/dist-test/test/dashboard.test.js.
+const grafanaDir = fileURLToPath(new URL('../../', import.meta.url));
+const committed = join(grafanaDir, 'dashboards', DASHBOARD_FILE);
+
+interface Target {
+  expr: string;
+  legendFormat: string;
+  datasource?: { uid?: string };
+}
+interface Panel {
+  type: string;
+  title: string;
+  id: number;
+  datasource?: { uid?: string };
+  targets?: Target[];
+}
+interface Variable {
+  name: string;
+  query: string;
+  multi: boolean;
+  includeAll: boolean;
+  allValue?: string;
+  datasource?: { uid?: string };
+}
+interface DashboardJson {
+  uid: string;
+  title: string;
+  panels: Panel[];
+  templating: { list: Variable[] };
+}
+
+const json = (): DashboardJson => JSON.parse(readFileSync(committed, 'utf8')) as DashboardJson;
+const graphs = (d: DashboardJson): Panel[] => d.panels.filter((p) => p.type !== 'row');
+
+test('the committed dashboard JSON is what grafana/src/dashboard.ts generates (npm run generate -w grafana)', () => {
+  assert.equal(readFileSync(committed, 'utf8'), renderDashboard(), `${committed} is stale: run \`npm run generate -w grafana\``);
+});
+
+test('every panel is filterable by the mode variable, per worker, and queries the provisioned datasource', () => {
+  const d = json();
+  const mode = d.templating.list.find((v) => v.name === 'mode');
+  assert.ok(mode, 'a mode variable');
+  assert.equal(mode.query, 'label_values(process_cpu_seconds_total, mode)');
+  assert.ok(mode.multi && mode.includeAll, 'mode: multi-value, with All');
+  assert.equal(mode.allValue, '.*');
+  assert.equal(graphs(d).length, PANELS.length);
+  for (const panel of graphs(d)) {
+    assert.ok(panel.targets && panel.targets.length > 0, `${panel.title}: has queries`);
+    assert.equal(panel.datasource?.uid, DATASOURCE.uid, `${panel.title}: datasource uid`);
+    for (const t of panel.targets) {
+      assert.match(t.expr, /mode=~"\$mode"/, `${panel.title}: ${t.expr} filters by $mode`);
+      assert.equal(t.datasource?.uid, DATASOURCE.uid);
+    }
+  }
+  assert.equal(new Set(d.panels.map((p) => p.id)).size, d.panels.length, 'panel ids are unique');
+});
+
+test('app panels keep every worker apart, nginx replicas included; k6 panels go by test run', () => {
+  for (const p of PANELS) {
+    for (const q of p.queries) {
+      if (p.source === 'app' && p.title !== 'Worker restarts (cluster primaries)') {
+        assert.match(q.expr, /by \((le, )?mode, worker, replica\)/, `${p.title}: grouped per worker and replica`);
+        assert.ok(q.legend.includes(WORKER_LEGEND), `${p.title}: legend names the worker`);
+      }
+      if (p.source === 'k6') {
+        assert.match(q.expr, /testid=~"\$testid"/, `${p.title}: filtered by $testid`);
+        assert.match(q.expr, /scenario="bench"/, `${p.title}: measured requests only, not the warm-up`);
+      }
+    }
+  }
+  const latency = PANELS.find((p) => p.title.startsWith('Latency'));
+  assert.deepEqual(
+    latency?.queries.map((q) => /histogram_quantile\(([\d.]+),/.exec(q.expr)?.[1]),
+    ['0.5', '0.9', '0.99'],
+  );
+  const testid = buildDashboard().templating?.list?.find((v) => v.name === 'testid');
+  assert.ok(testid && testid.multi && testid.includeAll, 'a multi-value testid variable');
+});
+
+test('panelQueries() lists every expression; toPromQL() leaves no Grafana variable', () => {
+  const queries = panelQueries();
+  assert.equal(queries.length, PANELS.reduce((n, p) => n + p.queries.length, 0));
+  assert.ok(queries.some((q) => q.source === 'k6') && queries.some((q) => q.source === 'app'));
+  for (const q of queries) {
+    const plain = toPromQL(q.expr, { mode: 'cluster|pm2', testid: 'cluster-.*', rateInterval: '30s' });
+    assert.ok(!plain.includes('$'), `${q.panel}: ${plain}`);
+  }
+  assert.equal(toPromQL('rate(x{mode=~"$mode"}[$__rate_interval])'), 'rate(x{mode=~".*"}[1m])');
+});
+
+test('every expression is valid PromQL (promtool check rules)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-grafana-'));
+  try {
+    const rules = panelQueries().map((q, i) => `      - record: lab:panel_${i}\n        expr: ${JSON.stringify(toPromQL(q.expr))}`);
+    const file = join(dir, 'rules.yml');
+    writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`);
+    const promtool = process.env['PROMTOOL'] ?? 'promtool';
+    const res = spawnSync(promtool, ['check', 'rules', file], { encoding: 'utf8' });
+    assert.equal(res.error, undefined, `${promtool} did not run (install Prometheus): ${String(res.error)}`);
+    assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

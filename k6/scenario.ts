@@ -1,0 +1,114 @@
+/**
+ * The scenario as k6 runs it: k6/scenario.json (the file the native runner reads)
+ * with the same overrides (REQUESTS, CONCURRENCY, TARGET_PATH), mapped onto k6's
+ * shared-iterations executor: requests → iterations, concurrency → VUs.
+ *
+ * Pure code, no k6 module: Node runs it too (the lab's tests compare it with the
+ * native runner's scenario).
+ */
+
+export interface Scenario {
+  path: string;
+  requests: number;
+  concurrency: number;
+  keepAlive: boolean;
+  timeoutMs: number;
+  warmupRequests: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** The scenario file's JSON, without its $comment. */
+export function parseScenario(text: string): Scenario {
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  const scenario: Scenario = {
+    path: String(raw['path']),
+    requests: Number(raw['requests']),
+    concurrency: Number(raw['concurrency']),
+    keepAlive: raw['keepAlive'] !== false,
+    timeoutMs: Number(raw['timeoutMs']),
+    warmupRequests: Number(raw['warmupRequests'] ?? 0),
+  };
+  for (const key of ['requests', 'concurrency', 'timeoutMs', 'warmupRequests'] as const) {
+    if (!Number.isInteger(scenario[key]) || scenario[key] < 0) throw new Error(`scenario.json: ${key} must be a non-negative integer`);
+  }
+  return scenario;
+}
+
+function positiveInteger(env: Env, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name}=${raw} is not accepted: expected a positive integer`);
+  return n;
+}
+
+/** The native runner's overrides: REQUESTS, CONCURRENCY, TARGET_PATH; never more connections than requests. */
+export function applyOverrides(base: Scenario, env: Env): Scenario {
+  const path = env['TARGET_PATH']?.trim();
+  if (path && !path.startsWith('/')) throw new Error(`TARGET_PATH=${path} is not accepted: expected a path starting with /`);
+  const scenario: Scenario = {
+    ...base,
+    requests: positiveInteger(env, 'REQUESTS') ?? base.requests,
+    concurrency: positiveInteger(env, 'CONCURRENCY') ?? base.concurrency,
+    path: path || base.path,
+  };
+  scenario.concurrency = Math.min(scenario.concurrency, scenario.requests);
+  return scenario;
+}
+
+/** The name of the measured scenario: its samples carry the tag scenario="bench". */
+export const BENCH_SCENARIO = 'bench';
+
+/** Submetrics of the measured requests only (warm-up excluded), for handleSummary. */
+export const MEASURED = {
+  duration: `http_req_duration{scenario:${BENCH_SCENARIO}}`,
+  reqs: `http_reqs{scenario:${BENCH_SCENARIO}}`,
+  failed: `http_req_failed{scenario:${BENCH_SCENARIO}}`,
+} as const;
+
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)'];
+
+/** The subset of k6's Options this script sets (structurally a k6 Options). */
+export interface BenchOptions {
+  scenarios: Record<string, { executor: 'shared-iterations'; vus: number; iterations: number; maxDuration: string; gracefulStop: string }>;
+  tags: Record<string, string>;
+  thresholds: Record<string, string[]>;
+  summaryTrendStats: string[];
+  noConnectionReuse: boolean;
+  discardResponseBodies: boolean;
+  setupTimeout: string;
+  batch: number;
+  batchPerHost: number;
+}
+
+export function benchOptions(scenario: Scenario, tags: { testid: string; mode: string }): BenchOptions {
+  return {
+    scenarios: {
+      [BENCH_SCENARIO]: {
+        executor: 'shared-iterations',
+        vus: scenario.concurrency,
+        iterations: scenario.requests,
+        maxDuration: '30m',
+        gracefulStop: `${Math.ceil(scenario.timeoutMs / 1000) + 5}s`,
+      },
+    },
+    tags: { testid: tags.testid, mode: tags.mode },
+    // Always-true thresholds: they make k6 keep these submetrics for handleSummary.
+    thresholds: { [MEASURED.duration]: ['max>=0'], [MEASURED.reqs]: ['count>=0'], [MEASURED.failed]: ['rate>=0'] },
+    summaryTrendStats: SUMMARY_TREND_STATS,
+    noConnectionReuse: !scenario.keepAlive,
+    discardResponseBodies: true,
+    setupTimeout: '10m',
+    batch: Math.max(1, scenario.concurrency),
+    batchPerHost: Math.max(1, scenario.concurrency),
+  };
+}
+
+/** Per-request timeout in k6's duration syntax. */
+export const requestTimeout = (scenario: Scenario): string => `${scenario.timeoutMs}ms`;
+
+/** The run's test id: TESTID, or the mode and the time. */
+export function defaultTestId(mode: string, now: Date): string {
+  return `${mode}-${now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`;
+}

@@ -1,0 +1,339 @@
+/**
+ * The Docker Compose file, generated from the topology table (lab/src/topologies.ts)
+ * so a port, a service name or a mode is written in one place only. The committed
+ * docker-compose.yml is this module's output; a test fails when it is stale.
+ */
+import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
+import { nginxVariables, DOCKER_REPLICA_HOST } from '../render/nginx.js';
+import {
+  CONTAINER_APP_PORT,
+  CONTAINER_METRICS_PORT,
+  GRAFANA_PORT,
+  PROMETHEUS_PORT,
+  TOPOLOGIES,
+  topology,
+  type Mode,
+  type Topology,
+} from '../topologies.js';
+import { APP_IMAGE, IMAGES } from './images.js';
+
+export const PROJECT_NAME = 'nodejs-clustering-lab';
+export const GENERATE_COMMAND = 'npm run generate -w lab';
+
+export const PROMETHEUS_SERVICE = 'prometheus';
+export const GRAFANA_SERVICE = 'grafana';
+export const K6_SERVICE = 'k6';
+/** The profile k6 sits in, so `docker compose up` never starts it. */
+export const BENCH_PROFILE = 'bench';
+/** nginx's upstream replicas: the single-process app, WORKERS times. */
+export const REPLICA_SERVICE = DOCKER_REPLICA_HOST;
+
+/** Defaults of the variables the Compose file reads from the environment. */
+export const DEFAULT_WORKERS = 2;
+export const DEFAULT_APP_CPUS = 2;
+
+/** Where the k6 container finds the scripts, and writes its summaries. */
+export const K6_SCRIPTS_DIR = '/scripts';
+export const K6_RESULTS_DIR = '/results';
+export const K6_SCRIPT = 'bench.ts';
+/** `k6 run` as the k6 service runs it: Prometheus remote write on. */
+export const K6_RUN_ARGS = ['run', '-o', 'experimental-prometheus-rw', K6_SCRIPT] as const;
+export const K6_TREND_STATS = 'p(50),p(90),p(95),p(99),min,max,avg';
+
+export const PROMETHEUS_URL_IN_NETWORK = `http://${PROMETHEUS_SERVICE}:${PROMETHEUS_PORT}`;
+
+/** The app's start command for a mode, as the container runs it (WORKDIR is the app). */
+export function appCommand(mode: Mode): string[] {
+  switch (mode) {
+    case 'single':
+    case 'nginx':
+      return ['node', 'dist/server.js'];
+    case 'cluster':
+    case 'cluster-none':
+      return ['node', 'dist/primary.js'];
+    case 'pm2':
+      return ['pm2-runtime', 'start', 'ecosystem.config.cjs'];
+    case 'reuseport':
+      throw new Error('reuseport runs natively only: it has no Docker service');
+  }
+}
+
+/**
+ * The app's health check, the same line as app/Dockerfile's HEALTHCHECK: Node's own
+ * fetch against /readyz, so the slim image needs no curl.
+ */
+export const APP_HEALTHCHECK_SCRIPT =
+  "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz',{signal:AbortSignal.timeout(2000)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))";
+
+export interface Healthcheck {
+  test: string[];
+  interval: string;
+  timeout: string;
+  retries: number;
+  start_period: string;
+}
+
+export interface DependsOn {
+  condition: 'service_healthy';
+}
+
+/** The subset of a Compose service this file uses. */
+export interface ComposeService {
+  image: string;
+  build?: { context: string; dockerfile: string };
+  depends_on?: Record<string, DependsOn>;
+  volumes?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  command?: string[];
+  working_dir?: string;
+  healthcheck?: Healthcheck;
+  cpus?: string;
+  deploy?: { replicas: string };
+  init?: boolean;
+  profiles?: string[];
+  pull_policy?: 'build';
+  stop_grace_period?: string;
+}
+
+export interface ComposeFile {
+  name: string;
+  services: Record<string, ComposeService>;
+  volumes: Record<string, Record<string, never>>;
+}
+
+/** No start_interval: Docker Engine 24 and older refuse it. */
+function healthcheck(test: string[], startPeriod = '30s'): Healthcheck {
+  return { test, interval: '5s', timeout: '3s', retries: 5, start_period: startPeriod };
+}
+
+const appHealthcheck = (): Healthcheck => healthcheck(['CMD', 'node', '-e', APP_HEALTHCHECK_SCRIPT]);
+
+/** busybox wget is in the nginx (alpine), Prometheus and Grafana images. */
+const wgetHealthcheck = (url: string, startPeriod?: string): Healthcheck =>
+  healthcheck(['CMD', 'wget', '-q', '-O', '/dev/null', url], startPeriod);
+
+/** Host port mapping, on loopback like the native lab (anonymous Grafana stays private). */
+export function publish(hostPort: number, containerPort: number): string {
+  return `127.0.0.1:${hostPort}:${containerPort}`;
+}
+
+function appEnvironment(mode: Mode): Record<string, string> {
+  const env: Record<string, string> = {
+    HOST: '0.0.0.0',
+    PORT: String(CONTAINER_APP_PORT),
+    METRICS_PORT: String(CONTAINER_METRICS_PORT),
+    WORKERS: `\${WORKERS:-${DEFAULT_WORKERS}}`,
+    LAB_MODE: mode,
+  };
+  if (mode === 'cluster') env['CLUSTER_SCHEDULING'] = 'rr';
+  if (mode === 'cluster-none') env['CLUSTER_SCHEDULING'] = 'none';
+  return env;
+}
+
+function appService(mode: Mode, extra: Partial<ComposeService>): ComposeService {
+  return {
+    image: APP_IMAGE,
+    build: { context: '.', dockerfile: 'app/Dockerfile' },
+    environment: appEnvironment(mode),
+    command: appCommand(mode),
+    healthcheck: appHealthcheck(),
+    cpus: `\${APP_CPUS:-${DEFAULT_APP_CPUS}}`,
+    init: true,
+    pull_policy: 'build',
+    ...extra,
+  };
+}
+
+const healthy = (...services: string[]): Record<string, DependsOn> =>
+  Object.fromEntries([...services].sort((a, b) => a.localeCompare(b)).map((s) => [s, { condition: 'service_healthy' }]));
+
+function serviceOf(t: Topology): string {
+  if (t.service === null) throw new Error(`${t.mode} has no Docker service`);
+  return t.service;
+}
+
+/** The services every topology with a Docker service runs. */
+function topologyServices(): Record<string, ComposeService> {
+  const services: Record<string, ComposeService> = {};
+  for (const t of TOPOLOGIES) {
+    if (t.service === null) continue;
+    if (t.mode === 'nginx') {
+      // WORKERS single-process replicas, each with its share of the CPU budget (see header).
+      services[REPLICA_SERVICE] = appService('nginx', {
+        cpus: `\${REPLICA_CPUS:-${DEFAULT_APP_CPUS / DEFAULT_WORKERS}}`,
+        deploy: { replicas: `\${WORKERS:-${DEFAULT_WORKERS}}` },
+      });
+      const vars = nginxVariables('docker', DEFAULT_WORKERS);
+      services[t.service] = {
+        image: IMAGES.nginx,
+        depends_on: healthy(REPLICA_SERVICE),
+        volumes: ['./nginx/templates:/etc/nginx/templates:ro'],
+        environment: {
+          NGINX_ENVSUBST_FILTER: '^NGINX_(LISTEN_PORT|UPSTREAM_SERVERS)',
+          NGINX_LISTEN_PORT: vars.NGINX_LISTEN_PORT,
+          NGINX_UPSTREAM_SERVERS: vars.NGINX_UPSTREAM_SERVERS,
+        },
+        ports: [publish(t.port, CONTAINER_APP_PORT)],
+        healthcheck: wgetHealthcheck(`http://127.0.0.1:${vars.NGINX_LISTEN_PORT}/nginx_status`, '10s'),
+        init: true,
+      };
+      continue;
+    }
+    services[t.service] = appService(t.mode, { ports: [publish(t.port, CONTAINER_APP_PORT)] });
+  }
+  return services;
+}
+
+function monitoringServices(): Record<string, ComposeService> {
+  const cluster = topology('cluster');
+  return {
+    [PROMETHEUS_SERVICE]: {
+      image: IMAGES.prometheus,
+      volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
+      ports: [publish(PROMETHEUS_PORT, PROMETHEUS_PORT)],
+      command: [
+        '--config.file=/etc/prometheus/prometheus.yml',
+        '--storage.tsdb.path=/prometheus',
+        `--web.listen-address=:${PROMETHEUS_PORT}`,
+        '--web.enable-remote-write-receiver',
+        '--web.enable-lifecycle',
+      ],
+      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PROMETHEUS_PORT}/-/ready`),
+      init: true,
+    },
+    [GRAFANA_SERVICE]: {
+      image: IMAGES.grafana,
+      depends_on: healthy(PROMETHEUS_SERVICE),
+      volumes: [
+        './grafana/provisioning/datasources:/etc/grafana/provisioning/datasources:ro',
+        './grafana/provisioning/dashboards:/etc/grafana/provisioning/dashboards:ro',
+        './grafana/dashboards:/etc/grafana/dashboards:ro',
+        'grafana-data:/var/lib/grafana',
+      ],
+      environment: {
+        GF_SERVER_HTTP_PORT: String(GRAFANA_PORT),
+        GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:-admin}',
+        GF_AUTH_ANONYMOUS_ENABLED: 'true',
+        GF_AUTH_ANONYMOUS_ORG_ROLE: 'Viewer',
+        GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH: '/etc/grafana/dashboards/nodejs-clustering-lab.json',
+        GF_USERS_ALLOW_SIGN_UP: 'false',
+        GF_ANALYTICS_REPORTING_ENABLED: 'false',
+        GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+        GF_NEWS_NEWS_FEED_ENABLED: 'false',
+        // Read by grafana/provisioning/datasources/prometheus.yml.
+        LAB_PROMETHEUS_URL: PROMETHEUS_URL_IN_NETWORK,
+      },
+      ports: [publish(GRAFANA_PORT, GRAFANA_PORT)],
+      healthcheck: wgetHealthcheck(`http://127.0.0.1:${GRAFANA_PORT}/api/health`),
+      init: true,
+    },
+    [K6_SERVICE]: {
+      image: IMAGES.k6,
+      // Prometheus only: `run` recreates any dependency whose configuration differs (an app
+      // started with another WORKERS); the lab runs k6 with --no-deps once the stack is up.
+      depends_on: healthy(PROMETHEUS_SERVICE),
+      volumes: [`./k6:${K6_SCRIPTS_DIR}:ro`, `./results:${K6_RESULTS_DIR}`],
+      environment: {
+        BASE_URL: `\${BASE_URL:-http://${serviceOf(cluster)}:${CONTAINER_APP_PORT}}`,
+        LAB_MODE: `\${LAB_MODE:-${cluster.mode}}`,
+        TESTID: '${TESTID:-}',
+        REQUESTS: '${REQUESTS:-}',
+        CONCURRENCY: '${CONCURRENCY:-}',
+        TARGET_PATH: '${TARGET_PATH:-}',
+        RESULTS_DIR: K6_RESULTS_DIR,
+        K6_PROMETHEUS_RW_SERVER_URL: `${PROMETHEUS_URL_IN_NETWORK}/api/v1/write`,
+        K6_PROMETHEUS_RW_TREND_STATS: K6_TREND_STATS,
+        K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
+        K6_PROMETHEUS_RW_STALE_MARKERS: 'true',
+        K6_NO_USAGE_REPORT: 'true',
+      },
+      command: [...K6_RUN_ARGS],
+      working_dir: K6_SCRIPTS_DIR,
+      init: true,
+      profiles: [BENCH_PROFILE],
+    },
+  };
+}
+
+/** dclint's service-keys-order: the Compose file lists each service's keys in this order. */
+const KEY_ORDER = [
+  'image', 'build', 'container_name',
+  'depends_on',
+  'volumes', 'volumes_from', 'configs', 'secrets',
+  'environment', 'env_file',
+  'ports', 'networks', 'network_mode', 'extra_hosts',
+  'command', 'entrypoint', 'working_dir', 'restart', 'healthcheck',
+  'logging', 'labels',
+  'user', 'isolation',
+];
+
+function orderKeys(service: ComposeService): ComposeService {
+  const rank = (k: string): number => (KEY_ORDER.includes(k) ? KEY_ORDER.indexOf(k) : KEY_ORDER.length);
+  const keys = Object.keys(service).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return Object.fromEntries(keys.map((k) => [k, service[k as keyof ComposeService]])) as unknown as ComposeService;
+}
+
+/** The Compose model: every service, alphabetically, keys in dclint's order. */
+export function composeModel(): ComposeFile {
+  const apps = topologyServices();
+  const services = { ...apps, ...monitoringServices() };
+  const sorted = Object.keys(services).sort((a, b) => a.localeCompare(b));
+  return {
+    name: PROJECT_NAME,
+    services: Object.fromEntries(sorted.map((name) => [name, orderKeys(services[name] as ComposeService)])),
+    volumes: { 'grafana-data': {}, 'prometheus-data': {} },
+  };
+}
+
+/** The services an app topology runs in Docker (nginx's replicas included). */
+export function appServiceNames(model: ComposeFile = composeModel()): string[] {
+  return Object.entries(model.services)
+    .filter(([, s]) => s.image === APP_IMAGE)
+    .map(([name]) => name);
+}
+
+const HEADER = `GENERATED by lab/src/docker/compose.ts from lab/src/topologies.ts: do not edit.
+Regenerate with \`${GENERATE_COMMAND}\` (or \`make generate\`); a test fails when this file is stale.
+
+Start: the lab's \`make up\` writes prometheus/targets/docker.json for WORKERS, then runs
+\`docker compose up -d --build --wait\`. Benchmark (stack up): \`make bench MODE=…\`, or by hand
+\`docker compose --profile ${BENCH_PROFILE} run --rm --no-deps -e BASE_URL=http://app-pm2:${CONTAINER_APP_PORT} -e LAB_MODE=pm2 ${K6_SERVICE}\`.
+
+Variables: WORKERS (default ${DEFAULT_WORKERS}) processes per multi-process topology and nginx replicas;
+APP_CPUS (default ${DEFAULT_APP_CPUS}) CPU limit of every app container; REPLICA_CPUS (the lab sets
+APP_CPUS / WORKERS, default ${DEFAULT_APP_CPUS / DEFAULT_WORKERS}) CPU limit of each nginx replica, so every topology gets
+the same CPU budget; GRAFANA_ADMIN_PASSWORD (default admin).`;
+
+function comment(service: string): string | undefined {
+  const t = TOPOLOGIES.find((x) => x.service === service);
+  if (t) return ` MODE=${t.mode}: ${t.title} (${t.strategy}), http://localhost:${t.port}`;
+  if (service === REPLICA_SERVICE) return ` MODE=nginx's upstream: WORKERS single-process replicas, found by nginx and Prometheus through DNS`;
+  if (service === K6_SERVICE) return ` The load generator, profile ${BENCH_PROFILE} only: never started by \`up\``;
+  return undefined;
+}
+
+/** docker-compose.yml's text. */
+export function renderCompose(): string {
+  const doc = new Document(composeModel());
+  doc.commentBefore = HEADER.split('\n')
+    .map((line) => (line === '' ? '' : ` ${line}`))
+    .join('\n');
+  visit(doc, {
+    Pair(_key, pair, path) {
+      const parent = path[path.length - 2];
+      const isService = parent !== undefined && 'key' in parent && isScalar(parent.key) && parent.key.value === 'services';
+      if (isService && isScalar(pair.key)) {
+        const text = comment(String(pair.key.value));
+        if (text) pair.key.commentBefore = text;
+      }
+      // dclint's require-quotes-in-ports: every port mapping single-quoted.
+      if (isScalar(pair.key) && pair.key.value === 'ports' && isSeq(pair.value)) {
+        for (const item of pair.value.items) {
+          if (isScalar(item)) item.type = Scalar.QUOTE_SINGLE;
+        }
+      }
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}

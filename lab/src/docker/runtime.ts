@@ -1,0 +1,313 @@
+/**
+ * The Docker runtime of the lab's CLI: start the Compose stack, run k6 against one
+ * topology's service, stop it. Every docker command inherits the terminal; a failure
+ * is one line saying which command failed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { paths } from '../paths.js';
+import { renderTargets } from '../render/prometheus.js';
+import type { Scenario } from '../results.js';
+import { CONTAINER_APP_PORT, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, topology, type Mode } from '../topologies.js';
+import { BENCH_PROFILE, DEFAULT_APP_CPUS, K6_RUN_ARGS, K6_SERVICE, PROMETHEUS_SERVICE } from './compose.js';
+
+/** Where the stack lives, which docker client runs it and where the lab's own lines go (tests pass stand-ins). */
+export interface DockerContext {
+  root: string;
+  docker: string;
+  print?: (text: string) => void;
+}
+
+export const defaultContext = (): DockerContext => ({ root: paths.root, docker: process.env['LAB_DOCKER'] ?? 'docker' });
+
+const print = (ctx: DockerContext, text: string): void => {
+  if (ctx.print) ctx.print(text);
+  else process.stdout.write(text);
+};
+
+export type ScenarioOverrides = Partial<Pick<Scenario, 'requests' | 'concurrency' | 'path'>>;
+
+export interface StackUrls {
+  grafana: string;
+  prometheus: string;
+  apps: Partial<Record<Mode, string>>;
+}
+
+/** The fields of k6/bench.ts's JSON summary the lab reads back. */
+export interface K6Summary {
+  testid: string;
+  mode: string;
+  target: string;
+  completed: number;
+  errors: { total: number };
+  totalTimeMs: number;
+  rps: number;
+  latencyMs: { mean: number; p50: number; p90: number; p95: number; p99: number; max: number };
+}
+
+export const targetsFile = (ctx: DockerContext): string => join(ctx.root, 'prometheus', 'targets', 'docker.json');
+
+function composeArgs(ctx: DockerContext): string[] {
+  return ['compose', '--project-directory', ctx.root, '-f', join(ctx.root, 'docker-compose.yml')];
+}
+
+/** Runs docker with the terminal attached; rejects with one line on failure. */
+function run(ctx: DockerContext, args: string[], what: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ctx.docker, args, { stdio: 'inherit', env, cwd: ctx.root });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      reject(new Error(error.code === 'ENOENT' ? `${what}: no \`${ctx.docker}\` command on PATH (is Docker installed?)` : `${what}: ${error.message}`));
+    });
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${what} failed (${signal ? `signal ${signal}` : `exit code ${code}`}); see docker's output above`));
+    });
+  });
+}
+
+/** Runs docker quietly and returns its exit code and standard output (null code: it could not run). */
+function capture(ctx: DockerContext, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(ctx.docker, args, { stdio: ['ignore', 'pipe', 'ignore'], cwd: ctx.root });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolve({ code: null, stdout });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout });
+    });
+  });
+}
+
+/** CPUs the engine has (Docker Desktop's VM may have fewer than the host), if it says. */
+async function engineCpus(ctx: DockerContext): Promise<number | undefined> {
+  const res = await capture(ctx, ['info', '--format', '{{.NCPU}}']);
+  const n = Number(res.stdout.trim());
+  return res.code === 0 && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Services of the stack with a running container. */
+async function runningServices(ctx: DockerContext): Promise<string[]> {
+  const res = await capture(ctx, [...composeArgs(ctx), 'ps', '--status', 'running', '--services']);
+  return res.code === 0 ? res.stdout.split('\n').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+/**
+ * k6 runs with --no-deps (a `run` with its dependencies would recreate any app
+ * container whose WORKERS or CPU limit differs from the defaults), so the stack
+ * must already be up.
+ */
+async function requireStackUp(ctx: DockerContext, services: string[]): Promise<void> {
+  const running = new Set(await runningServices(ctx));
+  const missing = services.filter((s) => !running.has(s));
+  if (missing.length > 0) throw new Error(`the Docker stack is not up (not running: ${missing.join(', ')}): run \`make up\` first`);
+}
+
+/** Whether a Docker engine answers `docker info` within timeoutMs. Never throws. */
+export function dockerAvailable(timeoutMs = 3000, ctx: DockerContext = defaultContext()): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(ok);
+    };
+    const child = spawn(ctx.docker, ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore' });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      done(false);
+    }, timeoutMs);
+    child.on('error', () => done(false));
+    child.on('exit', (code) => done(code === 0));
+  });
+}
+
+async function requireEngine(ctx: DockerContext): Promise<void> {
+  if (!(await dockerAvailable(5000, ctx))) {
+    throw new Error('no Docker engine answers `docker info`: start Docker, or use RUNTIME=native');
+  }
+}
+
+function validWorkers(workers: number): number {
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw new Error(`WORKERS=${workers} is not accepted: expected an integer from 1 to ${MAX_WORKERS}`);
+  }
+  return workers;
+}
+
+/** APP_CPUS from the environment: the CPU limit of every app container. */
+export function appCpus(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['APP_CPUS'];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_APP_CPUS;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`APP_CPUS=${raw} is not accepted: expected a positive number of CPUs, e.g. 2 or 1.5`);
+  return n;
+}
+
+/** The variables the Compose file reads, for WORKERS workers: nginx's replicas split APP_CPUS. */
+export function stackEnv(workers: number, env: NodeJS.ProcessEnv = process.env, engineCpuCount?: number): Record<string, string> {
+  // A CPU limit above the engine's CPUs is refused by Docker: cap it there.
+  const cpus = engineCpuCount === undefined ? appCpus(env) : Math.min(appCpus(env), engineCpuCount);
+  const replicaCpus = Math.max(0.01, Math.floor((cpus / validWorkers(workers)) * 1000) / 1000);
+  return { WORKERS: String(workers), APP_CPUS: String(cpus), REPLICA_CPUS: String(replicaCpus) };
+}
+
+export function stackUrls(): StackUrls {
+  const apps: Partial<Record<Mode, string>> = {};
+  for (const t of TOPOLOGIES) if (t.service !== null) apps[t.mode] = `http://localhost:${t.port}`;
+  return { grafana: `http://localhost:${GRAFANA_PORT}`, prometheus: `http://localhost:${PROMETHEUS_PORT}`, apps };
+}
+
+/**
+ * Writes Prometheus' targets for WORKERS (prometheus/targets/docker.json), then
+ * builds and starts the stack, waits until every service is healthy and prints
+ * the URLs (stackUrls() gives them as data).
+ */
+export async function dockerUp(workers: number, ctx: DockerContext = defaultContext()): Promise<void> {
+  stackEnv(workers); // bad WORKERS or APP_CPUS: one line, before anything is written
+  mkdirSync(join(ctx.root, 'prometheus', 'targets'), { recursive: true });
+  writeFileSync(targetsFile(ctx), renderTargets('docker', workers));
+  await requireEngine(ctx);
+  const env = stackEnv(workers, process.env, await engineCpus(ctx));
+  if (Number(env['APP_CPUS']) < appCpus()) print(ctx, `lab: APP_CPUS=${appCpus()} capped at the ${env['APP_CPUS']} CPUs the Docker engine has\n`);
+  await run(ctx, [...composeArgs(ctx), 'up', '-d', '--build', '--wait'], 'docker compose up', { ...process.env, ...env });
+  const urls = stackUrls();
+  const lines = [
+    '',
+    `Docker stack up (WORKERS=${env['WORKERS']}, APP_CPUS=${env['APP_CPUS']} per app container, ${env['REPLICA_CPUS']} per nginx replica)`,
+    `  Grafana       ${urls.grafana}   (dashboard "Node.js clustering lab"; anonymous viewer, admin password GRAFANA_ADMIN_PASSWORD or admin)`,
+    `  Prometheus    ${urls.prometheus}`,
+    ...TOPOLOGIES.filter((t) => t.service !== null).map((t) => `  ${t.mode.padEnd(14)}${urls.apps[t.mode]}   ${t.title}`),
+    '',
+  ];
+  print(ctx, `${lines.join('\n')}\n`);
+}
+
+/** The test id of one k6 run: mode, time, repetition. */
+export function testId(mode: Mode, when: Date, repetition?: number): string {
+  const stamp = when.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[:]/g, '-');
+  return `${mode}-${stamp}${repetition === undefined ? '' : `-r${repetition}`}`;
+}
+
+function serviceOf(mode: Mode): string {
+  const service = topology(mode).service;
+  if (service === null) throw new Error(`MODE=${mode} runs natively only (it has no Docker service): use RUNTIME=native`);
+  return service;
+}
+
+/** `docker compose … run` arguments of one k6 run against a mode's service. */
+export function benchArgs(ctx: DockerContext, mode: Mode, overrides: ScenarioOverrides, testid: string): string[] {
+  const service = serviceOf(mode);
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  const user = uid !== undefined && gid !== undefined && uid !== 0 ? ['--user', `${uid}:${gid}`] : [];
+  const env = {
+    BASE_URL: `http://${service}:${CONTAINER_APP_PORT}`,
+    LAB_MODE: mode,
+    TESTID: testid,
+    REQUESTS: overrides.requests === undefined ? '' : String(overrides.requests),
+    CONCURRENCY: overrides.concurrency === undefined ? '' : String(overrides.concurrency),
+    TARGET_PATH: overrides.path ?? '',
+  };
+  return [
+    ...composeArgs(ctx),
+    '--profile',
+    BENCH_PROFILE,
+    'run',
+    '--rm',
+    '--no-deps',
+    ...user,
+    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    K6_SERVICE,
+    ...K6_RUN_ARGS,
+  ];
+}
+
+export function readK6Summary(ctx: DockerContext, testid: string): K6Summary | undefined {
+  try {
+    return JSON.parse(readFileSync(join(ctx.root, 'results', `k6-${testid}.json`), 'utf8')) as K6Summary;
+  } catch {
+    return undefined;
+  }
+}
+
+async function benchOnce(ctx: DockerContext, mode: Mode, overrides: ScenarioOverrides, testid: string): Promise<K6Summary | undefined> {
+  print(ctx, `\n=== k6 against ${mode} (${topology(mode).title}), testid ${testid}\n`);
+  await run(ctx, benchArgs(ctx, mode, overrides, testid), `k6 run against ${mode}`);
+  const summary = readK6Summary(ctx, testid);
+  if (!summary) process.stderr.write(`lab: k6 wrote no summary to results/k6-${testid}.json (is results/ writable?)\n`);
+  return summary;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+function checkRepeat(repeat: number): void {
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`REPEAT=${repeat} is not accepted: expected a positive integer`);
+}
+
+/**
+ * Runs k6 (`docker compose --profile bench run --rm k6 run …`) REPEAT times against
+ * a mode's service; the stack must be up. k6 prints the seed-style block of each run,
+ * writes results/k6-<testid>.json and streams its metrics to Prometheus.
+ */
+export async function dockerBench(mode: Mode, overrides: ScenarioOverrides, repeat: number, ctx: DockerContext = defaultContext()): Promise<void> {
+  checkRepeat(repeat);
+  benchArgs(ctx, mode, overrides, 'check'); // a mode without a service fails before docker is asked
+  await requireEngine(ctx);
+  await requireStackUp(ctx, [serviceOf(mode), PROMETHEUS_SERVICE]);
+  const start = new Date();
+  const rps: number[] = [];
+  for (let r = 1; r <= repeat; r++) {
+    const summary = await benchOnce(ctx, mode, overrides, testId(mode, start, repeat > 1 ? r : undefined));
+    if (summary) rps.push(summary.rps);
+  }
+  if (repeat > 1 && rps.length > 0) {
+    print(ctx, `\n${mode}: median ${Math.round(median(rps))} req/s over ${rps.length} runs (${rps.map((v) => Math.round(v)).join(', ')})\n`);
+  }
+}
+
+/** Every mode with a Docker service, repetitions interleaved so drift hits them all alike. */
+export async function dockerCompare(overrides: ScenarioOverrides, repeat: number, ctx: DockerContext = defaultContext()): Promise<void> {
+  checkRepeat(repeat);
+  await requireEngine(ctx);
+  const modes = TOPOLOGIES.filter((t) => t.service !== null).map((t) => t.mode);
+  await requireStackUp(ctx, [...modes.map(serviceOf), PROMETHEUS_SERVICE]);
+  const start = new Date();
+  const runs = new Map<Mode, K6Summary[]>(modes.map((m) => [m, []]));
+  for (let r = 1; r <= repeat; r++) {
+    for (const mode of modes) {
+      const summary = await benchOnce(ctx, mode, overrides, testId(mode, start, r));
+      if (summary) runs.get(mode)?.push(summary);
+    }
+  }
+  const rows = modes.map((mode) => {
+    const list = runs.get(mode) ?? [];
+    const rps = list.map((s) => s.rps);
+    const p99 = median(list.map((s) => s.latencyMs.p99));
+    return `  ${mode.padEnd(14)}${String(Math.round(median(rps))).padStart(8)} req/s   p99 ${String(Math.round(p99)).padStart(6)} ms   ${topology(mode).title}`;
+  });
+  print(ctx, `\nDocker comparison, median of ${repeat} run(s) each (Grafana: ${stackUrls().grafana}):\n${rows.join('\n')}\n`);
+}
+
+/** Stops and removes the stack's containers and network; the data volumes stay. */
+export async function dockerDown(ctx: DockerContext = defaultContext()): Promise<void> {
+  await run(ctx, [...composeArgs(ctx), '--profile', BENCH_PROFILE, 'down', '--remove-orphans'], 'docker compose down');
+}
+
+export async function dockerLogs(follow = false, ctx: DockerContext = defaultContext()): Promise<void> {
+  await run(ctx, [...composeArgs(ctx), 'logs', '--tail', '200', ...(follow ? ['--follow'] : [])], 'docker compose logs');
+}
+
+export async function dockerPs(ctx: DockerContext = defaultContext()): Promise<void> {
+  await run(ctx, [...composeArgs(ctx), 'ps'], 'docker compose ps');
+}

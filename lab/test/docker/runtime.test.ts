@@ -1,0 +1,200 @@
+/**
+ * lab/src/docker/runtime.ts against a stand-in `docker` that records what it is
+ * asked (no engine runs here), and against the real client where none answers.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, beforeEach, test } from 'node:test';
+import { renderTargets } from '../../src/render/prometheus.js';
+import {
+  dockerAvailable,
+  dockerBench,
+  dockerCompare,
+  dockerDown,
+  dockerLogs,
+  dockerPs,
+  dockerUp,
+  stackEnv,
+  targetsFile,
+  testId,
+  type DockerContext,
+} from '../../src/docker/runtime.js';
+import { TOPOLOGIES } from '../../src/topologies.js';
+
+const work = mkdtempSync(join(tmpdir(), 'lab-docker-runtime-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const calls = join(work, 'calls.jsonl');
+/**
+ * The stand-in: appends {args, env} to calls.jsonl; `info` exits FAKE_INFO_EXIT, `compose`
+ * FAKE_COMPOSE_EXIT (default 0); a k6 run writes the summary k6 would, named by TESTID.
+ */
+const fake = join(work, 'docker');
+writeFileSync(
+  fake,
+  `#!/usr/bin/env node
+const fs = require('node:fs');
+const path = require('node:path');
+const args = process.argv.slice(2);
+const pick = (n) => process.env[n];
+fs.appendFileSync(${JSON.stringify(calls)}, JSON.stringify({ args, env: { WORKERS: pick('WORKERS'), APP_CPUS: pick('APP_CPUS'), REPLICA_CPUS: pick('REPLICA_CPUS') } }) + '\\n');
+if (args[0] === 'info') {
+  if (pick('FAKE_INFO_HANG')) setTimeout(() => {}, 60000);
+  else {
+    if (args.includes('{{.NCPU}}') && pick('FAKE_NCPU')) process.stdout.write(pick('FAKE_NCPU') + '\\n');
+    process.exit(Number(pick('FAKE_INFO_EXIT') ?? 0));
+  }
+} else if (args.includes('ps') && args.includes('--services')) {
+  const running = pick('FAKE_RUNNING') ?? 'app-cluster app-cluster-none app-pm2 app-replica app-single grafana nginx prometheus';
+  process.stdout.write(running.split(' ').join('\\n') + '\\n');
+} else {
+  const code = Number(pick('FAKE_COMPOSE_EXIT') ?? 0);
+  const run = args.indexOf('run');
+  if (code === 0 && run >= 0) {
+    const env = {};
+    args.forEach((a, i) => { if (args[i - 1] === '-e') { const eq = a.indexOf('='); env[a.slice(0, eq)] = a.slice(eq + 1); } });
+    const root = args[args.indexOf('--project-directory') + 1];
+    fs.mkdirSync(path.join(root, 'results'), { recursive: true });
+    const rps = { single: 100, cluster: 200 }[env.LAB_MODE] ?? 150;
+    fs.writeFileSync(path.join(root, 'results', 'k6-' + env.TESTID + '.json'), JSON.stringify({ testid: env.TESTID, mode: env.LAB_MODE, target: env.BASE_URL, completed: 10, errors: { total: 0 }, totalTimeMs: 1000, rps, latencyMs: { mean: 1, p50: 1, p90: 2, p95: 3, p99: 4, max: 5 } }));
+  }
+  process.exit(code);
+}
+`,
+);
+chmodSync(fake, 0o755);
+
+const ctx: DockerContext = { root: join(work, 'repo'), docker: fake };
+mkdirSync(ctx.root, { recursive: true });
+
+interface Call {
+  args: string[];
+  env: Record<string, string | undefined>;
+}
+const recorded = (): Call[] => (existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call) : []);
+const compose = [ 'compose', '--project-directory', ctx.root, '-f', join(ctx.root, 'docker-compose.yml')];
+
+const saved = { ...process.env };
+beforeEach(() => {
+  rmSync(calls, { force: true });
+  for (const k of ['FAKE_INFO_EXIT', 'FAKE_INFO_HANG', 'FAKE_COMPOSE_EXIT', 'FAKE_NCPU', 'FAKE_RUNNING', 'APP_CPUS']) Reflect.deleteProperty(process.env, k);
+});
+after(() => {
+  process.env = saved;
+});
+
+/** Runs fn with the lab's own lines captured (the context's print). */
+async function quietly<T>(fn: (c: DockerContext) => Promise<T>): Promise<{ value: T; printed: string }> {
+  let printed = '';
+  const value = await fn({ ...ctx, print: (text) => (printed += text) });
+  return { value, printed };
+}
+
+test('dockerAvailable(): false when no engine answers (this machine), never throws, never hangs', async () => {
+  const started = Date.now();
+  assert.equal(await dockerAvailable(3000), false, 'no Docker engine runs here');
+  assert.ok(Date.now() - started < 4000);
+  assert.equal(await dockerAvailable(1000, { ...ctx, docker: join(work, 'no-such-docker') }), false);
+  process.env['FAKE_INFO_EXIT'] = '1';
+  assert.equal(await dockerAvailable(3000, ctx), false);
+  process.env['FAKE_INFO_EXIT'] = '0';
+  assert.equal(await dockerAvailable(3000, ctx), true);
+  process.env['FAKE_INFO_HANG'] = '1';
+  const hung = Date.now();
+  assert.equal(await dockerAvailable(500, ctx), false);
+  assert.ok(Date.now() - hung < 3000, 'a hanging client is given up on');
+});
+
+test('dockerUp(): writes the targets for WORKERS, then compose up --build --wait with the CPU budget split over the replicas', async () => {
+  process.env['APP_CPUS'] = '2';
+  const { printed } = await quietly((c) => dockerUp(3, c));
+  assert.equal(readFileSync(targetsFile(ctx), 'utf8'), renderTargets('docker', 3));
+  const up = recorded().find((c) => c.args.includes('up'));
+  assert.deepEqual(up?.args, [...compose, 'up', '-d', '--build', '--wait']);
+  assert.deepEqual(up?.env, { WORKERS: '3', APP_CPUS: '2', REPLICA_CPUS: '0.666' });
+  assert.match(printed, /Grafana +http:\/\/localhost:3000/);
+  assert.match(printed, /Prometheus +http:\/\/localhost:9090/);
+  for (const t of TOPOLOGIES) {
+    if (t.service !== null) assert.match(printed, new RegExp(`${t.mode} +http://localhost:${t.port}`));
+    else assert.doesNotMatch(printed, new RegExp(`localhost:${t.port}`), `${t.mode} has no Docker service`);
+  }
+  assert.deepEqual(stackEnv(2, {}), { WORKERS: '2', APP_CPUS: '2', REPLICA_CPUS: '1' });
+  // An engine with fewer CPUs than APP_CPUS (Docker Desktop's VM): the limit is capped, as Docker refuses more.
+  rmSync(calls, { force: true });
+  process.env['FAKE_NCPU'] = '1';
+  const capped = await quietly((c) => dockerUp(3, c));
+  assert.deepEqual(recorded().find((c) => c.args.includes('up'))?.env, { WORKERS: '3', APP_CPUS: '1', REPLICA_CPUS: '0.333' });
+  assert.match(capped.printed, /APP_CPUS=2 capped at the 1 CPUs/);
+  assert.throws(() => stackEnv(2, { APP_CPUS: 'lots' }), /^Error: APP_CPUS=lots is not accepted/);
+});
+
+test('dockerUp(): one clear line when no engine answers or compose fails', async () => {
+  process.env['FAKE_INFO_EXIT'] = '1';
+  await assert.rejects(dockerUp(2, ctx), (e: Error) => /^no Docker engine answers `docker info`: start Docker, or use RUNTIME=native$/.test(e.message));
+  assert.ok(existsSync(targetsFile(ctx)), 'the targets are written first');
+  process.env['FAKE_INFO_EXIT'] = '0';
+  process.env['FAKE_COMPOSE_EXIT'] = '3';
+  await assert.rejects(quietly((c) => dockerUp(2, c)), (e: Error) => e.message === "docker compose up failed (exit code 3); see docker's output above");
+  await assert.rejects(dockerUp(0, ctx), /WORKERS=0 is not accepted/);
+  await assert.rejects(dockerUp(2, { ...ctx, docker: join(work, 'no-such-docker') }), /no Docker engine answers/);
+});
+
+test("dockerBench(): k6 in the bench profile against the mode's service, a testid per repetition, the overrides passed", async () => {
+  const { printed } = await quietly((c) => dockerBench('pm2', { requests: 100, path: '/heavy?n=10' }, 2, c));
+  const runs = recorded().filter((c) => c.args.includes('run'));
+  assert.equal(runs.length, 2);
+  const testids = runs.map((c) => c.args.find((a) => a.startsWith('TESTID='))?.slice('TESTID='.length));
+  assert.match(testids[0] ?? '', /^pm2-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-r1$/);
+  assert.match(testids[1] ?? '', /-r2$/);
+  const args = runs[0]?.args ?? [];
+  const user = process.getuid?.() ? ['--user', `${process.getuid?.()}:${process.getgid?.()}`] : [];
+  assert.deepEqual(args, [
+    ...compose,
+    '--profile', 'bench', 'run', '--rm', '--no-deps', ...user,
+    '-e', 'BASE_URL=http://app-pm2:3000',
+    '-e', 'LAB_MODE=pm2',
+    '-e', `TESTID=${testids[0]}`,
+    '-e', 'REQUESTS=100',
+    '-e', 'CONCURRENCY=',
+    '-e', 'TARGET_PATH=/heavy?n=10',
+    'k6', 'run', '-o', 'experimental-prometheus-rw', 'bench.ts',
+  ]);
+  assert.match(printed, /pm2: median 150 req\/s over 2 runs/);
+  // k6 runs --no-deps (a run with dependencies would recreate containers started with other WORKERS): the stack must be up.
+  process.env['FAKE_RUNNING'] = 'prometheus grafana app-single';
+  await assert.rejects(dockerBench('pm2', {}, 1, ctx), (e: Error) => e.message === 'the Docker stack is not up (not running: app-pm2): run `make up` first');
+  await assert.rejects(dockerCompare({}, 1, ctx), /the Docker stack is not up \(not running: app-cluster, app-cluster-none, app-pm2, nginx\)/);
+  await assert.rejects(dockerBench('reuseport', {}, 1, ctx), (e: Error) => e.message === 'MODE=reuseport runs natively only (it has no Docker service): use RUNTIME=native');
+  await assert.rejects(dockerBench('single', {}, 0, ctx), /REPEAT=0 is not accepted/);
+});
+
+test('dockerCompare(): every mode with a service, repetitions interleaved, a table of medians', async () => {
+  const { printed } = await quietly((c) => dockerCompare({}, 2, c));
+  const modes = recorded()
+    .filter((c) => c.args.includes('run'))
+    .map((c) => c.args.find((a) => a.startsWith('LAB_MODE='))?.slice('LAB_MODE='.length));
+  const withService = TOPOLOGIES.filter((t) => t.service !== null).map((t) => t.mode);
+  assert.deepEqual(modes, [...withService, ...withService]);
+  assert.match(printed, /single +100 req\/s/);
+  assert.match(printed, /cluster +200 req\/s/);
+});
+
+test('dockerDown(), dockerLogs(), dockerPs(): the compose commands', async () => {
+  await dockerDown(ctx);
+  await dockerLogs(false, ctx);
+  await dockerPs(ctx);
+  assert.deepEqual(recorded().map((c) => c.args.slice(compose.length)), [
+    ['--profile', 'bench', 'down', '--remove-orphans'],
+    ['logs', '--tail', '200'],
+    ['ps'],
+  ]);
+  process.env['FAKE_COMPOSE_EXIT'] = '1';
+  await assert.rejects(dockerPs(ctx), (e: Error) => !e.message.includes('\n') && /^docker compose ps failed/.test(e.message));
+});
+
+test('testId(): mode and UTC time, label-safe', () => {
+  assert.equal(testId('cluster-none', new Date('2026-11-24T22:19:02.123Z')), 'cluster-none-2026-11-24T22-19-02Z');
+  assert.equal(testId('nginx', new Date('2026-11-24T22:19:02Z'), 3), 'nginx-2026-11-24T22-19-02Z-r3');
+});
