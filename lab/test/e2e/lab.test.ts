@@ -17,6 +17,10 @@ import type { CompareReport } from '../../src/results.js';
 import { MODES, workerCount, topology } from '../../src/topologies.js';
 
 const run = promisify(execFile);
+
+interface DashboardJson {
+  panels: { title: string; targets?: { expr: string }[] }[];
+}
 const WORKERS = 2;
 const node24 = paths.node24;
 const state = mkdtempSync(join(tmpdir(), 'lab-e2e-state-'));
@@ -113,6 +117,36 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
     }
     assert.deepEqual(cpu, expectedWorkers);
     assert.deepEqual(latency, expectedWorkers);
+  });
+
+  test('every query of the Grafana dashboard returns a series for each worker', async () => {
+    const dashboard = JSON.parse(readFileSync(join(paths.root, 'grafana', 'dashboards', 'nodejs-clustering-lab.json'), 'utf8')) as DashboardJson;
+    const targets = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
+    assert.ok(targets.length >= 10, `the dashboard has its queries (${targets.length})`);
+    const primaries = MODES.filter((m) => topology(m).hasPrimary).sort();
+    for (const { panel, expr } of targets) {
+      const promql = expr.replaceAll('$__rate_interval', '1m').replaceAll('$mode', '.*').replaceAll('$testid', '.*');
+      if (expr.includes('k6_')) {
+        // k6 writes these during a Docker bench; natively the query must still run.
+        await queryPrometheus(promql);
+        continue;
+      }
+      // A rate needs two scrapes of a series: give the newest series a few scrape intervals.
+      const perWorker = /\bworker\b/.test(expr);
+      const missing = async (): Promise<string[]> => {
+        const series = await queryPrometheus(promql);
+        if (!perWorker) {
+          // Per-topology panels: the cluster primaries' restarts and workers alive.
+          const modes = new Set(series.map((s) => s.metric['mode']));
+          return primaries.filter((m) => !modes.has(m));
+        }
+        const got = new Set(series.map((s) => `${s.metric['mode']}/${s.metric['worker']}`));
+        return expectedWorkers.filter((w) => !got.has(w));
+      };
+      let left = await missing();
+      for (const deadline = Date.now() + 30_000; left.length > 0 && Date.now() < deadline; left = await missing()) await sleep(1000);
+      assert.deepEqual(left, [], `${panel}: ${promql} has a series for every ${perWorker ? 'worker' : 'cluster primary'}`);
+    }
   });
 
   test('make bench MODE=cluster uses the running topology and writes its JSON', async () => {

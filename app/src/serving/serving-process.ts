@@ -1,0 +1,125 @@
+/**
+ * One process that serves the application, whatever started it (by hand, the
+ * cluster primary or PM2): it listens on the application port and on its own
+ * metrics port, signals readiness, and stops gracefully on SIGTERM or SIGINT.
+ */
+import type { Config } from '../config/config.js';
+import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
+import { createApp } from '../http/app.js';
+import { GracefulHttpServer } from '../http/graceful-http-server.js';
+import { errorCode } from '../http/listen.js';
+import type { Logger } from '../logging/logger.js';
+import { MetricsServer } from '../metrics/metrics-server.js';
+import { createServingMetrics } from '../metrics/serving-metrics.js';
+import { signalReady } from './ready-signal.js';
+import type { ServingIdentity } from './serving-identity.js';
+import { onStopSignal, type StopSignal } from './stop-signals.js';
+
+const METRICS_BIND_RETRY_MS = 100;
+
+export interface ServingProcessOptions {
+  readonly config: Config;
+  readonly identity: ServingIdentity;
+  readonly logger: Logger;
+}
+
+export async function runServingProcess({ config, identity, logger }: ServingProcessOptions): Promise<void> {
+  logger.info({ pid: process.pid }, `worker pid=${process.pid}`);
+
+  const httpServer = new GracefulHttpServer({ keepAliveTimeoutMs: config.keepAliveTimeoutMs });
+  const metrics = config.metricsEnabled
+    ? createServingMetrics({ mode: identity.mode, worker: String(identity.workerIndex) }, httpServer)
+    : undefined;
+  httpServer.handle(
+    createApp({
+      worker: { index: identity.workerIndex, pid: process.pid },
+      heavy: { defaultIterations: config.heavyIterations, maxIterations: config.heavyMax },
+      readiness: httpServer,
+      logger,
+      requestDuration: metrics?.requestDuration,
+      logRequests: logger.isLevelEnabled('debug'),
+    }),
+  );
+  const metricsServer = metrics ? new MetricsServer(metrics.registry) : undefined;
+
+  onStopSignal((signal) => {
+    void stop(signal);
+  });
+
+  async function stop(signal: StopSignal): Promise<void> {
+    logger.info(
+      { signal, requestsInFlight: httpServer.requestsInFlight, openConnections: httpServer.openConnections, timeoutMs: config.shutdownTimeoutMs },
+      `Received ${signal}: finishing ${httpServer.requestsInFlight} request(s) in flight on ${httpServer.openConnections} connection(s), deadline ${config.shutdownTimeoutMs} ms`,
+    );
+    // Free the metrics port first: a successor may be waiting for it.
+    metricsServer?.stopListening();
+    const outcome = await httpServer.drain(config.shutdownTimeoutMs);
+    metricsServer?.closeAllConnections();
+    const durationMs = Math.round(outcome.durationMs);
+    if (outcome.forced) {
+      logger.warn(
+        { durationMs, destroyed: outcome.destroyed },
+        `Shutdown deadline of ${config.shutdownTimeoutMs} ms reached: destroyed ${outcome.destroyed} connection(s)`,
+      );
+      process.exit(EXIT_FAILURE);
+    }
+    logger.info({ durationMs, idleClosed: outcome.idleClosed }, `Stopped gracefully in ${durationMs} ms`);
+    process.exit(EXIT_OK);
+  }
+
+  try {
+    await httpServer.listen({ port: config.port, host: config.host, ...(identity.reusePort ? { reusePort: true } : {}) });
+  } catch (error) {
+    failToStart(logger, `Cannot listen on port ${config.port}: ${describeListenError(error)}`, error);
+  }
+  logger.info({ port: config.port, reusePort: identity.reusePort }, `App listening on port ${config.port}`);
+
+  if (metricsServer) await startMetricsServer(metricsServer, identity, config.host, logger);
+  signalReady();
+}
+
+/**
+ * Binds the metrics port. When it is in use and the identity allows waiting (a
+ * predecessor still draining), readiness is not held back: the bind is retried in
+ * the background, and the process exits if the port is still taken at the end.
+ */
+async function startMetricsServer(server: MetricsServer, identity: ServingIdentity, host: string | undefined, logger: Logger): Promise<void> {
+  const port = identity.metricsPort;
+  const bound = (): void => {
+    logger.info({ metricsPort: port }, `Metrics on port ${port}`);
+  };
+  try {
+    await server.listen(port, host);
+    bound();
+    return;
+  } catch (error) {
+    if (errorCode(error) !== 'EADDRINUSE' || identity.metricsBindWaitMs === 0) {
+      failToStart(logger, `Cannot serve metrics on port ${port}: ${describeListenError(error)}`, error);
+    }
+  }
+  logger.warn(
+    { metricsPort: port, waitMs: identity.metricsBindWaitMs },
+    `Metrics port ${port} is in use, waiting up to ${identity.metricsBindWaitMs} ms for the process it belongs to to stop`,
+  );
+  const giveUpAt = Date.now() + identity.metricsBindWaitMs;
+  const retry = (): void => {
+    server.listen(port, host).then(bound, (error: unknown) => {
+      if (errorCode(error) === 'EADDRINUSE' && Date.now() < giveUpAt) setTimeout(retry, METRICS_BIND_RETRY_MS);
+      else failToStart(logger, `Cannot serve metrics on port ${port}: ${describeListenError(error)}`, error);
+    });
+  };
+  setTimeout(retry, METRICS_BIND_RETRY_MS);
+}
+
+function describeListenError(error: unknown): string {
+  const code = errorCode(error);
+  if (code === 'EADDRINUSE') return 'address already in use (EADDRINUSE)';
+  if (code === 'EACCES') return 'permission denied (EACCES)';
+  if (code === 'EADDRNOTAVAIL') return 'address not available (EADDRNOTAVAIL)';
+  return error instanceof Error ? error.message : String(error);
+}
+
+function failToStart(logger: Logger, message: string, error: unknown): never {
+  logger.error({ code: errorCode(error) }, message);
+  process.exit(EXIT_FAILURE);
+}
