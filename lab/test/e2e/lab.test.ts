@@ -32,8 +32,8 @@ const env = {
   NODE: node24,
   LAB_STATE_DIR: state,
   RESULTS_DIR: results,
-  REQUESTS: '200',
-  CONCURRENCY: '20',
+  REQUESTS: '400',
+  CONCURRENCY: '40',
   TARGET_PATH: '/heavy?n=200000',
   REPEAT: '1',
 };
@@ -92,7 +92,7 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
     for (const m of report.modes) {
       assert.equal(m.available, true, `${m.mode} available (${m.reason ?? ''})`);
       assert.equal(m.errors, 0, `${m.mode} errors`);
-      assert.equal(m.completed, 200, `${m.mode} completed`);
+      assert.equal(m.completed, 400, `${m.mode} completed`);
       const serving = m.per_worker.filter((w) => w.requests > 0).map((w) => w.worker).sort();
       const expected = Array.from({ length: m.workers }, (_, i) => String(i));
       assert.deepEqual(serving, expected, `${m.mode}: every worker served requests`);
@@ -151,7 +151,7 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
 
   test('make bench MODE=cluster uses the running topology and writes its JSON', async () => {
     const { stdout } = await make('bench', { MODE: 'cluster' });
-    assert.match(stdout, /Completed requests:\s+200/);
+    assert.match(stdout, /Completed requests:\s+400/);
     assert.ok(readdirSync(results).some((f) => f.endsWith('-cluster.json')));
   });
 
@@ -164,7 +164,7 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
   test('make bench MODE=nginx on its own starts the topology, measures, and stops it', async () => {
     const { stdout, stderr } = await make('bench', { MODE: 'nginx', REPEAT: '2' });
     assert.match(stderr, /nginx: starting 2 process\(es\) on port 3004/);
-    assert.equal((stdout.match(/Completed requests:\s+200/g) ?? []).length, 2, 'two repetitions');
+    assert.equal((stdout.match(/Completed requests:\s+400/g) ?? []).length, 2, 'two repetitions');
     assert.match(stdout, /Total errors:\s+0/);
     assert.deepEqual(recorded(), [], 'nothing left recorded');
   });
