@@ -1,12 +1,15 @@
 /**
  * The end of a k6 run as the lab reports it: the seed tutorial's loadtest block
- * (the same lines as the native runner's lab/src/runner/seed-block.ts) and a JSON
+ * (lab/src/runner/seed-block.ts, the native runner's formatter, re-exported) and a JSON
  * summary shaped like the native RunResult's headline fields.
  *
  * Pure code, no k6 module: Node runs it too (the lab's tests compare its block with
  * the native runner's for the same figures).
  */
 import { MEASURED, type Scenario } from './scenario.ts';
+
+/** The block itself is the native runner's own formatter, imported as is (the k6 service mounts it). */
+export { formatSeedBlock } from '../lab/src/runner/seed-block.ts';
 
 /** The part of handleSummary's data this module reads. */
 export interface SummaryMetric {
@@ -71,48 +74,4 @@ export function summarize(data: SummaryData, scenario: Scenario, meta: { testid:
     rps: totalTimeMs > 0 ? completed / (totalTimeMs / 1000) : 0,
     latencyMs: { mean: d('avg'), p50: d('p(50)'), p90: d('p(90)'), p95: d('p(95)'), p99: d('p(99)'), max: d('max') },
   };
-}
-
-const LABEL_WIDTH = 21; // "Requests per second: " is the longest label.
-
-/** The seed's loadtest block, line for line as the native runner prints it. */
-export function formatSeedBlock(result: K6RunSummary): string {
-  const { errors, latencyMs } = result;
-  const field = (label: string, v: string | number): string => `${`${label}:`.padEnd(LABEL_WIDTH)}${v}`;
-  const lines = [
-    field('Target URL', result.target),
-    field('Max requests', result.requests),
-    field('Concurrency level', result.concurrency),
-    field('Agent', result.keepAlive === false ? 'none' : 'keepalive'),
-    '',
-    field('Completed requests', result.completed),
-    field('Total errors', errors.total),
-  ];
-  if (errors.total > 0) {
-    if (errors.non2xx > 0) lines.push(`   non-2xx:  ${errors.non2xx}`);
-    if (errors.socket > 0) lines.push(`   socket:   ${errors.socket}`);
-    if (errors.timeout > 0) lines.push(`   timeout:  ${errors.timeout}`);
-  }
-  lines.push(
-    field('Total time', `${result.totalTimeMs / 1000} s`),
-    field('Requests per second', Math.round(result.rps)),
-    field('Mean latency', `${latencyMs.mean.toFixed(1)} ms`),
-    '',
-    'Percentage of the requests served within a certain time',
-    percentLine(50, latencyMs.p50),
-    percentLine(90, latencyMs.p90),
-    percentLine(95, latencyMs.p95),
-    percentLine(99, latencyMs.p99),
-    `${percentLine(100, latencyMs.max)} (longest request)`,
-  );
-  return `${lines.join('\n')}\n`;
-}
-
-function percentLine(percent: number, ms: number): string {
-  return `${`${percent}%`.padStart(5)}      ${formatMs(ms)} ms`;
-}
-
-/** Whole milliseconds like loadtest, with two decimals below 10 ms. */
-function formatMs(ms: number): string {
-  return ms < 10 ? ms.toFixed(2) : String(Math.round(ms));
 }

@@ -100,9 +100,13 @@ async function measure(running: RunningTopology, scenario: Scenario, label: stri
   return { result, workers: delta(before, after) };
 }
 
+/**
+ * Warms the app's JIT and the load generator's own code paths (a cold runner spends
+ * several times the CPU of a warm one on its first run) at the scenario's concurrency.
+ */
 async function warm(running: RunningTopology, scenario: Scenario): Promise<void> {
   if (scenario.warmupRequests <= 0) return;
-  await warmUp(new URL(scenario.path, running.baseUrl).href, scenario.warmupRequests, Math.min(scenario.concurrency, 20));
+  await warmUp(new URL(scenario.path, running.baseUrl).href, scenario.warmupRequests, Math.min(scenario.concurrency, scenario.warmupRequests));
 }
 
 function contextFor(options: LabOptions): { scenario: Scenario; machine: MachineInfo } {

@@ -6,14 +6,18 @@
  *   …
  *    100%      3327 ms (longest request)
  *
- * Without loadtest's timestamp/INFO prefix. Error buckets are listed under
+ * Without loadtest's timestamp/INFO prefix. Pure code with no Node import: the k6
+ * script imports this very file, so both runtimes print the same block. Error buckets are listed under
  * "Total errors" when there are any, as loadtest lists its error codes.
  */
 import type { RunResult } from '../results.js';
 
+/** What the block prints: a native RunResult, or the summary k6 builds (k6/summary.ts). */
+export type SeedBlockInput = Pick<RunResult, 'target' | 'requests' | 'concurrency' | 'keepAlive' | 'completed' | 'errors' | 'totalTimeMs' | 'rps' | 'latencyMs'>;
+
 const LABEL_WIDTH = 21; // "Requests per second: " is the longest label.
 
-export function formatSeedBlock(result: RunResult): string {
+export function formatSeedBlock(result: SeedBlockInput): string {
   const { errors, latencyMs } = result;
   const field = (label: string, value: string | number): string => `${`${label}:`.padEnd(LABEL_WIDTH)}${value}`;
   const lines = [

@@ -205,8 +205,9 @@ test('k6: pinned grafana/k6 1.x, bench profile only, remote write to Prometheus 
   assert.deepEqual(k6.command, ['run', '-o', 'experimental-prometheus-rw', 'bench.ts']);
   assert.equal(k6.environment?.['K6_PROMETHEUS_RW_SERVER_URL'], `http://${PROMETHEUS_SERVICE}:${PROMETHEUS_PORT}/api/v1/write`);
   assert.equal(k6.environment?.['K6_PROMETHEUS_RW_TREND_STATS'], 'p(50),p(90),p(95),p(99),min,max,avg');
-  assert.ok(k6.volumes?.includes('./k6:/scripts:ro'));
-  assert.equal(k6.working_dir, '/scripts');
+  assert.ok(k6.volumes?.includes('./k6:/lab/k6:ro'));
+  assert.ok(k6.volumes?.includes('./lab/src/runner/seed-block.ts:/lab/lab/src/runner/seed-block.ts:ro'), 'the seed block formatter at its repository path');
+  assert.equal(k6.working_dir, '/lab/k6');
   assert.equal(withDefaults(k6.environment?.['BASE_URL'] ?? ''), `http://app-cluster:${CONTAINER_APP_PORT}`);
 });
 

@@ -6,14 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { K6_SCRIPT, K6_SCRIPTS_DIR, K6_SERVICE, K6_TREND_STATS } from '../../src/docker/compose.js';
+import { K6_MOUNT_ROOT, K6_SCRIPT, K6_SCRIPTS_DIR, K6_SERVICE, K6_SHARED_MODULES, K6_TREND_STATS } from '../../src/docker/compose.js';
 import type { K6Summary } from '../../src/docker/runtime.js';
 import { paths } from '../../src/paths.js';
-import type { RunResult } from '../../src/results.js';
 import { formatSeedBlock } from '../../src/runner/seed-block.js';
 import { scenarioFor } from '../../src/scenario.js';
 import { node24, readComposeFile, root } from './helpers.js';
@@ -122,7 +121,7 @@ test("k6's closing block is the native runner's, line for line, and its JSON has
       totalTimeMs: f.last - f.first,
       rps: f.completed / ((f.last - f.first) / 1000),
       latencyMs: { mean: f.avg, p50: f.p50, p90: f.p90, p95: f.p95, p99: f.p99, max: f.max },
-    } as unknown as RunResult);
+    });
     assert.equal(block, native);
     for (const key of ['testid', 'mode', 'target', 'completed', 'totalTimeMs', 'rps'] as const) assert.ok(summary[key] !== undefined, key);
     assert.equal(summary.errors.total, f.non2xx + f.socket + f.timeout);
@@ -158,4 +157,22 @@ test("the dashboard's k6 panels read the series k6's Prometheus remote write pro
   for (const name of used) assert.ok(known.has(name), `${name} is a series k6 writes`);
   for (const p of ['p90', 'p95', 'p99']) assert.ok(used.has(`k6_http_req_duration_${p}`), `k6's ${p} is shown`);
   assert.ok(used.has('k6_http_reqs_total'));
+});
+
+test('every module the k6 script imports is inside the k6 container: k6/ or a mounted shared module whose own imports are type-only', () => {
+  const shared = new Set<string>(K6_SHARED_MODULES);
+  const files = readdirSync(k6Dir).filter((f) => f.endsWith('.ts')).map((f) => join(k6Dir, f));
+  const fromRe = /^\s*(import|export)\s+(type\s+)?[^'"]*from\s+'(\.{1,2}\/[^']+)'/gm;
+  for (const file of files) {
+    for (const m of readFileSync(file, 'utf8').matchAll(fromRe)) {
+      const target = relative(root, resolve(dirname(file), m[3] ?? ''));
+      if (target.startsWith('k6/') || m[2]) continue;
+      assert.ok(shared.has(target), `${relative(root, file)} imports ${target}, which the k6 service does not mount`);
+      for (const inner of readFileSync(join(root, target), 'utf8').matchAll(fromRe)) {
+        assert.ok(inner[2], `${target} imports ${inner[3]} at run time: k6 would not find it`);
+      }
+    }
+  }
+  const volumes = readComposeFile().services[K6_SERVICE]?.volumes ?? [];
+  for (const f of shared) assert.ok(volumes.includes(`./${f}:${K6_MOUNT_ROOT}/${f}:ro`), `${f} mounted`);
 });
