@@ -99,8 +99,8 @@ export interface MachineInfo {
 }
 
 export interface PerWorker {
-  /** Worker label as the worker reports it (stable index, or replica index). */
-  worker: string;
+  /** The worker's stable index (X-Worker); a string only for a label that is not an index. */
+  worker: number | string;
   requests: number;
   /** From the worker's process_cpu_seconds_total, after minus before the run (median run). */
   cpu_seconds: number;

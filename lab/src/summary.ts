@@ -26,6 +26,11 @@ export function medianRepetition(reps: readonly Repetition[]): Repetition | unde
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
+/** X-Worker and the worker label are strings on the wire; an index is a number in the report. */
+function workerId(label: string): number | string {
+  return /^\d+$/.test(label) ? Number(label) : label;
+}
+
 function perWorker(rep: Repetition): PerWorker[] {
   const rows = new Map<string, PerWorker>();
   for (const w of rep.workers) {
@@ -41,7 +46,9 @@ function perWorker(rep: Repetition): PerWorker[] {
     row.requests = requests;
     rows.set(worker, row);
   }
-  return [...rows.values()].sort((a, b) => a.worker.localeCompare(b.worker, 'en', { numeric: true }));
+  return [...rows.values()]
+    .map((row) => ({ ...row, worker: workerId(String(row.worker)) }))
+    .sort((a, b) => String(a.worker).localeCompare(String(b.worker), 'en', { numeric: true }));
 }
 
 export function round(value: number, digits = 1): number {

@@ -73,7 +73,7 @@ function chartMode(m: ModeReport, index: number, singleRps: number | null): Char
     ideal: singleRps === null ? null : singleRps * m.cores_usable,
     coresUsable: m.cores_usable,
     curve: (run?.percentileCurve ?? []).map(([p, ms]): [number, number] => [p, round(ms, 2)]),
-    workers: sortedWorkers(m.per_worker).map((w) => ({ label: w.worker, requests: w.requests, cpuSeconds: w.cpu_seconds })),
+    workers: sortedWorkers(m.per_worker).map((w) => ({ label: String(w.worker), requests: w.requests, cpuSeconds: w.cpu_seconds })),
     timeline,
     timelineChart: timeline.length > 0 ? `${TIMELINE_PREFIX}${idPart(m.mode)}` : null,
     connections: (run?.connections ?? []).map((c) => c.requests).sort((a, b) => b - a),

@@ -75,7 +75,7 @@ function imbalance(mode: ModeReport): Imbalance | null {
   const worker = cpuShare(byCpu) > requestShare(byRequests) ? byCpu : byRequests;
   const fairShare = 1 / workers.length;
   return {
-    worker: worker.worker,
+    worker: String(worker.worker),
     requestShare: requestShare(worker),
     cpuShare: cpuShare(worker),
     fairShare,

@@ -125,7 +125,7 @@ export function formatBenchReport(
       { title: 'handler mean ms', align: 'right' },
     ];
     const workerRows = workers.map((w) => [
-      w.worker,
+      String(w.worker),
       String(w.requests),
       fmtSeconds(w.cpu_seconds),
       w.server_mean_ms === undefined ? '–' : fmtMs(w.server_mean_ms),

@@ -6,7 +6,7 @@
 import type { PerWorker } from '../results.js';
 
 export function sortedWorkers(perWorker: readonly PerWorker[]): PerWorker[] {
-  return [...perWorker].sort((a, b) => a.worker.localeCompare(b.worker, 'en', { numeric: true }));
+  return [...perWorker].sort((a, b) => String(a.worker).localeCompare(String(b.worker), 'en', { numeric: true }));
 }
 
 /**
