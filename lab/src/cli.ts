@@ -4,7 +4,8 @@
  * environment (the make variables), so `make bench MODE=cluster` and
  * `MODE=cluster node lab/dist/cli.js bench` are the same thing.
  */
-import { readOptions, UsageError, type LabOptions } from './options.js';
+import { readOptions, runtimeChoice, UsageError, type LabOptions, type RuntimeChoice } from './options.js';
+import { DEFAULT_WORKERS } from './docker/compose.js';
 import { isMode, MODES, type Mode } from './topologies.js';
 import { nativeBench, nativeCompare, nativeDown, nativePs, nativeUp } from './native/lab.js';
 import { dockerAvailable, dockerBench, dockerCompare, dockerDown, dockerLogs, dockerPs, dockerUp } from './docker/runtime.js';
@@ -22,10 +23,14 @@ Targets:
   ps        what is running
   logs      where the logs are (native) or docker compose logs
   help      this text
+  test      the whole test suite (make test)
+  generate  regenerate docker-compose.yml and the Grafana dashboard JSON
+  node24    install Node 24 LTS from the npm registry and print its path: make compare NODE=$(make -s node24)
+  bench-instrumentation, bench-generator   the cost of the app's metrics; the load runner against autocannon
 
 Variables:
   MODE         ${MODES.join(', ')} (compare: a comma-separated subset)
-  WORKERS      processes per multi-process topology (default: available parallelism)
+  WORKERS      processes per multi-process topology (default: available parallelism natively, ${DEFAULT_WORKERS} in Docker)
   REQUESTS, CONCURRENCY, TARGET_PATH   override k6/scenario.json (1200, 200, /heavy)
   REPEAT       repetitions per topology (default 3)
   RUNTIME      auto (Docker when an engine answers, else native), native or docker
@@ -34,8 +39,8 @@ Variables:
 
 type Runtime = 'native' | 'docker';
 
-async function chooseRuntime(options: LabOptions): Promise<Runtime> {
-  if (options.runtime !== 'auto') return options.runtime;
+async function chooseRuntime(choice: RuntimeChoice): Promise<Runtime> {
+  if (choice !== 'auto') return choice;
   const docker = await dockerAvailable();
   const runtime: Runtime = docker ? 'docker' : 'native';
   process.stderr.write(`RUNTIME=auto: ${docker ? 'a Docker engine answers, using docker' : 'no Docker engine answers, using native'}\n`);
@@ -50,41 +55,63 @@ function requireMode(options: LabOptions): Mode {
   return mode;
 }
 
+/** Variables that a Docker command would silently ignore are refused instead. */
+function refuseForDocker(command: string, options: LabOptions, ignored: { mode?: boolean; workers?: boolean }): void {
+  if (ignored.mode && options.modes !== undefined) {
+    throw new UsageError(`MODE=${options.modes.join(',')} is not accepted by \`${command}\` with RUNTIME=docker: it runs every topology with a Docker service`);
+  }
+  if (ignored.workers && options.workersGiven) {
+    throw new UsageError(`WORKERS=${options.workers} is not accepted by \`${command}\` with RUNTIME=docker: containers are sized by \`make up WORKERS=…\``);
+  }
+}
+
 async function main(command: string | undefined): Promise<void> {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(HELP);
     return;
   }
-  const options = readOptions();
   switch (command) {
-    case 'up':
-      return (await chooseRuntime(options)) === 'docker' ? dockerUp(options.workers) : nativeUp(options);
-    case 'down':
-      // Both, so nothing is left behind whichever runtime started it.
+    // These read only RUNTIME, so a stray bad variable never blocks stopping the lab.
+    case 'down': {
+      const runtime = runtimeChoice(process.env);
       await nativeDown();
-      if (options.runtime !== 'native' && (await dockerAvailable())) await dockerDown();
-      return;
-    case 'bench': {
-      const mode = requireMode(options);
-      if ((await chooseRuntime(options)) === 'docker') {
-        return dockerBench(mode, { requests: options.requests, concurrency: options.concurrency, path: options.path }, options.repeat);
-      }
-      await nativeBench(mode, options);
+      // Both, so nothing is left behind whichever runtime started it.
+      if (runtime !== 'native' && (await dockerAvailable())) await dockerDown();
       return;
     }
-    case 'compare':
-      if ((await chooseRuntime(options)) === 'docker') {
-        return dockerCompare({ requests: options.requests, concurrency: options.concurrency, path: options.path }, options.repeat);
-      }
-      await nativeCompare(options);
-      return;
     case 'ps':
-      return (await chooseRuntime(options)) === 'docker' ? dockerPs() : nativePs();
+      return (await chooseRuntime(runtimeChoice(process.env))) === 'docker' ? dockerPs() : nativePs();
     case 'logs':
-      if ((await chooseRuntime(options)) === 'docker') return dockerLogs();
+      if ((await chooseRuntime(runtimeChoice(process.env))) === 'docker') return dockerLogs();
       process.stdout.write(`native logs are in ${logDir()}\n`);
       for (const p of readRegistry()) process.stdout.write(`  ${p.name}: ${p.log}\n`);
       return;
+    default:
+  }
+  const options = readOptions();
+  const runtime = await chooseRuntime(options.runtime);
+  const overrides = { requests: options.requests, concurrency: options.concurrency, path: options.path };
+  switch (command) {
+    case 'up':
+      if (runtime === 'native') return nativeUp(options);
+      refuseForDocker(command, options, { mode: true });
+      return dockerUp(options.workersGiven ? options.workers : DEFAULT_WORKERS);
+    case 'bench': {
+      const mode = requireMode(options);
+      if (runtime === 'native') {
+        await nativeBench(mode, options);
+        return;
+      }
+      refuseForDocker(command, options, { workers: true });
+      return dockerBench(mode, overrides, options.repeat);
+    }
+    case 'compare':
+      if (runtime === 'native') {
+        await nativeCompare(options);
+        return;
+      }
+      refuseForDocker(command, options, { mode: true, workers: true });
+      return dockerCompare(overrides, options.repeat);
     default:
       throw new UsageError(`unknown command ${command}: expected up, bench, compare, down, ps, logs or help`);
   }

@@ -50,7 +50,8 @@ export function runtimeChoice(env: Env): RuntimeChoice {
 export function targetPath(env: Env): string | undefined {
   const raw = value(env, 'TARGET_PATH');
   if (raw === undefined) return undefined;
-  if (!raw.startsWith('/') || /\s/.test(raw)) {
+  // "//host/x" would make a URL resolver leave the topology for another host.
+  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /\s/.test(raw)) {
     throw new UsageError(`TARGET_PATH=${raw} is not accepted: expected a path starting with /, e.g. /heavy?n=1000000`);
   }
   return raw;
@@ -59,6 +60,8 @@ export function targetPath(env: Env): string | undefined {
 export interface LabOptions {
   modes: Mode[] | undefined;
   workers: number;
+  /** Whether WORKERS was given (the Docker runtime has a default of its own). */
+  workersGiven: boolean;
   requests: number | undefined;
   concurrency: number | undefined;
   path: string | undefined;
@@ -69,9 +72,11 @@ export interface LabOptions {
 }
 
 export function readOptions(env: Env = process.env): LabOptions {
+  const workers = integer(env, 'WORKERS', 1, MAX_WORKERS);
   return {
     modes: modeList(env),
-    workers: integer(env, 'WORKERS', 1, MAX_WORKERS) ?? availableParallelism(),
+    workers: workers ?? availableParallelism(),
+    workersGiven: workers !== undefined,
     requests: integer(env, 'REQUESTS', 1, 10_000_000),
     concurrency: integer(env, 'CONCURRENCY', 1, 10_000),
     path: targetPath(env),

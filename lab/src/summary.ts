@@ -5,19 +5,15 @@
 import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './results.js';
 import type { Topology } from './topologies.js';
 import type { WorkerDelta } from './native/worker-metrics.js';
+import { median, round } from './runner/stats.js';
+
+export { median };
 
 /** One measured repetition of one topology. */
 export interface Repetition {
   result: RunResult;
   /** Per-worker CPU and handler time over the run, from the workers' own metrics. */
   workers: WorkerDelta[];
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** The repetition whose requests/s is the median (the lower middle for an even count). */
@@ -51,10 +47,6 @@ function perWorker(rep: Repetition): PerWorker[] {
     .sort((a, b) => String(a.worker).localeCompare(String(b.worker), 'en', { numeric: true }));
 }
 
-export function round(value: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
 
 export function unavailableReport(t: Topology, workers: number, reason: string): ModeReport {
   return {
@@ -90,7 +82,7 @@ export function modeReport(t: Topology, workers: number, machine: MachineInfo, r
     reason: null,
     workers,
     cores_usable: Math.min(workers, machine.availableParallelism),
-    rps: { median: round(median(rpsValues)), min: round(Math.min(...rpsValues)), max: round(Math.max(...rpsValues)) },
+    rps: { median: round(median(rpsValues), 1), min: round(Math.min(...rpsValues), 1), max: round(Math.max(...rpsValues), 1) },
     speedup: 0,
     efficiency: 0,
     latency_ms: result.latencyMs,
@@ -99,7 +91,7 @@ export function modeReport(t: Topology, workers: number, machine: MachineInfo, r
     per_worker: perWorker(mid),
     runner_cpu_seconds: round(median(reps.map((r) => r.result.runnerCpuSeconds)), 3),
     median_run: result,
-    runs_rps: rpsValues.map((v) => round(v)),
+    runs_rps: rpsValues.map((v) => round(v, 1)),
   };
 }
 

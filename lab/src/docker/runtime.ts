@@ -10,6 +10,8 @@ import { paths } from '../paths.js';
 import { renderTargets } from '../render/prometheus.js';
 import type { Scenario } from '../results.js';
 import { CONTAINER_APP_PORT, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, topology, type Mode } from '../topologies.js';
+import { UsageError } from '../options.js';
+import { median } from '../runner/stats.js';
 import { BENCH_PROFILE, DEFAULT_APP_CPUS, K6_RUN_ARGS, K6_SERVICE, PROMETHEUS_SERVICE } from './compose.js';
 
 /** Where the stack lives, which docker client runs it and where the lab's own lines go (tests pass stand-ins). */
@@ -136,7 +138,7 @@ async function requireEngine(ctx: DockerContext): Promise<void> {
 
 function validWorkers(workers: number): number {
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
-    throw new Error(`WORKERS=${workers} is not accepted: expected an integer from 1 to ${MAX_WORKERS}`);
+    throw new UsageError(`WORKERS=${workers} is not accepted: expected an integer from 1 to ${MAX_WORKERS}`);
   }
   return workers;
 }
@@ -146,7 +148,7 @@ export function appCpus(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env['APP_CPUS'];
   if (raw === undefined || raw.trim() === '') return DEFAULT_APP_CPUS;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`APP_CPUS=${raw} is not accepted: expected a positive number of CPUs, e.g. 2 or 1.5`);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`APP_CPUS=${raw} is not accepted: expected a positive number of CPUs, e.g. 2 or 1.5`);
   return n;
 }
 
@@ -197,7 +199,7 @@ export function testId(mode: Mode, when: Date, repetition?: number): string {
 
 function serviceOf(mode: Mode): string {
   const service = topology(mode).service;
-  if (service === null) throw new Error(`MODE=${mode} runs natively only (it has no Docker service): use RUNTIME=native`);
+  if (service === null) throw new UsageError(`MODE=${mode} runs natively only (it has no Docker service): use RUNTIME=native`);
   return service;
 }
 
@@ -245,14 +247,8 @@ async function benchOnce(ctx: DockerContext, mode: Mode, overrides: ScenarioOver
   return summary;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
-
 function checkRepeat(repeat: number): void {
-  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`REPEAT=${repeat} is not accepted: expected a positive integer`);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new UsageError(`REPEAT=${repeat} is not accepted: expected a positive integer`);
 }
 
 /**

@@ -19,7 +19,7 @@ import { scenarioFor } from '../scenario.js';
 import { fairnessWarnings, modeReport, unavailableReport, withSpeedups, type Repetition } from '../summary.js';
 import { GRAFANA_PORT, MODES, topology, workerCount, type Mode } from '../topologies.js';
 import { nodeVersion, reusePortSupport } from './node-binary.js';
-import { readRegistry, stopGroups } from './processes.js';
+import { isAlive, readRegistry, stopGroups } from './processes.js';
 import { PROMETHEUS_URL, prometheusBinary, startPrometheus } from './prometheus.js';
 import { isServing, metricsUrls, nginxBinary, startTopology, type RunningTopology } from './topology-runner.js';
 import { delta, snapshotAll } from './worker-metrics.js';
@@ -44,20 +44,51 @@ function requireBuiltApp(): void {
 }
 
 /**
- * Stops what this command started when it is interrupted, so Ctrl-C never leaves
- * a process behind; returns a function that removes the handlers.
+ * What one command started, stopped when it ends and when it is interrupted
+ * (Ctrl-C, SIGTERM, the terminal closing), so no process is left behind. A group
+ * is owned before its processes are spawned, so an interruption during a start
+ * stops it too; repeated signals only say that the stop is under way.
  */
-function stopOnSignal(groups: () => string[]): () => void {
-  const handler = (signal: NodeJS.Signals): void => {
+class RunScope {
+  private readonly owned = new Set<string>();
+  private stopping = false;
+  private readonly handler = (signal: NodeJS.Signals): void => {
+    if (this.stopping) {
+      log(`${signal}: already stopping, please wait…`);
+      return;
+    }
+    this.stopping = true;
     log(`\n${signal}: stopping what this run started…`);
-    void stopGroups(groups()).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void this.stopOwned().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
+
+  constructor() {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, this.handler);
+  }
+
+  own(group: string): void {
+    if (this.stopping) throw new Error('interrupted');
+    this.owned.add(group);
+  }
+
+  /** Leave a group running after the command (lab up). */
+  release(group: string): void {
+    this.owned.delete(group);
+  }
+
+  /** Stops every owned group, again until none is left (a start may have been under way). */
+  private async stopOwned(): Promise<void> {
+    for (let groups = [...this.owned]; groups.length > 0; groups = [...this.owned]) {
+      for (const g of groups) this.owned.delete(g);
+      await stopGroups(groups);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.stopping) return new Promise(() => undefined); // the signal handler exits
+    await this.stopOwned();
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, this.handler);
+  }
 }
 
 interface Started {
@@ -66,15 +97,21 @@ interface Started {
   ownedByThisRun: boolean;
 }
 
-async function ensureRunning(mode: Mode, options: LabOptions): Promise<Started> {
+/** Uses the topology `lab up` started when it serves with the same WORKERS and NODE; else (re)starts it. */
+async function ensureRunning(mode: Mode, options: LabOptions, scope: RunScope): Promise<Started> {
   const t = topology(mode);
-  const ours = readRegistry().some((p) => p.group === mode);
-  if (ours && (await isServing(t, options.workers))) {
-    log(`${mode}: using the running topology on port ${t.port} (started by lab up)`);
-    const running = runningHandle(mode, options);
-    return { running, ownedByThisRun: false };
+  const recorded = readRegistry().filter((p) => p.group === mode);
+  if (recorded.length > 0) {
+    const same = recorded.every((p) => p.workers === options.workers && p.node === options.node);
+    if (same && (await isServing(t, options.workers))) {
+      log(`${mode}: using the running topology on port ${t.port} (started by lab up)`);
+      return { running: runningHandle(mode, options), ownedByThisRun: false };
+    }
+    log(`${mode}: the running topology ${same ? 'does not answer' : 'was started with other WORKERS or NODE'}: restarting it`);
+    await stopGroups([mode]);
   }
   log(`${mode}: starting ${workerCount(t, options.workers)} process(es) on port ${t.port}…`);
+  scope.own(mode);
   const running = await startTopology(mode, { workers: options.workers, node: options.node });
   return { running, ownedByThisRun: true };
 }
@@ -125,11 +162,9 @@ export async function nativeBench(mode: Mode, options: LabOptions): Promise<Mode
   const t = topology(mode);
   const reason = unavailability(mode, machine.appNodeVersion);
   if (reason) throw new Error(`MODE=${mode} is unavailable here: ${reason}`);
-  const started: string[] = [];
-  const removeHandlers = stopOnSignal(() => started);
+  const scope = new RunScope();
   try {
-    const { running, ownedByThisRun } = await ensureRunning(mode, options);
-    if (ownedByThisRun) started.push(mode);
+    const { running } = await ensureRunning(mode, options, scope);
     log(`${mode}: ${running.baseUrl}${scenario.path}, warming up with ${scenario.warmupRequests} requests…`);
     await warm(running, scenario);
     const reps: Repetition[] = [];
@@ -148,8 +183,7 @@ export async function nativeBench(mode: Mode, options: LabOptions): Promise<Mode
     log(`wrote ${file}`);
     return withExplanation;
   } finally {
-    await stopGroups(started);
-    removeHandlers();
+    await scope.close();
   }
 }
 
@@ -158,8 +192,7 @@ export async function nativeCompare(options: LabOptions): Promise<CompareReport>
   const { scenario, machine } = contextFor(options);
   const modes = options.modes ?? [...MODES];
   if (!modes.includes('single')) modes.unshift('single');
-  const started: string[] = [];
-  const removeHandlers = stopOnSignal(() => started);
+  const scope = new RunScope();
   try {
     const running = new Map<Mode, RunningTopology>();
     const unavailable = new Map<Mode, string>();
@@ -170,8 +203,7 @@ export async function nativeCompare(options: LabOptions): Promise<CompareReport>
         log(`${mode}: unavailable: ${reason}`);
         continue;
       }
-      const s = await ensureRunning(mode, options);
-      if (s.ownedByThisRun) started.push(mode);
+      const s = await ensureRunning(mode, options, scope);
       running.set(mode, s.running);
       log(`${mode}: warming up…`);
       await warm(s.running, scenario);
@@ -216,46 +248,42 @@ export async function nativeCompare(options: LabOptions): Promise<CompareReport>
     log(`wrote ${written.json} and ${written.html}`);
     return report;
   } finally {
-    await stopGroups(started);
-    removeHandlers();
+    await scope.close();
   }
 }
 
 export async function nativeUp(options: LabOptions): Promise<void> {
   requireBuiltApp();
+  if (!existsSync(prometheusBinary())) {
+    throw new Error(`prometheus is not installed (${prometheusBinary()} missing): apt-get install prometheus, or set PROMETHEUS=/path/to/prometheus`);
+  }
   const appNode = nodeVersion(options.node);
   const modes = options.modes ?? [...MODES];
-  const started: string[] = [];
-  const removeHandlers = stopOnSignal(() => started);
+  const scope = new RunScope();
   try {
+    const urls: string[] = [];
     for (const mode of modes) {
       const t = topology(mode);
       const reason = unavailability(mode, appNode);
       if (reason) {
-        log(`${mode.padEnd(13)} unavailable: ${reason}`);
+        urls.push(`${mode.padEnd(13)} unavailable: ${reason}`);
         continue;
       }
-      if (readRegistry().some((p) => p.group === mode) && (await isServing(t, options.workers))) {
-        log(`${mode.padEnd(13)} already running`);
-      } else {
-        started.push(mode);
-        await startTopology(mode, { workers: options.workers, node: options.node });
-      }
-      log(`${mode.padEnd(13)} http://127.0.0.1:${t.port}/heavy   metrics ${t.metricsPort}..${t.metricsPort + workerCount(t, options.workers) - 1}`);
+      await ensureRunning(mode, options, scope);
+      urls.push(`${mode.padEnd(13)} http://127.0.0.1:${t.port}/heavy   metrics ${t.metricsPort}..${t.metricsPort + workerCount(t, options.workers) - 1}`);
     }
-    if (!existsSync(prometheusBinary())) {
-      throw new Error(`prometheus is not installed (${prometheusBinary()} missing): apt-get install prometheus, or set PROMETHEUS=/path/to/prometheus`);
-    }
-    if (!readRegistry().some((p) => p.group === 'prometheus')) {
-      started.push('prometheus');
+    const prometheus = readRegistry().filter((p) => p.group === 'prometheus');
+    if (!prometheus.every((p) => isAlive(p) && p.workers === options.workers) || prometheus.length === 0) {
+      await stopGroups(['prometheus']);
+      scope.own('prometheus');
       await startPrometheus(options.workers);
     }
+    for (const line of urls) log(line);
     log(`${'prometheus'.padEnd(13)} ${PROMETHEUS_URL} (targets: ${PROMETHEUS_URL}/targets)`);
     log(`Grafana (port ${GRAFANA_PORT}) runs with RUNTIME=docker only. Stop everything with: make down`);
-    started.length = 0;
+    for (const group of [...modes, 'prometheus']) scope.release(group);
   } finally {
-    await stopGroups(started);
-    removeHandlers();
+    await scope.close();
   }
 }
 

@@ -4,7 +4,7 @@
  * stop all of them even after the command that started them crashed.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { paths } from '../paths.js';
@@ -19,6 +19,9 @@ export interface ManagedProcess {
   startTicks: string;
   command: string;
   log: string;
+  /** What the topology was started with, so a later command can tell whether it may reuse it. */
+  workers?: number;
+  node?: string;
 }
 
 const registryFile = (): string => join(paths.state, 'processes.json');
@@ -39,30 +42,45 @@ function writeRegistry(entries: ManagedProcess[]): void {
   renameSync(tmp, registryFile());
 }
 
-function startTicks(pid: number): string | null {
+/** Fields of /proc/<pid>/stat after the command name (which is in parentheses and may hold spaces). */
+function statFields(pid: number | string): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
 }
 
-/** Whether the recorded process is still the one we started. */
-export function isAlive(p: ManagedProcess): boolean {
-  return startTicks(p.pid) === p.startTicks;
+function startTicks(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null;
 }
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Whether any process of the group still runs. Zombies do not count: where PID 1
+ * does not reap orphans they would otherwise keep a stopped group "alive" forever.
+ */
+export function groupAlive(pgid: number): boolean {
+  return groupMembers(pgid).length > 0;
 }
+
+/** The running (not zombie) processes of a process group. */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(entry);
+    if (fields && fields[2] === String(pgid) && fields[0] !== 'Z') members.push(Number(entry));
+  }
+  return members;
+}
+
+/** Whether the recorded process is still the one we started, and not a zombie. */
+export function isAlive(p: ManagedProcess): boolean {
+  const fields = statFields(p.pid);
+  return fields !== null && fields[19] === p.startTicks && fields[0] !== 'Z';
+}
+
 
 export interface SpawnOptions {
   name: string;
@@ -71,6 +89,8 @@ export interface SpawnOptions {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
+  workers?: number;
+  node?: string;
 }
 
 export function spawnManaged(options: SpawnOptions): ManagedProcess {
@@ -85,7 +105,10 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
   });
   closeSync(fd);
   child.unref();
-  if (child.pid === undefined) throw new Error(`cannot start ${options.name}: ${options.command} did not start`);
+  // A command that cannot be executed (ENOENT, EACCES) reports through 'error';
+  // the missing pid below turns it into one line instead of an uncaught exception.
+  child.once('error', () => undefined);
+  if (child.pid === undefined) throw new Error(`cannot start ${options.name}: ${options.command} could not be executed`);
   const entry: ManagedProcess = {
     name: options.name,
     group: options.group,
@@ -93,6 +116,8 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
     startTicks: startTicks(child.pid) ?? '',
     command: [options.command, ...options.args].join(' '),
     log,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    ...(options.node === undefined ? {} : { node: options.node }),
   };
   writeRegistry([...readRegistry().filter((p) => p.name !== entry.name), entry]);
   return entry;
@@ -111,6 +136,14 @@ export function logTail(p: Pick<ManagedProcess, 'log'>, lines = 15): string {
  * stop, as `docker stop` would), then SIGKILL to the whole group after graceMs.
  */
 export async function stopManaged(p: ManagedProcess, graceMs = 15_000): Promise<void> {
+  const ticks = startTicks(p.pid);
+  if (ticks !== null && ticks !== p.startTicks) {
+    // The pid now belongs to another process (e.g. a stale registry after a reboot):
+    // neither it nor its group is ours. (Linux never reuses a pid that is still a live
+    // process group id, so a leader that is gone with its group alive is not this case.)
+    writeRegistry(readRegistry().filter((e) => e.name !== p.name));
+    return;
+  }
   if (isAlive(p)) {
     try {
       process.kill(p.pid, 'SIGTERM');

@@ -41,6 +41,7 @@ export async function startPrometheus(workers: number): Promise<ManagedProcess> 
       '--web.enable-remote-write-receiver',
     ],
     env: {},
+    workers,
   });
   const deadline = Date.now() + 30_000;
   for (;;) {

@@ -182,7 +182,7 @@ export async function startTopology(mode: Mode, options: StartOptions): Promise<
     processes,
   };
   try {
-    for (const spec of plan(t, options)) processes.push(spawnManaged(spec));
+    for (const spec of plan(t, options)) processes.push(spawnManaged({ ...spec, workers: options.workers, node: options.node }));
     await waitReady(t, running, options.readyTimeoutMs ?? 30_000);
     return running;
   } catch (error) {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { paths } from '../paths.js';
-import { CONTAINER_METRICS_PORT, TOPOLOGIES, primaryMetricsPort, workerCount, type Topology } from '../topologies.js';
+import { CONTAINER_METRICS_PORT, PROMETHEUS_PORT, TOPOLOGIES, primaryMetricsPort, workerCount, type Topology } from '../topologies.js';
 
 export type Runtime = 'native' | 'docker';
 
@@ -15,6 +15,9 @@ export interface TargetGroup {
   targets: string[];
   labels: Record<string, string>;
 }
+
+/** Prometheus scraping itself. */
+export const SELF_JOB = 'prometheus';
 
 /** The job that finds nginx's replicas by DNS: Docker only. */
 export const DOCKER_ONLY_JOB = 'app-replica';
@@ -66,7 +69,10 @@ export function readPrometheusConfig(): PrometheusConfig {
 export function renderPrometheusConfig(runtime: Runtime): string {
   const config = readPrometheusConfig();
   if (runtime === 'docker') return readFileSync(paths.prometheusConfig, 'utf8');
-  config.scrape_configs = config.scrape_configs.filter((job) => job.job_name !== DOCKER_ONLY_JOB);
+  config.scrape_configs = config.scrape_configs
+    .filter((job) => job.job_name !== DOCKER_ONLY_JOB)
+    // Natively Prometheus listens on 127.0.0.1 only: "localhost" could resolve to ::1.
+    .map((job) => (job.job_name === SELF_JOB ? { ...job, static_configs: [{ targets: [`127.0.0.1:${PROMETHEUS_PORT}`] }] } : job));
   return `# Rendered for the native runtime from prometheus/prometheus.yml by the lab.\n${stringify(config)}`;
 }
 

@@ -106,7 +106,9 @@ export function formatBenchReport(
   out.push(
     `req/s:   ${fmtMedianRange(mode.rps.median, mode.rps.min, mode.rps.max, fmtRps)} median (min–max)`
       + (rpsRuns ? `; runs in order: ${rpsRuns}` : ''),
-    `speedup: ${fmtSpeedup(mode.speedup, mode.cores_usable)} over single, efficiency ${fmtPercent(mode.efficiency)}`,
+    mode.speedup > 0
+      ? `speedup: ${fmtSpeedup(mode.speedup, mode.cores_usable)} over single, efficiency ${fmtPercent(mode.efficiency)}`
+      : `speedup: not measured here (make compare runs single beside it); the app could use ${mode.cores_usable} core(s)`,
     `workers: ${mode.workers}; errors: ${mode.errors}; load generator CPU ${fmtSeconds(mode.runner_cpu_seconds)} s per run`,
     '',
   );

@@ -127,7 +127,7 @@ test('dockerUp(): writes the targets for WORKERS, then compose up --build --wait
   const capped = await quietly((c) => dockerUp(3, c));
   assert.deepEqual(recorded().find((c) => c.args.includes('up'))?.env, { WORKERS: '3', APP_CPUS: '1', REPLICA_CPUS: '0.333' });
   assert.match(capped.printed, /APP_CPUS=2 capped at the 1 CPUs/);
-  assert.throws(() => stackEnv(2, { APP_CPUS: 'lots' }), /^Error: APP_CPUS=lots is not accepted/);
+  assert.throws(() => stackEnv(2, { APP_CPUS: 'lots' }), /^UsageError: APP_CPUS=lots is not accepted/);
 });
 
 test('dockerUp(): one clear line when no engine answers or compose fails', async () => {

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { paths } from '../../src/paths.js';
 import { queryPrometheus } from '../../src/native/prometheus.js';
+import { groupAlive } from '../../src/native/processes.js';
 import type { CompareReport } from '../../src/results.js';
 import { MODES, workerCount, topology } from '../../src/topologies.js';
 
@@ -45,18 +46,11 @@ async function make(target: string, extra: Record<string, string> = {}): Promise
 interface Recorded {
   pid: number;
   name: string;
+  group: string;
 }
 function recorded(): Recorded[] {
   const file = join(state, 'processes.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Recorded[]) : [];
-}
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Every (mode, worker) pair the lab serves with WORKERS=2. */
@@ -79,9 +73,8 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
   });
 
   test('make up starts every topology and Prometheus', () => {
-    const groups = new Set(started.map((p) => p.name.replace(/-(app-)?\d+$/, '')));
-    for (const mode of MODES) assert.ok([...groups].some((g) => g === mode || g.startsWith(mode)), `${mode} started: ${[...groups].join(', ')}`);
-    assert.ok(groups.has('prometheus'));
+    const groups = new Set(started.map((p) => p.group));
+    assert.deepEqual([...groups].sort(), [...MODES, 'prometheus'].sort());
   });
 
   test('make compare measures every topology with zero errors and every worker serving', async () => {
@@ -150,7 +143,8 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
   });
 
   test('make bench MODE=cluster uses the running topology and writes its JSON', async () => {
-    const { stdout } = await make('bench', { MODE: 'cluster' });
+    const { stdout, stderr } = await make('bench', { MODE: 'cluster' });
+    assert.match(stderr, /cluster: using the running topology on port 3002/);
     assert.match(stdout, /Completed requests:\s+400/);
     assert.ok(readdirSync(results).some((f) => f.endsWith('-cluster.json')));
   });

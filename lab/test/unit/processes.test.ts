@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 
 const state = mkdtempSync(join(tmpdir(), 'lab-processes-'));
 process.env['LAB_STATE_DIR'] = state;
-const { readRegistry, spawnManaged, stopGroups, stopManaged, isAlive } = await import('../../src/native/processes.js');
+const { readRegistry, spawnManaged, stopGroups, stopManaged, isAlive, groupAlive, groupMembers } = await import('../../src/native/processes.js');
 
 /** A parent that forks a child which ignores SIGTERM: only a group kill ends it. */
 const TREE = `
@@ -21,12 +21,12 @@ console.log('parent', process.pid);
 setInterval(() => {}, 1000);
 `;
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
+/** Waits until the tree's parent has started its child: the group has two members. */
+async function treeStarted(pgid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (groupMembers(pgid).length < 2) {
+    assert.ok(Date.now() < deadline, `the tree of ${pgid} started its child`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -39,7 +39,7 @@ test('a managed process tree is recorded, then stopped whole', async () => {
   const p = spawnManaged({ name: 'tree', group: 'test', command: process.execPath, args: ['-e', TREE], env: {} });
   assert.ok(isAlive(p));
   assert.deepEqual(readRegistry().map((e) => e.name), ['tree']);
-  await new Promise((r) => setTimeout(r, 300));
+  await treeStarted(p.pid);
   await stopManaged(p, 500);
   assert.equal(groupAlive(p.pid), false, 'the child that ignored SIGTERM is gone too');
   assert.deepEqual(readRegistry(), []);
@@ -60,13 +60,16 @@ test('down stops what a crashed launcher left behind', async () => {
   }
   const left = readRegistry();
   assert.deepEqual(left.map((p) => p.name).sort(), ['a', 'b']);
-  assert.ok(left.every((p) => groupAlive(p.pid)));
+  for (const p of left) await treeStarted(p.pid);
   const stopped = await stopGroups();
   assert.equal(stopped.length, 2);
   assert.ok(left.every((p) => !groupAlive(p.pid)));
 });
 
-test('a recycled pid is not mistaken for ours', () => {
-  const fake = { name: 'x', group: 'g', pid: process.pid, startTicks: '1', command: '', log: '' };
+test('a recycled pid is not mistaken for ours: stopping it signals nothing and forgets it', async () => {
+  // This test process stands for "someone else's process that got the recorded pid".
+  const fake = { name: 'recycled', group: 'g', pid: process.pid, startTicks: '1', command: '', log: '' };
   assert.equal(isAlive(fake), false);
+  await stopManaged(fake, 100);
+  assert.deepEqual(readRegistry().filter((e) => e.name === 'recycled'), []);
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nginxVariables, renderNginxServer, substitute } from '../../src/render/nginx.js';
-import { renderPrometheusConfig, scrapeTargets, DOCKER_ONLY_JOB } from '../../src/render/prometheus.js';
+import { DOCKER_REPLICA_HOST, nginxVariables, renderNginxServer, substitute } from '../../src/render/nginx.js';
+import { renderPrometheusConfig, scrapeTargets, DOCKER_ONLY_JOB, SELF_JOB } from '../../src/render/prometheus.js';
 import { parse } from 'yaml';
-import { NGINX_UPSTREAM_PORT, TOPOLOGIES } from '../../src/topologies.js';
+import { CONTAINER_METRICS_PORT, NGINX_UPSTREAM_PORT, PROMETHEUS_PORT, TOPOLOGIES } from '../../src/topologies.js';
 
 test('topologies: ports are unique and metrics blocks never overlap', () => {
   const appPorts = TOPOLOGIES.map((t) => t.port);
@@ -57,4 +57,21 @@ test('the native Prometheus config is the shared file less the DNS job', () => {
     native.scrape_configs.map((j) => j.job_name),
     docker.scrape_configs.map((j) => j.job_name).filter((j) => j !== DOCKER_ONLY_JOB),
   );
+});
+
+test("Prometheus' own target is the lab's Prometheus port in both renderings", () => {
+  for (const runtime of ['docker', 'native'] as const) {
+    const config = parse(renderPrometheusConfig(runtime)) as { scrape_configs: { job_name: string; static_configs?: { targets: string[] }[] }[] };
+    const self = config.scrape_configs.find((j) => j.job_name === SELF_JOB);
+    const target = self?.static_configs?.[0]?.targets[0] ?? '';
+    assert.equal(target.split(':')[1], String(PROMETHEUS_PORT), runtime);
+    if (runtime === 'native') assert.equal(target, `127.0.0.1:${PROMETHEUS_PORT}`);
+  }
+});
+
+test('the Docker-only DNS job asks for the replicas nginx balances, on their metrics port', () => {
+  const config = parse(renderPrometheusConfig('docker')) as { scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; port: number }[] }[] };
+  const dns = config.scrape_configs.find((j) => j.job_name === DOCKER_ONLY_JOB)?.dns_sd_configs?.[0];
+  assert.deepEqual(dns?.names, [DOCKER_REPLICA_HOST]);
+  assert.equal(dns?.port, CONTAINER_METRICS_PORT);
 });
