@@ -123,6 +123,12 @@ export interface ModeReport {
   speedup: number;
   /** speedup / cores_usable. */
   efficiency: number;
+  /**
+   * The machine's limit for this mode's speedup once the load generator's CPU is
+   * taken out: min(cores_usable, cores available − the generator's cores during the
+   * median run). On a machine with no spare core it is below cores_usable.
+   */
+  ceiling?: number;
   latency_ms: LatencySummary;
   completed: number;
   errors: number;

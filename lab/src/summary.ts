@@ -69,6 +69,11 @@ export function unavailableReport(t: Topology, workers: number, reason: string):
   };
 }
 
+/** Cores the load generator kept busy during a run (its CPU seconds over the run's time). */
+export function generatorCores(run: Pick<RunResult, 'runnerCpuSeconds' | 'totalTimeMs'>): number {
+  return run.totalTimeMs > 0 ? run.runnerCpuSeconds / (run.totalTimeMs / 1000) : 0;
+}
+
 export function modeReport(t: Topology, workers: number, machine: MachineInfo, reps: readonly Repetition[]): ModeReport {
   const rpsValues = reps.map((r) => r.result.rps);
   const mid = medianRepetition(reps);
@@ -82,6 +87,7 @@ export function modeReport(t: Topology, workers: number, machine: MachineInfo, r
     reason: null,
     workers,
     cores_usable: Math.min(workers, machine.availableParallelism),
+    ceiling: round(Math.min(Math.min(workers, machine.availableParallelism), machine.availableParallelism - generatorCores(result)), 2),
     rps: { median: round(median(rpsValues), 1), min: round(Math.min(...rpsValues), 1), max: round(Math.max(...rpsValues), 1) },
     speedup: 0,
     efficiency: 0,
@@ -114,7 +120,7 @@ export function fairnessWarnings(modes: readonly ModeReport[], machine: MachineI
   for (const m of modes) {
     const run = m.median_run;
     if (!run || run.totalTimeMs === 0) continue;
-    const share = run.runnerCpuSeconds / (run.totalTimeMs / 1000);
+    const share = generatorCores(run);
     if (share > 0.1) {
       warnings.push(`${m.mode}: the load generator took ${(share * 100).toFixed(0)}% of one core during the run (over 10%), CPU the app could not use.`);
     }

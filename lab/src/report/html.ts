@@ -11,7 +11,7 @@ import { machineLines, scenarioLines } from './context.js';
 import { escapeHtml, jsonForScript, scriptSource } from './escape.js';
 import { fmtMs, plural } from './format.js';
 import { STYLE } from './style.js';
-import { buildCompareTable, unavailableText, type CompareTable } from './table.js';
+import { buildCompareTable, EFFICIENCY_NOTE, unavailableText, type CompareTable } from './table.js';
 
 const e = escapeHtml;
 
@@ -46,7 +46,7 @@ function tableSection(table: CompareTable, colors: ReadonlyMap<string, string>):
     return `<tr data-mode="${e(r.mode)}">${modeCell(r.mode, r.title)}${cells.join('')}</tr>`;
   });
   return `<h2>Comparison</h2><div class="table-wrap"><table id="compare-table"><thead><tr>${head}</tr></thead>`
-    + `<tbody>${rows.join('')}</tbody></table></div>`;
+    + `<tbody>${rows.join('')}</tbody></table></div><p class="note">${e(EFFICIENCY_NOTE)}</p>`;
 }
 
 function explanationsSection(report: CompareReport, colors: ReadonlyMap<string, string>): string {

@@ -27,7 +27,7 @@ export const COLUMNS: readonly TableColumn[] = [
   { title: 'workers', align: 'right' },
   { title: 'req/s median (min–max)', align: 'right' },
   { title: 'speedup over single', align: 'right' },
-  { title: 'efficiency', align: 'right' },
+  { title: 'efficiency (limit)', align: 'right' },
   { title: 'mean ms', align: 'right' },
   { title: 'p50 ms', align: 'right' },
   { title: 'p90 ms', align: 'right' },
@@ -39,6 +39,10 @@ export const COLUMNS: readonly TableColumn[] = [
   { title: 'Jain fairness', align: 'right' },
   { title: 'p99 first/later ms', align: 'right' },
 ];
+
+/** What the efficiency column's two figures mean, printed under the table. */
+export const EFFICIENCY_NOTE =
+  'efficiency (limit): speedup over single divided by the cores the app could use; in parentheses, the most this machine allows once the load generator\'s own CPU is taken out.';
 
 /** The text of an unavailable mode's row. */
 export function unavailableText(reason: string | null): string {
@@ -56,7 +60,9 @@ function measuredCells(m: ModeReport): string[] {
     String(m.workers),
     fmtMedianRange(m.rps.median, m.rps.min, m.rps.max, fmtRps),
     fmtSpeedup(m.speedup, m.cores_usable),
-    fmtPercent(m.efficiency),
+    m.ceiling !== undefined && m.cores_usable > 0
+      ? `${fmtPercent(m.efficiency)} (${fmtPercent(m.ceiling / m.cores_usable)})`
+      : fmtPercent(m.efficiency),
     fmtMs(m.latency_ms.mean),
     fmtMs(m.latency_ms.p50),
     fmtMs(m.latency_ms.p90),

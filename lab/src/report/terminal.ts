@@ -6,7 +6,7 @@
 import type { CompareReport, LatencySummary, MachineInfo, ModeReport, RunResult, Scenario } from '../results.js';
 import { machineLines, scenarioLines, type ContextLine } from './context.js';
 import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup, median, plural } from './format.js';
-import { buildCompareTable, unavailableText, type TableColumn } from './table.js';
+import { buildCompareTable, EFFICIENCY_NOTE, unavailableText, type TableColumn } from './table.js';
 import { sortedWorkers } from './workers.js';
 
 const GAP = '  ';
@@ -58,6 +58,8 @@ export function formatCompareTable(report: CompareReport): string {
     ]),
     '',
     ...alignTable(table.columns, rows),
+    '',
+    EFFICIENCY_NOTE,
   ];
   if (report.warnings.length > 0) {
     out.push('', 'Warnings:', ...report.warnings.map((w) => `  ! ${w}`));

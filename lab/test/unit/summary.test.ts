@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { median, withSpeedups, fairnessWarnings } from '../../src/summary.js';
+import { median, modeReport, withSpeedups, fairnessWarnings, type Repetition } from '../../src/summary.js';
+import { topology } from '../../src/topologies.js';
 import { parseSnapshot, delta } from '../../src/native/worker-metrics.js';
-import type { MachineInfo, ModeReport } from '../../src/results.js';
+import type { MachineInfo, ModeReport, RunResult } from '../../src/results.js';
 
 test('median of odd and even counts', () => {
   assert.equal(median([3, 1, 2]), 2);
@@ -51,4 +52,16 @@ test('worker metrics: CPU, handler time and the worker label from the exposition
   const [d] = delta([{ worker: '1', cpuSeconds: 0.5, handlerSeconds: 1, handlerCount: 100 }], [s]);
   assert.equal(d?.cpuSeconds, 2);
   assert.equal(d?.handlerMeanMs, 40);
+});
+
+test('the limit beside efficiency takes the load generator\'s cores out of the machine', () => {
+  const rep = (rps: number, runnerCpuSeconds: number, totalTimeMs: number): Repetition => ({
+    result: { rps, runnerCpuSeconds, totalTimeMs, perWorker: { '0': 1 }, latencyMs: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 }, completed: 1, errors: { total: 0 } } as unknown as RunResult,
+    workers: [],
+  });
+  const cluster = modeReport(topology('cluster'), 2, machine, [rep(590, 0.2, 2000), rep(600, 0.2, 2000), rep(580, 0.2, 2000)]);
+  assert.equal(cluster.ceiling, 1.9, '2 cores less the generator\'s 0.1');
+  assert.equal(cluster.rps.median, 590);
+  const single = modeReport(topology('single'), 1, machine, [rep(350, 0.2, 2000)]);
+  assert.equal(single.ceiling, 1, 'single can use one core whatever the generator takes of the other');
 });
