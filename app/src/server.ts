@@ -3,6 +3,7 @@
  * as one of PM2's cluster-mode instances (see ecosystem.config.cjs).
  */
 import { exitOnConfigError, loadConfigOrExit } from './config/load-config.js';
+import { serve } from './serving/serve.js';
 import { isPm2Instance, pm2Identity, singleIdentity } from './serving/serving-identity.js';
 
 // Validated before anything heavy is loaded, so a bad value exits at once.
@@ -10,12 +11,4 @@ const underPm2 = isPm2Instance(process.env);
 const config = loadConfigOrExit(underPm2 ? 'pm2' : 'single');
 const identity = exitOnConfigError(() => (underPm2 ? pm2Identity(config, process.env) : singleIdentity(config)));
 
-const { createLogger } = await import('./logging/logger.js');
-const { runServingProcess } = await import('./serving/serving-process.js');
-const logger = createLogger({
-  format: config.logFormat,
-  level: config.logLevel,
-  bindings: { mode: identity.mode, worker: identity.workerIndex },
-});
-
-await runServingProcess({ config, identity, logger });
+await serve(config, identity);
