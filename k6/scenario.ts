@@ -3,58 +3,19 @@
  * with the same overrides (REQUESTS, CONCURRENCY, TARGET_PATH), mapped onto k6's
  * shared-iterations executor: requests → iterations, concurrency → VUs.
  *
- * Pure code, no k6 module: Node runs it too (the lab's tests compare it with the
- * native runner's scenario).
+ * The reading and the overrides are lab/src/scenario-rules.ts, the native lab's own
+ * module (the k6 service mounts it). Pure code, no k6 module: Node runs it too.
  */
 
-export interface Scenario {
-  path: string;
-  requests: number;
-  concurrency: number;
-  keepAlive: boolean;
-  timeoutMs: number;
-  warmupRequests: number;
-}
+import type { Scenario } from '../lab/src/results.ts';
+import { applyOverrides as applyScenarioOverrides, parseScenario, scenarioOverrides, type Env } from '../lab/src/scenario-rules.ts';
 
-export type Env = Record<string, string | undefined>;
+export type { Env, Scenario };
+export { parseScenario };
 
-/** The scenario file's JSON, without its $comment. */
-export function parseScenario(text: string): Scenario {
-  const raw = JSON.parse(text) as Record<string, unknown>;
-  const scenario: Scenario = {
-    path: String(raw['path']),
-    requests: Number(raw['requests']),
-    concurrency: Number(raw['concurrency']),
-    keepAlive: raw['keepAlive'] !== false,
-    timeoutMs: Number(raw['timeoutMs']),
-    warmupRequests: Number(raw['warmupRequests'] ?? 0),
-  };
-  for (const key of ['requests', 'concurrency', 'timeoutMs', 'warmupRequests'] as const) {
-    if (!Number.isInteger(scenario[key]) || scenario[key] < 0) throw new Error(`scenario.json: ${key} must be a non-negative integer`);
-  }
-  return scenario;
-}
-
-function positiveInteger(env: Env, name: string): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name}=${raw} is not accepted: expected a positive integer`);
-  return n;
-}
-
-/** The native runner's overrides: REQUESTS, CONCURRENCY, TARGET_PATH; never more connections than requests. */
+/** The native runner's overrides (REQUESTS, CONCURRENCY, TARGET_PATH), by the native runner's own rules. */
 export function applyOverrides(base: Scenario, env: Env): Scenario {
-  const path = env['TARGET_PATH']?.trim();
-  if (path && !path.startsWith('/')) throw new Error(`TARGET_PATH=${path} is not accepted: expected a path starting with /`);
-  const scenario: Scenario = {
-    ...base,
-    requests: positiveInteger(env, 'REQUESTS') ?? base.requests,
-    concurrency: positiveInteger(env, 'CONCURRENCY') ?? base.concurrency,
-    path: path || base.path,
-  };
-  scenario.concurrency = Math.min(scenario.concurrency, scenario.requests);
-  return scenario;
+  return applyScenarioOverrides(base, scenarioOverrides(env));
 }
 
 /** The name of the measured scenario: its samples carry the tag scenario="bench". */

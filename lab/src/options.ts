@@ -4,30 +4,13 @@
  * validated. A bad value is one line naming the variable and what is accepted.
  */
 import { availableParallelism } from 'node:os';
+import { envValue as value, integer, scenarioOverrides, UsageError, type Env } from './scenario-rules.js';
 import { MAX_WORKERS, MODES, isMode, type Mode } from './topologies.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { integer, UsageError };
 
 export type RuntimeChoice = 'auto' | 'native' | 'docker';
 
-type Env = Record<string, string | undefined>;
-
-function value(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-}
-
-export function integer(env: Env, name: string, min: number, max: number): number | undefined {
-  const raw = value(env, name);
-  if (raw === undefined) return undefined;
-  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`${name}=${raw} is not accepted: expected an integer from ${min} to ${max}`);
-  }
-  return n;
-}
 
 export function modeList(env: Env, name = 'MODE'): Mode[] | undefined {
   const raw = value(env, name);
@@ -43,16 +26,6 @@ export function runtimeChoice(env: Env): RuntimeChoice {
   const raw = value(env, 'RUNTIME') ?? 'auto';
   if (raw !== 'auto' && raw !== 'native' && raw !== 'docker') {
     throw new UsageError(`RUNTIME=${raw} is not accepted: expected auto, native or docker`);
-  }
-  return raw;
-}
-
-export function targetPath(env: Env): string | undefined {
-  const raw = value(env, 'TARGET_PATH');
-  if (raw === undefined) return undefined;
-  // "//host/x" would make a URL resolver leave the topology for another host.
-  if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /\s/.test(raw)) {
-    throw new UsageError(`TARGET_PATH=${raw} is not accepted: expected a path starting with /, e.g. /heavy?n=1000000`);
   }
   return raw;
 }
@@ -73,13 +46,14 @@ export interface LabOptions {
 
 export function readOptions(env: Env = process.env): LabOptions {
   const workers = integer(env, 'WORKERS', 1, MAX_WORKERS);
+  const { requests, concurrency, path } = scenarioOverrides(env);
   return {
     modes: modeList(env),
     workers: workers ?? availableParallelism(),
     workersGiven: workers !== undefined,
-    requests: integer(env, 'REQUESTS', 1, 10_000_000),
-    concurrency: integer(env, 'CONCURRENCY', 1, 10_000),
-    path: targetPath(env),
+    requests,
+    concurrency,
+    path,
     repeat: integer(env, 'REPEAT', 1, 100) ?? 3,
     runtime: runtimeChoice(env),
     node: value(env, 'NODE') ?? process.execPath,

@@ -39,7 +39,7 @@ export const DEFAULT_APP_CPUS = 2;
 export const K6_MOUNT_ROOT = '/lab';
 export const K6_SCRIPTS_DIR = `${K6_MOUNT_ROOT}/k6`;
 /** Repository files the k6 script imports from outside k6/. */
-export const K6_SHARED_MODULES = ['lab/src/runner/seed-block.ts'] as const;
+export const K6_SHARED_MODULES = ['lab/src/runner/seed-block.ts', 'lab/src/scenario-rules.ts'] as const;
 export const K6_RESULTS_DIR = '/results';
 export const K6_SCRIPT = 'bench.ts';
 /** `k6 run` as the k6 service runs it: Prometheus remote write on. */
