@@ -26,7 +26,8 @@ Targets:
   test      the whole test suite (make test)
   generate  regenerate docker-compose.yml and the Grafana dashboard JSON
   node24    install Node 24 LTS from the npm registry and print its path: make compare NODE=$(make -s node24)
-  bench-instrumentation, bench-generator   the cost of the app's metrics; the load runner against autocannon
+  bench-instrumentation   the cost of the app's metrics (METRICS=on against off)
+  bench-generator         the load runner's CPU per request against autocannon's
 
 Variables:
   MODE         ${MODES.join(', ')} (compare: a comma-separated subset)
@@ -88,6 +89,9 @@ async function main(command: string | undefined): Promise<void> {
       return;
     default:
   }
+  if (command !== 'up' && command !== 'bench' && command !== 'compare') {
+    throw new UsageError(`unknown command ${command}: expected up, bench, compare, down, ps, logs or help`);
+  }
   const options = readOptions();
   const runtime = await chooseRuntime(options.runtime);
   const overrides = { requests: options.requests, concurrency: options.concurrency, path: options.path };
@@ -112,8 +116,6 @@ async function main(command: string | undefined): Promise<void> {
       }
       refuseForDocker(command, options, { mode: true, workers: true });
       return dockerCompare(overrides, options.repeat);
-    default:
-      throw new UsageError(`unknown command ${command}: expected up, bench, compare, down, ps, logs or help`);
   }
 }
 
