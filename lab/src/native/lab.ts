@@ -18,7 +18,7 @@ import { formatSeedBlock } from '../runner/seed-block.js';
 import { scenarioFor } from '../scenario.js';
 import { fairnessWarnings, modeReport, unavailableReport, withSpeedups, type Repetition } from '../summary.js';
 import { GRAFANA_PORT, MODES, topology, workerCount, type Mode } from '../topologies.js';
-import { nodeVersion, reusePortSupport } from './node-binary.js';
+import { appRuntime, type AppRuntime } from './node-binary.js';
 import { isAlive, readRegistry, stopGroups } from './processes.js';
 import { PROMETHEUS_URL, prometheusBinary, startPrometheus } from './prometheus.js';
 import { isServing, metricsUrls, nginxBinary, startTopology, type RunningTopology } from './topology-runner.js';
@@ -29,8 +29,8 @@ const log = (line: string): void => {
 };
 
 /** Why a mode cannot run on this machine, or null when it can. */
-export function unavailability(mode: Mode, appNodeVersion: string): string | null {
-  if (mode === 'reuseport') return reusePortSupport(appNodeVersion).reason;
+export function unavailability(mode: Mode, app: AppRuntime): string | null {
+  if (mode === 'reuseport') return app.reusePortUnavailable;
   if (mode === 'nginx' && !existsSync(nginxBinary())) {
     return `nginx is not installed (${nginxBinary()} missing): apt-get install nginx-light, or set NGINX=/path/to/nginx`;
   }
@@ -146,10 +146,10 @@ async function warm(running: RunningTopology, scenario: Scenario): Promise<void>
   await warmUp(new URL(scenario.path, running.baseUrl).href, scenario.warmupRequests, Math.min(scenario.concurrency, scenario.warmupRequests));
 }
 
-function contextFor(options: LabOptions): { scenario: Scenario; machine: MachineInfo } {
+function contextFor(options: LabOptions): { scenario: Scenario; machine: MachineInfo; app: AppRuntime } {
   const scenario = scenarioFor(options);
-  const machine = machineInfo(nodeVersion(options.node));
-  return { scenario, machine };
+  const app = appRuntime(options.node);
+  return { scenario, machine: machineInfo(app.version), app };
 }
 
 function stamp(): string {
@@ -158,9 +158,9 @@ function stamp(): string {
 
 export async function nativeBench(mode: Mode, options: LabOptions): Promise<ModeReport> {
   requireBuiltApp();
-  const { scenario, machine } = contextFor(options);
+  const { scenario, machine, app } = contextFor(options);
   const t = topology(mode);
-  const reason = unavailability(mode, machine.appNodeVersion);
+  const reason = unavailability(mode, app);
   if (reason) throw new Error(`MODE=${mode} is unavailable here: ${reason}`);
   const scope = new RunScope();
   try {
@@ -189,7 +189,7 @@ export async function nativeBench(mode: Mode, options: LabOptions): Promise<Mode
 
 export async function nativeCompare(options: LabOptions): Promise<CompareReport> {
   requireBuiltApp();
-  const { scenario, machine } = contextFor(options);
+  const { scenario, machine, app } = contextFor(options);
   const modes = options.modes ?? [...MODES];
   if (!modes.includes('single')) modes.unshift('single');
   const scope = new RunScope();
@@ -197,7 +197,7 @@ export async function nativeCompare(options: LabOptions): Promise<CompareReport>
     const running = new Map<Mode, RunningTopology>();
     const unavailable = new Map<Mode, string>();
     for (const mode of modes) {
-      const reason = unavailability(mode, machine.appNodeVersion);
+      const reason = unavailability(mode, app);
       if (reason) {
         unavailable.set(mode, reason);
         log(`${mode}: unavailable: ${reason}`);
@@ -257,14 +257,14 @@ export async function nativeUp(options: LabOptions): Promise<void> {
   if (!existsSync(prometheusBinary())) {
     throw new Error(`prometheus is not installed (${prometheusBinary()} missing): apt-get install prometheus, or set PROMETHEUS=/path/to/prometheus`);
   }
-  const appNode = nodeVersion(options.node);
+  const app = appRuntime(options.node);
   const modes = options.modes ?? [...MODES];
   const scope = new RunScope();
   try {
     const urls: string[] = [];
     for (const mode of modes) {
       const t = topology(mode);
-      const reason = unavailability(mode, appNode);
+      const reason = unavailability(mode, app);
       if (reason) {
         urls.push(`${mode.padEnd(13)} unavailable: ${reason}`);
         continue;

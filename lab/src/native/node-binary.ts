@@ -1,23 +1,36 @@
-/** The Node binary that runs the app (NODE=) and what it supports. */
+/**
+ * The Node binary that runs the app (NODE=) and what it supports. Whether reusePort
+ * works is the app's own rule (app/src/config/reuse-port-support.ts), evaluated by
+ * that very binary, so the lab and the app cannot disagree.
+ */
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { UsageError } from '../options.js';
+import { paths } from '../paths.js';
 
-export function nodeVersion(node: string): string {
-  try {
-    return execFileSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 10_000 }).trim();
-  } catch {
-    throw new UsageError(`NODE=${node} is not accepted: expected the path of a node binary that runs (it did not)`);
-  }
+export interface AppRuntime {
+  /** process.versions.node of the binary. */
+  version: string;
+  /** Why reuseport cannot run on it, or null when it can. */
+  reusePortUnavailable: string | null;
 }
 
-/** reusePort in net.Server#listen arrived in Node 22.12 and 23.1 (Linux and some BSDs). */
-export function reusePortSupport(version: string): { supported: boolean; reason: string | null } {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  const supported = process.platform === 'linux' && (major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12));
-  if (supported) return { supported, reason: null };
-  const where = process.platform === 'linux' ? `Node ${version}` : `${process.platform}`;
+export function appRuntime(node: string): AppRuntime {
+  const rule = pathToFileURL(join(paths.appDist, 'config', 'reuse-port-support.js')).href;
+  const script = `
+    const { reusePortSupport } = await import(${JSON.stringify(rule)});
+    const facts = { nodeVersion: process.versions.node, platform: process.platform };
+    console.log(JSON.stringify({ version: facts.nodeVersion, support: reusePortSupport(facts) }));`;
+  let out: string;
+  try {
+    out = execFileSync(node, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch {
+    throw new UsageError(`NODE=${node} is not accepted: expected the path of a node binary that runs the built app (it did not)`);
+  }
+  const { version, support } = JSON.parse(out) as { version: string; support: { supported: boolean; reason?: string } };
   return {
-    supported,
-    reason: `${where} lacks listen({ reusePort }) (needs Node 22.12+ or 23.1+ on Linux); run with NODE=/path/to/node24`,
+    version,
+    reusePortUnavailable: support.supported ? null : `${support.reason ?? 'not supported'}; run with NODE=$(make -s node24)`,
   };
 }
