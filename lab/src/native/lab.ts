@@ -21,7 +21,7 @@ import { GRAFANA_PORT, MODES, topology, workerCount, type Mode } from '../topolo
 import { appRuntime, type AppRuntime } from './node-binary.js';
 import { isAlive, readRegistry, stopGroups } from './processes.js';
 import { PROMETHEUS_URL, prometheusBinary, startPrometheus } from './prometheus.js';
-import { isServing, metricsUrls, nginxBinary, startTopology, type RunningTopology } from './topology-runner.js';
+import { baseUrl, isServing, nginxBinary, startTopology, topologyHandle, type RunningTopology } from './topology-runner.js';
 import { delta, snapshotAll } from './worker-metrics.js';
 
 const log = (line: string): void => {
@@ -105,7 +105,7 @@ async function ensureRunning(mode: Mode, options: LabOptions, scope: RunScope): 
     const same = recorded.every((p) => p.workers === options.workers && p.node === options.node);
     if (same && (await isServing(t, options.workers))) {
       log(`${mode}: using the running topology on port ${t.port} (started by lab up)`);
-      return { running: runningHandle(mode, options), ownedByThisRun: false };
+      return { running: topologyHandle(t, options.workers, recorded), ownedByThisRun: false };
     }
     log(`${mode}: the running topology ${same ? 'does not answer' : 'was started with other WORKERS or NODE'}: restarting it`);
     await stopGroups([mode]);
@@ -114,18 +114,6 @@ async function ensureRunning(mode: Mode, options: LabOptions, scope: RunScope): 
   scope.own(mode);
   const running = await startTopology(mode, { workers: options.workers, node: options.node });
   return { running, ownedByThisRun: true };
-}
-
-/** A handle on a topology some earlier command started. */
-function runningHandle(mode: Mode, options: LabOptions): RunningTopology {
-  const t = topology(mode);
-  return {
-    topology: t,
-    workers: workerCount(t, options.workers),
-    baseUrl: `http://127.0.0.1:${t.port}`,
-    metricsUrls: metricsUrls(t, options.workers),
-    processes: readRegistry().filter((p) => p.group === mode),
-  };
 }
 
 async function measure(running: RunningTopology, scenario: Scenario, label: string): Promise<Repetition> {
@@ -270,7 +258,7 @@ export async function nativeUp(options: LabOptions): Promise<void> {
         continue;
       }
       await ensureRunning(mode, options, scope);
-      urls.push(`${mode.padEnd(13)} http://127.0.0.1:${t.port}/heavy   metrics ${t.metricsPort}..${t.metricsPort + workerCount(t, options.workers) - 1}`);
+      urls.push(`${mode.padEnd(13)} ${baseUrl(t)}/heavy   metrics ${t.metricsPort}..${t.metricsPort + workerCount(t, options.workers) - 1}`);
     }
     const prometheus = readRegistry().filter((p) => p.group === 'prometheus');
     if (!prometheus.every((p) => isAlive(p) && p.workers === options.workers) || prometheus.length === 0) {

@@ -135,6 +135,16 @@ function plan(t: Topology, options: StartOptions): SpawnOptions[] {
   }
 }
 
+/** A topology's base URL on this machine, e.g. http://127.0.0.1:3002. */
+export function baseUrl(t: Topology): string {
+  return `http://${LOCALHOST}:${t.port}`;
+}
+
+/** The handle on a topology's processes, whoever started them. */
+export function topologyHandle(t: Topology, workers: number, processes: ManagedProcess[]): RunningTopology {
+  return { topology: t, workers: workerCount(t, workers), baseUrl: baseUrl(t), metricsUrls: metricsUrls(t, workers), processes };
+}
+
 export function metricsUrls(t: Topology, workers: number): string[] {
   return Array.from({ length: workerCount(t, workers) }, (_, i) => `http://${LOCALHOST}:${t.metricsPort + i}/metrics`);
 }
@@ -151,7 +161,7 @@ async function answers(url: string): Promise<boolean> {
 
 /** Whether a topology already serves on its ports (e.g. started by `lab up`). */
 export async function isServing(t: Topology, workers: number): Promise<boolean> {
-  const urls = [`http://${LOCALHOST}:${t.port}/readyz`, ...metricsUrls(t, workers)];
+  const urls = [`${baseUrl(t)}/readyz`, ...metricsUrls(t, workers)];
   const results = await Promise.all(urls.map(answers));
   return results.every(Boolean);
 }
@@ -174,13 +184,7 @@ async function waitReady(t: Topology, running: RunningTopology, timeoutMs: numbe
 export async function startTopology(mode: Mode, options: StartOptions): Promise<RunningTopology> {
   const t = topology(mode);
   const processes: ManagedProcess[] = [];
-  const running: RunningTopology = {
-    topology: t,
-    workers: workerCount(t, options.workers),
-    baseUrl: `http://${LOCALHOST}:${t.port}`,
-    metricsUrls: metricsUrls(t, options.workers),
-    processes,
-  };
+  const running = topologyHandle(t, options.workers, processes);
   try {
     for (const spec of plan(t, options)) processes.push(spawnManaged({ ...spec, workers: options.workers, node: options.node }));
     await waitReady(t, running, options.readyTimeoutMs ?? 30_000);
