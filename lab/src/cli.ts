@@ -7,7 +7,11 @@
 import { readOptions, runtimeChoice, UsageError, type LabOptions, type RuntimeChoice } from './options.js';
 import { DEFAULT_WORKERS } from './docker/compose.js';
 import { isMode, MODES, type Mode } from './topologies.js';
-import { nativeBench, nativeCompare, nativeDown, nativePs, nativeUp } from './native/lab.js';
+import { nativeBench, nativeCompare, nativeDown, nativePs, nativeUp, type NativeOptions } from './native/lab.js';
+import { defaultAppNode } from './native/node-binary.js';
+import { ensureSetup } from './setup/ensure.js';
+import { blockedLine } from './setup/plan.js';
+import { PURPOSES, type Purpose } from './setup/requirements.js';
 import { dockerAvailable, dockerBench, dockerCompare, dockerDown, dockerLogs, dockerPs, dockerUp } from './docker/runtime.js';
 import { logDir, readRegistry } from './native/processes.js';
 
@@ -22,10 +26,10 @@ Targets:
   down      stop everything the lab started
   ps        what is running
   logs      where the logs are (native) or docker compose logs
+  setup     install what the lab needs and is missing (OS packages, Node 24): make setup PURPOSE=test
   help      this text
-  test      the whole test suite (make test)
+  test      the whole test suite (make test); installs what the tests need first
   generate  regenerate docker-compose.yml and the Grafana dashboard JSON
-  node24    install Node 24 LTS from the npm registry and print its path: make compare NODE=$(make -s node24)
   bench-instrumentation   the cost of the app's metrics (METRICS=on against off)
   bench-generator         the load runner's CPU per request against autocannon's
 
@@ -35,10 +39,26 @@ Variables:
   REQUESTS, CONCURRENCY, TARGET_PATH   override k6/scenario.json (1200, 200, /heavy)
   REPEAT       repetitions per topology (default 3)
   RUNTIME      auto (Docker when an engine answers, else native), native or docker
-  NODE         node binary that runs the app natively (reuseport needs Node 22.12+)
+  NODE         node binary that runs the app natively (default: Node 24 from tools/node24, the image's)
+  LAB_INSTALL  auto (install what is missing when root or passwordless sudo allows) or no (only report)
 `;
 
 type Runtime = 'native' | 'docker';
+
+/**
+ * `lab setup [lab|up|test]`: installs what that purpose needs and is missing. What it
+ * cannot install is one line with the command that does, and exit 1, before anything runs.
+ */
+function setup(purpose: string): void {
+  if (!(PURPOSES as readonly string[]).includes(purpose)) {
+    throw new UsageError(`setup ${purpose} is not accepted: expected one of ${PURPOSES.join(', ')}`);
+  }
+  const { blocked } = ensureSetup(purpose as Purpose);
+  if (blocked.length > 0) {
+    process.stderr.write(`lab: ${blockedLine(blocked)}\n`);
+    process.exitCode = 1;
+  }
+}
 
 async function chooseRuntime(choice: RuntimeChoice): Promise<Runtime> {
   if (choice !== 'auto') return choice;
@@ -87,23 +107,29 @@ async function main(command: string | undefined): Promise<void> {
       process.stdout.write(`native logs are in ${logDir()}\n`);
       for (const p of readRegistry()) process.stdout.write(`  ${p.name}: ${p.log}\n`);
       return;
+    case 'setup':
+      return setup(process.argv[3] ?? 'lab');
     default:
   }
   if (command !== 'up' && command !== 'bench' && command !== 'compare') {
-    throw new UsageError(`unknown command ${command}: expected up, bench, compare, down, ps, logs or help`);
+    throw new UsageError(`unknown command ${command}: expected up, bench, compare, down, ps, logs, setup or help`);
   }
   const options = readOptions();
   const runtime = await chooseRuntime(options.runtime);
   const overrides = { requests: options.requests, concurrency: options.concurrency, path: options.path };
+  const native = (): NativeOptions => {
+    const setup = ensureSetup(command === 'up' ? 'up' : 'lab');
+    return { ...options, node: options.node ?? defaultAppNode(), setup };
+  };
   switch (command) {
     case 'up':
-      if (runtime === 'native') return nativeUp(options);
+      if (runtime === 'native') return nativeUp(native());
       refuseForDocker(command, options, { mode: true });
       return dockerUp(options.workersGiven ? options.workers : DEFAULT_WORKERS);
     case 'bench': {
       const mode = requireMode(options);
       if (runtime === 'native') {
-        await nativeBench(mode, options);
+        await nativeBench(mode, native());
         return;
       }
       refuseForDocker(command, options, { workers: true });
@@ -111,7 +137,7 @@ async function main(command: string | undefined): Promise<void> {
     }
     case 'compare':
       if (runtime === 'native') {
-        await nativeCompare(options);
+        await nativeCompare(native());
         return;
       }
       refuseForDocker(command, options, { mode: true, workers: true });

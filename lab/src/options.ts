@@ -40,8 +40,8 @@ export interface LabOptions {
   path: string | undefined;
   repeat: number;
   runtime: RuntimeChoice;
-  /** Node binary that runs the app (NODE=), default the one running the lab. */
-  node: string;
+  /** Node binary that runs the app natively (NODE=); undefined: Node 24 from tools/node24, as in the image. */
+  node: string | undefined;
 }
 
 export function readOptions(env: Env = process.env): LabOptions {
@@ -56,6 +56,6 @@ export function readOptions(env: Env = process.env): LabOptions {
     path,
     repeat: integer(env, 'REPEAT', 1, 100) ?? 3,
     runtime: runtimeChoice(env),
-    node: value(env, 'NODE') ?? process.execPath,
+    node: value(env, 'NODE'),
   };
 }

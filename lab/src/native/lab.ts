@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineInfo } from '../machine.js';
 import type { LabOptions } from '../options.js';
+import { blockedRequirement, type SetupResult } from '../setup/ensure.js';
+import { requirementLine } from '../setup/plan.js';
 import { paths } from '../paths.js';
 import type { CompareReport, MachineInfo, ModeReport, Scenario } from '../results.js';
 import { formatBenchReport, formatCompareTable } from '../report/terminal.js';
@@ -28,11 +30,21 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** Why a mode cannot run on this machine, or null when it can. */
-export function unavailability(mode: Mode, app: AppRuntime): string | null {
-  if (mode === 'reuseport') return app.reusePortUnavailable;
+/** The lab's options once the set-up step ran: the app's Node resolved, and what is still missing. */
+export interface NativeOptions extends LabOptions {
+  node: string;
+  setup: SetupResult;
+}
+
+/** Why a mode cannot run on this machine (one line with the command that enables it), or null when it can. */
+export function unavailability(mode: Mode, app: AppRuntime, setup: SetupResult): string | null {
+  if (mode === 'reuseport' && app.reusePortUnavailable !== null) {
+    const node24 = blockedRequirement(setup, 'Node 24');
+    return node24 ? `${app.reusePortUnavailable}; ${requirementLine(node24)}` : app.reusePortUnavailable;
+  }
   if (mode === 'nginx' && !existsSync(nginxBinary())) {
-    return `nginx is not installed (${nginxBinary()} missing): apt-get install nginx-light, or set NGINX=/path/to/nginx`;
+    const nginx = blockedRequirement(setup, 'nginx');
+    return nginx ? requirementLine(nginx) : `nginx is not installed (${nginxBinary()} missing): set NGINX=/path/to/nginx`;
   }
   return null;
 }
@@ -98,7 +110,7 @@ interface Started {
 }
 
 /** Uses the topology `lab up` started when it serves with the same WORKERS and NODE; else (re)starts it. */
-async function ensureRunning(mode: Mode, options: LabOptions, scope: RunScope): Promise<Started> {
+async function ensureRunning(mode: Mode, options: NativeOptions, scope: RunScope): Promise<Started> {
   const t = topology(mode);
   const recorded = readRegistry().filter((p) => p.group === mode);
   if (recorded.length > 0) {
@@ -134,7 +146,7 @@ async function warm(running: RunningTopology, scenario: Scenario): Promise<void>
   await warmUp(new URL(scenario.path, running.baseUrl).href, scenario.warmupRequests, Math.min(scenario.concurrency, scenario.warmupRequests));
 }
 
-function contextFor(options: LabOptions): { scenario: Scenario; machine: MachineInfo; app: AppRuntime } {
+function contextFor(options: NativeOptions): { scenario: Scenario; machine: MachineInfo; app: AppRuntime } {
   const scenario = scenarioFor(options);
   const app = appRuntime(options.node);
   return { scenario, machine: machineInfo(app.version), app };
@@ -144,11 +156,11 @@ function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
 }
 
-export async function nativeBench(mode: Mode, options: LabOptions): Promise<ModeReport> {
+export async function nativeBench(mode: Mode, options: NativeOptions): Promise<ModeReport> {
   requireBuiltApp();
   const { scenario, machine, app } = contextFor(options);
   const t = topology(mode);
-  const reason = unavailability(mode, app);
+  const reason = unavailability(mode, app, options.setup);
   if (reason) throw new Error(`MODE=${mode} is unavailable here: ${reason}`);
   const scope = new RunScope();
   try {
@@ -175,7 +187,7 @@ export async function nativeBench(mode: Mode, options: LabOptions): Promise<Mode
   }
 }
 
-export async function nativeCompare(options: LabOptions): Promise<CompareReport> {
+export async function nativeCompare(options: NativeOptions): Promise<CompareReport> {
   requireBuiltApp();
   const { scenario, machine, app } = contextFor(options);
   const modes = options.modes ?? [...MODES];
@@ -185,7 +197,7 @@ export async function nativeCompare(options: LabOptions): Promise<CompareReport>
     const running = new Map<Mode, RunningTopology>();
     const unavailable = new Map<Mode, string>();
     for (const mode of modes) {
-      const reason = unavailability(mode, app);
+      const reason = unavailability(mode, app, options.setup);
       if (reason) {
         unavailable.set(mode, reason);
         log(`${mode}: unavailable: ${reason}`);
@@ -240,10 +252,11 @@ export async function nativeCompare(options: LabOptions): Promise<CompareReport>
   }
 }
 
-export async function nativeUp(options: LabOptions): Promise<void> {
+export async function nativeUp(options: NativeOptions): Promise<void> {
   requireBuiltApp();
   if (!existsSync(prometheusBinary())) {
-    throw new Error(`prometheus is not installed (${prometheusBinary()} missing): apt-get install prometheus, or set PROMETHEUS=/path/to/prometheus`);
+    const prometheus = blockedRequirement(options.setup, 'prometheus');
+    throw new Error(prometheus ? requirementLine(prometheus) : `prometheus is not installed (${prometheusBinary()} missing): set PROMETHEUS=/path/to/prometheus`);
   }
   const app = appRuntime(options.node);
   const modes = options.modes ?? [...MODES];
@@ -252,7 +265,7 @@ export async function nativeUp(options: LabOptions): Promise<void> {
     const urls: string[] = [];
     for (const mode of modes) {
       const t = topology(mode);
-      const reason = unavailability(mode, app);
+      const reason = unavailability(mode, app, options.setup);
       if (reason) {
         urls.push(`${mode.padEnd(13)} unavailable: ${reason}`);
         continue;

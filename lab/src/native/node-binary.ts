@@ -4,6 +4,7 @@
  * that very binary, so the lab and the app cannot disagree.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../options.js';
@@ -14,6 +15,11 @@ export interface AppRuntime {
   version: string;
   /** Why reuseport cannot run on it, or null when it can. */
   reusePortUnavailable: string | null;
+}
+
+/** The app's Node when NODE is not set: Node 24 from tools/node24 (the image's), else the lab's own. */
+export function defaultAppNode(): string {
+  return existsSync(paths.node24) ? paths.node24 : process.execPath;
 }
 
 export function appRuntime(node: string): AppRuntime {
@@ -31,6 +37,6 @@ export function appRuntime(node: string): AppRuntime {
   const { version, support } = JSON.parse(out) as { version: string; support: { supported: boolean; reason?: string } };
   return {
     version,
-    reusePortUnavailable: support.supported ? null : `${support.reason ?? 'not supported'}; run with NODE=$(make -s node24)`,
+    reusePortUnavailable: support.supported ? null : `${support.reason ?? 'not supported'}; leave NODE unset to run the app on Node 24 (tools/node24), or set NODE=/path/to/node 22.12+`,
   };
 }

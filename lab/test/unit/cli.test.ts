@@ -23,7 +23,7 @@ function lab(args: string[], env: Record<string, string>): { status: number | nu
 test('help lists every make target', () => {
   const { status, stdout } = lab(['help'], {});
   assert.equal(status, 0);
-  for (const target of ['up', 'bench', 'compare', 'down', 'ps', 'logs', 'test', 'generate', 'node24', 'bench-instrumentation', 'bench-generator']) {
+  for (const target of ['up', 'bench', 'compare', 'down', 'ps', 'logs', 'test', 'generate', 'setup', 'bench-instrumentation', 'bench-generator']) {
     assert.match(stdout, new RegExp(`^\\s+${target}\\b`, 'm'), target);
   }
 });

