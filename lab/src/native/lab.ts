@@ -40,7 +40,7 @@ export interface NativeOptions extends LabOptions {
 export function unavailability(mode: Mode, app: AppRuntime, setup: SetupResult): string | null {
   if (mode === 'reuseport' && app.reusePortUnavailable !== null) {
     const node24 = blockedRequirement(setup, 'Node 24');
-    return node24 ? `${app.reusePortUnavailable}; ${requirementLine(node24)}` : app.reusePortUnavailable;
+    return node24 ? `the app's Node ${app.version} lacks listen({ reusePort }), and ${requirementLine(node24)}` : app.reusePortUnavailable;
   }
   if (mode === 'nginx' && !existsSync(nginxBinary())) {
     const nginx = blockedRequirement(setup, 'nginx');

@@ -107,6 +107,7 @@ export function blockedLine(blocked: readonly Blocked[]): string {
 
 /** One line for one requirement, where a topology says why it is unavailable. */
 export function requirementLine(b: Blocked): string {
-  const override = b.requirement.kind === 'os-package' && b.requirement.name === 'nginx' ? ', or set NGINX=/path/to/nginx' : '';
+  const override = b.requirement.name === 'nginx' ? ', or set NGINX=/path/to/nginx'
+    : b.requirement.kind === 'node-runtime' && !b.command.startsWith('set ') ? ', or set NODE=/path/to/node (22.12 or later)' : '';
   return `${b.requirement.name} is not installed (${b.why}): run \`${b.command}\`${override}`;
 }
