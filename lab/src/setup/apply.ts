@@ -63,7 +63,7 @@ function describe(plan: SetupPlan): string {
 
 export function applySetup(plan: SetupPlan, host: Host, log: Log): void {
   if (!plan.apt && !plan.nodeRuntime) return;
-  log(`setup: installing ${describe(plan)}; LAB_INSTALL=no only reports`);
+  log(`setup: installing ${describe(plan)} (LAB_INSTALL=no would only report)`);
   if (plan.apt) {
     aptGet(['update', '-qq'], plan.apt.sudo);
     aptGet(['install', '-y', '-qq', '--no-install-recommends', ...plan.apt.packages.map((p) => p.aptPackage)], plan.apt.sudo);
