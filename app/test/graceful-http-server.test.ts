@@ -21,7 +21,7 @@ async function startServer(
 describe('GracefulHttpServer.drain', () => {
   it('resolves at once without connections', async (t) => {
     const { server } = await startServer(t, (_request, response) => response.end('ok'));
-    const outcome = await server.drain(1000);
+    const outcome = await server.drain({ timeoutMs: 1000, waiting: () => 0 });
     assert.equal(outcome.forced, false);
     assert.ok(outcome.durationMs < 100);
   });
@@ -32,7 +32,7 @@ describe('GracefulHttpServer.drain', () => {
     t.after(() => client.destroy());
     await (await client.request({ path: '/', method: 'GET' })).body.text();
     assert.equal(server.openConnections, 1);
-    const outcome = await server.drain(5000);
+    const outcome = await server.drain({ timeoutMs: 5000, waiting: () => 0 });
     assert.equal(outcome.forced, false);
     assert.equal(outcome.idleClosed, 1);
     assert.ok(outcome.durationMs >= DRAIN_IDLE_GRACE_MS - 50, `closed after ${outcome.durationMs} ms`);
@@ -43,7 +43,7 @@ describe('GracefulHttpServer.drain', () => {
     const client = new Client(origin, { pipelining: 1 });
     t.after(() => client.destroy());
     await (await client.request({ path: '/', method: 'GET' })).body.text();
-    const drained = server.drain(5000);
+    const drained = server.drain({ timeoutMs: 5000, waiting: () => 0 });
     const late = await client.request({ path: '/', method: 'GET' });
     assert.equal(late.statusCode, 200);
     assert.equal(late.headers.connection, 'close');
@@ -62,7 +62,7 @@ describe('GracefulHttpServer.drain', () => {
     t.after(() => client.destroy());
     const pending = client.request({ path: '/', method: 'GET' });
     while (server.requestsInFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    const drained = server.drain(5000);
+    const drained = server.drain({ timeoutMs: 5000, waiting: () => 0 });
     assert.equal(server.isDraining, true);
     setTimeout(() => release(), 100);
     const answer = await pending;
@@ -74,7 +74,7 @@ describe('GracefulHttpServer.drain', () => {
 
   it('stops accepting new connections', async (t) => {
     const { server, origin } = await startServer(t, (_request, response) => response.end('ok'));
-    await server.drain(1000);
+    await server.drain({ timeoutMs: 1000, waiting: () => 0 });
     const client = new Client(origin);
     t.after(() => client.destroy());
     await assert.rejects(client.request({ path: '/', method: 'GET' }), /ECONNREFUSED/);
@@ -88,7 +88,7 @@ describe('GracefulHttpServer.drain', () => {
     t.after(() => client.destroy());
     const pending = client.request({ path: '/', method: 'GET' }).catch((error: unknown) => error);
     while (server.requestsInFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    const outcome = await server.drain(200);
+    const outcome = await server.drain({ timeoutMs: 200, waiting: () => 0 });
     assert.equal(outcome.forced, true);
     assert.equal(outcome.destroyed, 1);
     assert.ok((await pending) instanceof Error);

@@ -58,7 +58,7 @@ describe('routes', () => {
     const client = new Client(origin, { pipelining: 1 });
     t.after(() => client.destroy());
     await (await client.request({ path: '/', method: 'GET' })).body.text();
-    void server.drain(5000);
+    void server.drain({ timeoutMs: 5000, waiting: () => 0 });
     const readyz = await client.request({ path: '/readyz', method: 'GET' });
     assert.equal(readyz.statusCode, 503);
     assert.deepEqual(await readyz.body.json(), { status: 'draining' });
@@ -119,7 +119,7 @@ describe('routes', () => {
       }),
     );
     const { port } = await server.listen({ port: 0, host: '127.0.0.1' });
-    t.after(() => server.drain(100));
+    t.after(() => server.drain({ timeoutMs: 100, waiting: () => 0 }));
     await httpGet(`http://127.0.0.1:${port}/heavy?n=5`);
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(records.length, 1);

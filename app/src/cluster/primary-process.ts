@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config, SchedulingPolicy } from '../config/config.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { errorCode } from '../http/listen.js';
+import { countWaitingConnections } from '../http/waiting-connections.js';
 import type { Logger } from '../logging/logger.js';
 import { MetricsServer } from '../metrics/metrics-server.js';
 import { createPrimaryMetrics } from '../metrics/primary-metrics.js';
@@ -78,9 +79,13 @@ export async function runPrimaryProcess({ config, mode, logger }: PrimaryProcess
   }
 
   onStopSignal((signal) => {
+    // Under round-robin the primary accepts every connection and queues it until
+    // a worker takes it; the workers keep accepting until this queue is empty
+    // (they read it from the kernel), so the last one leaves nothing behind.
+    const waiting = countWaitingConnections({ port: config.port, holders: [process.pid] });
     logger.info(
-      { signal, timeoutMs: config.shutdownTimeoutMs },
-      `Received ${signal}: stopping the workers gracefully, deadline ${config.shutdownTimeoutMs} ms`,
+      { signal, timeoutMs: config.shutdownTimeoutMs, waitingConnections: waiting ?? null },
+      `Received ${signal}: stopping the workers gracefully, ${waiting ?? 'an unknown number of'} connection(s) waiting in the primary, deadline ${config.shutdownTimeoutMs} ms`,
     );
     void pool.stop().then(({ forced }) => {
       metricsServer?.stopListening();

@@ -1,21 +1,37 @@
 /**
  * The application's HTTP server with connection tracking and a graceful drain.
  *
- * Draining stops accepting connections, answers every remaining request with
- * `Connection: close`, and closes an idle keep-alive connection only once it has
- * been quiet for DRAIN_IDLE_GRACE_MS and stayed quiet through one more poll of the
- * event loop. Node's own server.close() closes idle connections at once, which
- * resets a request that is already on its way over a reused connection; this
- * server does not, so a rolling restart under keep-alive load loses no request.
+ * A drain, in order (each step says why it is there):
+ * 1. Mark itself draining: /readyz answers 503 and every response from now on
+ *    carries `Connection: close`, so load balancers and clients go elsewhere and
+ *    no connection is kept for another request.
+ * 2. Keep accepting until no connection is waiting (accept-until-empty.ts):
+ *    closing a listener resets every connection still queued to it.
+ * 3. Close the listener, without http.Server.close(), which would also close idle
+ *    keep-alive connections at once.
+ * 4. Serve what was accepted, and close an idle keep-alive connection only once it
+ *    has been quiet for DRAIN_IDLE_GRACE_MS and stayed quiet through one more poll
+ *    of the event loop, so a request already on its way over it is served rather
+ *    than reset.
+ * At the deadline whatever is left is destroyed (and the queue, if it was never
+ * emptied, is reset when the listener closes): the outcome says how many.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { acceptUntilEmpty } from './accept-until-empty.js';
 import { listen, type ServerListenOptions } from './listen.js';
+import type { WaitingConnections } from './waiting-connections.js';
 
 export interface GracefulHttpServerOptions {
   /** server.keepAliveTimeout; headersTimeout is set one second above it. */
   readonly keepAliveTimeoutMs: number;
+}
+
+export interface DrainOptions {
+  readonly timeoutMs: number;
+  /** Connections waiting to be accepted, from the kernel; undefined where unknown. */
+  readonly waiting: WaitingConnections;
 }
 
 export interface DrainOutcome {
@@ -26,6 +42,13 @@ export interface DrainOutcome {
   readonly idleClosed: number;
   /** Connections destroyed at the deadline (requests still running on them fail). */
   readonly destroyed: number;
+  /** Connections accepted from the queue after the drain began. */
+  readonly acceptedWhileDraining: number;
+  /**
+   * Connections still waiting when the listener closed: 0 when the queue was
+   * emptied, else the kernel's count (undefined where it cannot be asked).
+   */
+  readonly waitingAtClose: number | undefined;
 }
 
 /** How long a keep-alive connection must have been idle before a drain closes it. */
@@ -45,6 +68,7 @@ export class GracefulHttpServer {
   readonly #connections = new Map<Socket, ConnectionState>();
   readonly #responses = new Set<ServerResponse>();
   #draining = false;
+  #acceptedConnections = 0;
   #drain: Promise<DrainOutcome> | undefined;
   #onConnectionClosed: (() => void) | undefined;
 
@@ -69,6 +93,11 @@ export class GracefulHttpServer {
     return this.#draining;
   }
 
+  /** Connections accepted since the server started (only grows). */
+  get acceptedConnections(): number {
+    return this.#acceptedConnections;
+  }
+
   get openConnections(): number {
     return this.#connections.size;
   }
@@ -82,12 +111,13 @@ export class GracefulHttpServer {
   }
 
   /** Starts (or joins) the graceful drain; resolves once every connection is closed. */
-  drain(timeoutMs: number): Promise<DrainOutcome> {
-    this.#drain ??= this.#runDrain(timeoutMs);
+  drain(options: DrainOptions): Promise<DrainOutcome> {
+    this.#drain ??= this.#runDrain(options);
     return this.#drain;
   }
 
   #trackConnection(socket: Socket): void {
+    this.#acceptedConnections++;
     this.#connections.set(socket, { activeRequests: 0, idleSince: performance.now() });
     socket.once('close', () => {
       this.#connections.delete(socket);
@@ -109,42 +139,62 @@ export class GracefulHttpServer {
     });
   }
 
-  #runDrain(timeoutMs: number): Promise<DrainOutcome> {
+  async #runDrain({ timeoutMs, waiting }: DrainOptions): Promise<DrainOutcome> {
     const startedAt = performance.now();
+    const deadlineAt = startedAt + timeoutMs;
+    // Step 1: from this moment on, /readyz is 503 and every answer closes its connection.
     this.#draining = true;
     for (const response of this.#responses) {
       if (!response.headersSent) response.setHeader('Connection', 'close');
     }
-    // Stop accepting without http.Server.close(), which would also close idle
-    // keep-alive connections at once (Node 19+).
-    NetServer.prototype.close.call(this.server);
+    let idleClosed = 0;
+    // Step 4 runs from the start: a keep-alive connection that stays quiet is
+    // closed while the queue is still being emptied. The first sweep runs from
+    // the timers phase, never from the callback that started the drain, so the
+    // event loop polls once before anything is closed.
+    const sweep = setInterval(() => {
+      this.#closeQuietConnections(() => idleClosed++);
+    }, DRAIN_SWEEP_INTERVAL_MS);
+    try {
+      // Step 2: accept everything already waiting, so that closing resets nobody.
+      const queue = this.server.listening
+        ? await acceptUntilEmpty({ accepted: () => this.#acceptedConnections, waiting, deadlineAt })
+        : { emptied: true, waiting: 0, accepted: 0 };
+      // Step 3: stop accepting; keep-alive connections stay open (see above).
+      NetServer.prototype.close.call(this.server);
+      // Step 4: serve what was accepted, until the last connection is gone.
+      const destroyed = await this.#connectionsClosedBy(deadlineAt);
+      this.server.close();
+      return {
+        forced: !queue.emptied || destroyed > 0,
+        durationMs: performance.now() - startedAt,
+        idleClosed,
+        destroyed,
+        acceptedWhileDraining: queue.accepted,
+        waitingAtClose: queue.waiting,
+      };
+    } finally {
+      clearInterval(sweep);
+    }
+  }
 
-    return new Promise<DrainOutcome>((resolve) => {
-      let idleClosed = 0;
-      let settled = false;
-      const finish = (forced: boolean, destroyed: number): void => {
-        if (settled) return;
-        settled = true;
-        clearInterval(sweep);
+  /** Resolves with 0 once every connection has closed, or with the number destroyed at the deadline. */
+  #connectionsClosedBy(deadlineAt: number): Promise<number> {
+    return new Promise<number>((resolve) => {
+      const finish = (destroyed: number): void => {
         clearTimeout(deadline);
         this.#onConnectionClosed = undefined;
-        this.server.close();
-        resolve({ forced, durationMs: performance.now() - startedAt, idleClosed, destroyed });
+        resolve(destroyed);
       };
       this.#onConnectionClosed = () => {
-        if (this.#connections.size === 0) finish(false, 0);
+        if (this.#connections.size === 0) finish(0);
       };
-      // The first sweep runs from the timers phase, never from the callback that
-      // started the drain, so the event loop polls once before anything is closed.
-      const sweep = setInterval(() => {
-        this.#closeQuietConnections(() => idleClosed++);
-      }, DRAIN_SWEEP_INTERVAL_MS);
       const deadline = setTimeout(() => {
         const remaining = [...this.#connections.keys()];
         for (const socket of remaining) socket.destroy();
-        finish(true, remaining.length);
-      }, timeoutMs);
-      if (this.#connections.size === 0) finish(false, 0);
+        finish(remaining.length);
+      }, Math.max(0, deadlineAt - performance.now()));
+      if (this.#connections.size === 0) finish(0);
     });
   }
 

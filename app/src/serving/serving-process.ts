@@ -6,13 +6,15 @@
 import type { Config } from '../config/config.js';
 import { EXIT_FAILURE, EXIT_OK } from '../exit-codes.js';
 import { createApp } from '../http/app.js';
-import { GracefulHttpServer } from '../http/graceful-http-server.js';
+import { GracefulHttpServer, type DrainOutcome } from '../http/graceful-http-server.js';
 import { errorCode } from '../http/listen.js';
+import { waitingConnectionsOf } from '../http/waiting-connections.js';
 import type { Logger } from '../logging/logger.js';
 import { MetricsServer } from '../metrics/metrics-server.js';
 import { createServingMetrics } from '../metrics/serving-metrics.js';
 import { signalReady } from './ready-signal.js';
 import type { ServingIdentity } from './serving-identity.js';
+import { queueScope } from './queue-scope.js';
 import { onStopSignal, type StopSignal } from './stop-signals.js';
 
 const METRICS_BIND_RETRY_MS = 100;
@@ -47,23 +49,39 @@ export async function runServingProcess({ config, identity, logger }: ServingPro
   });
 
   async function stop(signal: StopSignal): Promise<void> {
+    const waiting = waitingConnectionsOf(queueScope(config.port));
+    const waitingAtSignal = waiting();
     logger.info(
-      { signal, requestsInFlight: httpServer.requestsInFlight, openConnections: httpServer.openConnections, timeoutMs: config.shutdownTimeoutMs },
-      `Received ${signal}: finishing ${httpServer.requestsInFlight} request(s) in flight on ${httpServer.openConnections} connection(s), deadline ${config.shutdownTimeoutMs} ms`,
+      {
+        signal,
+        requestsInFlight: httpServer.requestsInFlight,
+        openConnections: httpServer.openConnections,
+        waitingConnections: waitingAtSignal ?? null,
+        timeoutMs: config.shutdownTimeoutMs,
+      },
+      `Received ${signal}: finishing ${httpServer.requestsInFlight} request(s) in flight on ${httpServer.openConnections} connection(s)` +
+        ` and ${describeCount(waitingAtSignal)} connection(s) waiting to be accepted, deadline ${config.shutdownTimeoutMs} ms`,
     );
     // Free the metrics port first: a successor may be waiting for it.
     metricsServer?.stopListening();
-    const outcome = await httpServer.drain(config.shutdownTimeoutMs);
+    const outcome = await httpServer.drain({ timeoutMs: config.shutdownTimeoutMs, waiting });
     metricsServer?.closeAllConnections();
     const durationMs = Math.round(outcome.durationMs);
+    const fields = {
+      durationMs,
+      acceptedWhileDraining: outcome.acceptedWhileDraining,
+      waitingAtClose: outcome.waitingAtClose ?? null,
+      destroyed: outcome.destroyed,
+      idleClosed: outcome.idleClosed,
+    };
     if (outcome.forced) {
-      logger.warn(
-        { durationMs, destroyed: outcome.destroyed },
-        `Shutdown deadline of ${config.shutdownTimeoutMs} ms reached: destroyed ${outcome.destroyed} connection(s)`,
-      );
+      logger.warn(fields, describeForcedStop(config.shutdownTimeoutMs, outcome));
       process.exit(EXIT_FAILURE);
     }
-    logger.info({ durationMs, idleClosed: outcome.idleClosed }, `Stopped gracefully in ${durationMs} ms`);
+    logger.info(
+      fields,
+      `Stopped gracefully in ${durationMs} ms (accepted ${outcome.acceptedWhileDraining} waiting connection(s) before closing the listener)`,
+    );
     process.exit(EXIT_OK);
   }
 
@@ -109,6 +127,19 @@ async function startMetricsServer(server: MetricsServer, identity: ServingIdenti
     });
   };
   setTimeout(retry, METRICS_BIND_RETRY_MS);
+}
+
+function describeCount(count: number | undefined): string {
+  return count === undefined ? 'an unknown number of' : String(count);
+}
+
+function describeForcedStop(timeoutMs: number, outcome: DrainOutcome): string {
+  const parts: string[] = [];
+  if (outcome.waitingAtClose !== 0) {
+    parts.push(`${describeCount(outcome.waitingAtClose)} connection(s) were still waiting to be accepted when the listener closed (reset)`);
+  }
+  if (outcome.destroyed > 0) parts.push(`destroyed ${outcome.destroyed} open connection(s)`);
+  return `Shutdown deadline of ${timeoutMs} ms reached: ${parts.join('; ')}`;
 }
 
 function describeListenError(error: unknown): string {

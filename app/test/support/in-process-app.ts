@@ -29,7 +29,7 @@ export async function startInProcessApp(t: TestContext, workerIndex = 2): Promis
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   t.after(async () => {
     server.server.closeAllConnections();
-    await server.drain(1000);
+    await server.drain({ timeoutMs: 1000, waiting: () => 0 });
   });
   return { origin: `http://127.0.0.1:${address.port}`, server, metrics };
 }
