@@ -5,9 +5,9 @@
 # CLI's set-up step (lab/src/setup/), which up, bench, compare and test all run.
 
 LAB := node lab/dist/cli.js
-export MODE WORKERS REQUESTS CONCURRENCY TARGET_PATH REPEAT RUNTIME NODE LAB_INSTALL
+export MODE WORKERS REQUESTS CONCURRENCY TARGET_PATH REPEAT RUNTIME NODE LAB_INSTALL RATES SLO_P99_MS STEP_SECONDS SWEEP_CONNECTIONS
 
-.PHONY: help install setup build up down bench compare ps logs test bench-instrumentation bench-generator generate
+.PHONY: help install setup build up down bench compare sweep scale ps logs test bench-instrumentation bench-generator generate
 
 help: build
 	@$(LAB) help
@@ -36,6 +36,13 @@ bench: build
 
 compare: build
 	@$(LAB) compare
+
+# Open-model latency under offered load (RATES, SLO_P99_MS, STEP_SECONDS, SWEEP_CONNECTIONS) and USL scaling.
+sweep: build
+	@$(LAB) sweep
+
+scale: build
+	@$(LAB) scale
 
 ps: build
 	@$(LAB) ps

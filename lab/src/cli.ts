@@ -14,6 +14,10 @@ import { blockedLine } from './setup/plan.js';
 import { PURPOSES, type Purpose } from './setup/requirements.js';
 import { dockerAvailable, dockerBench, dockerCompare, dockerDown, dockerLogs, dockerPs, dockerUp } from './docker/runtime.js';
 import { logDir, readRegistry } from './native/processes.js';
+import { nativeSweep } from './native/sweep.js';
+import { nativeScale } from './native/scale.js';
+import { readSweepOptions } from './sweep/options.js';
+import { availableParallelism } from 'node:os';
 
 const HELP = `Node.js clustering lab
 
@@ -23,6 +27,10 @@ Targets:
   up        start every topology (and Prometheus; Grafana too with Docker), print the URLs
   bench     run the scenario against one topology REPEAT times: make bench MODE=cluster
   compare   every topology in one run, repetitions interleaved; writes results/compare.{json,html}
+  sweep     open-model load at a series of rates per topology: latency from each request's intended
+            send time, the knee, capacity at the objective, CPU per request; results/sweep.{json,html} (native)
+  scale     one topology at WORKERS=1..2×cores, closed loop, with a Universal Scalability Law fit;
+            results/scale.{json,html} (native): make scale MODE=cluster
   down      stop everything the lab started
   ps        what is running
   logs      where the logs are (native) or docker compose logs
@@ -41,6 +49,11 @@ Variables:
   RUNTIME      auto (Docker when an engine answers, else native), native or docker
   NODE         node binary that runs the app natively (default: Node 24 from tools/node24, the image's)
   LAB_INSTALL  auto (install what is missing when root or passwordless sudo allows) or no (only report)
+  RATES        sweep: comma-separated offered rates, req/s (default: from a closed-loop capacity probe)
+  SLO_P99_MS   sweep: the objective, p99 in ms (default 500)
+  STEP_SECONDS sweep: seconds per rate (default 4)
+  SWEEP_CONNECTIONS  sweep: most requests in flight (default 200)
+  (scale: WORKERS is the largest worker count, default 2 × cores; REPEAT defaults to 1)
 `;
 
 type Runtime = 'native' | 'docker';
@@ -68,10 +81,10 @@ async function chooseRuntime(choice: RuntimeChoice): Promise<Runtime> {
   return runtime;
 }
 
-function requireMode(options: LabOptions): Mode {
+function requireMode(options: LabOptions, command = 'bench'): Mode {
   const mode = options.modes?.[0];
   if (!mode || options.modes?.length !== 1 || !isMode(mode)) {
-    throw new UsageError(`MODE is required for bench: expected one of ${MODES.join(', ')}`);
+    throw new UsageError(`MODE is required for ${command}: expected one of ${MODES.join(', ')}`);
   }
   return mode;
 }
@@ -111,10 +124,13 @@ async function main(command: string | undefined): Promise<void> {
       return setup(process.argv[3] ?? 'lab');
     default:
   }
-  if (command !== 'up' && command !== 'bench' && command !== 'compare') {
-    throw new UsageError(`unknown command ${command}: expected up, bench, compare, down, ps, logs, setup or help`);
+  if (command !== 'up' && command !== 'bench' && command !== 'compare' && command !== 'sweep' && command !== 'scale') {
+    throw new UsageError(`unknown command ${command}: expected up, bench, compare, sweep, scale, down, ps, logs, setup or help`);
   }
   const options = readOptions();
+  // Validated before anything starts: a bad RATES or SLO_P99_MS is one line, exit 2.
+  const sweepOptions = command === 'sweep' ? readSweepOptions() : undefined;
+  const scaleMode = command === 'scale' ? requireMode(options, 'scale') : undefined;
   const runtime = await chooseRuntime(options.runtime);
   const overrides = { requests: options.requests, concurrency: options.concurrency, path: options.path };
   const native = (): NativeOptions => {
@@ -135,6 +151,17 @@ async function main(command: string | undefined): Promise<void> {
       refuseForDocker(command, options, { workers: true });
       return dockerBench(mode, overrides, options.repeat);
     }
+    case 'sweep':
+      if (runtime !== 'native') throw new UsageError('RUNTIME=docker is not accepted by sweep yet: run it with RUNTIME=native');
+      await nativeSweep(native(), sweepOptions ?? readSweepOptions());
+      return;
+    case 'scale':
+      if (runtime !== 'native') throw new UsageError('RUNTIME=docker is not accepted by scale yet: run it with RUNTIME=native');
+      await nativeScale(scaleMode ?? requireMode(options, 'scale'), native(), {
+        maxWorkers: options.workersGiven ? options.workers : 2 * availableParallelism(),
+        repeat: process.env['REPEAT'] === undefined || process.env['REPEAT'].trim() === '' ? 1 : options.repeat,
+      });
+      return;
     case 'compare':
       if (runtime === 'native') {
         await nativeCompare(native());

@@ -49,7 +49,7 @@ export function unavailability(mode: Mode, app: AppRuntime, setup: SetupResult):
   return null;
 }
 
-function requireBuiltApp(): void {
+export function requireBuiltApp(): void {
   if (!existsSync(join(paths.appDist, 'server.js'))) {
     throw new Error('the app is not built (app/dist/server.js missing): run `npm run build` (make does it for you)');
   }
@@ -61,7 +61,7 @@ function requireBuiltApp(): void {
  * is owned before its processes are spawned, so an interruption during a start
  * stops it too; repeated signals only say that the stop is under way.
  */
-class RunScope {
+export class RunScope {
   private readonly owned = new Set<string>();
   private stopping = false;
   private readonly handler = (signal: NodeJS.Signals): void => {
@@ -110,7 +110,7 @@ interface Started {
 }
 
 /** Uses the topology `lab up` started when it serves with the same WORKERS and NODE; else (re)starts it. */
-async function ensureRunning(mode: Mode, options: NativeOptions, scope: RunScope): Promise<Started> {
+export async function ensureRunning(mode: Mode, options: NativeOptions, scope: RunScope): Promise<Started> {
   const t = topology(mode);
   const recorded = readRegistry().filter((p) => p.group === mode);
   if (recorded.length > 0) {
@@ -141,12 +141,12 @@ async function measure(running: RunningTopology, scenario: Scenario, label: stri
  * Warms the app's JIT and the load generator's own code paths (a cold runner spends
  * several times the CPU of a warm one on its first run) at the scenario's concurrency.
  */
-async function warm(running: RunningTopology, scenario: Scenario): Promise<void> {
+export async function warm(running: RunningTopology, scenario: Scenario): Promise<void> {
   if (scenario.warmupRequests <= 0) return;
   await warmUp(new URL(scenario.path, running.baseUrl).href, scenario.warmupRequests, Math.min(scenario.concurrency, scenario.warmupRequests));
 }
 
-function contextFor(options: NativeOptions): { scenario: Scenario; machine: MachineInfo; app: AppRuntime } {
+export function contextFor(options: NativeOptions): { scenario: Scenario; machine: MachineInfo; app: AppRuntime } {
   const scenario = scenarioFor(options);
   const app = appRuntime(options.node);
   return { scenario, machine: machineInfo(app.version), app };

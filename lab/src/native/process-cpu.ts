@@ -1,0 +1,82 @@
+/**
+ * CPU accounting of a running topology from /proc: every process of every recorded
+ * process group (the primary and its workers, PM2's daemon and its instances, nginx's
+ * master and workers, each app instance), its user + system time (/proc/<pid>/stat
+ * fields 14 and 15), by role. Two snapshots around a step give the CPU seconds each
+ * role spent in it; divided by the requests served, the cost of a process model.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { groupMembers, type ManagedProcess } from './processes.js';
+
+export type CpuRole = 'app' | 'primary' | 'pm2 daemon' | 'nginx';
+export const CPU_ROLES: readonly CpuRole[] = ['app', 'primary', 'pm2 daemon', 'nginx'];
+
+/** pid → [role, CPU ticks (user + system)]. */
+export type CpuSnapshot = Map<number, { role: CpuRole; ticks: number }>;
+
+let ticksPerSecond: number | undefined;
+
+/** The kernel's clock ticks per second (getconf CLK_TCK; 100 on every Linux in practice). */
+export function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** utime + stime of a process, in ticks; null when it is gone. */
+export function processTicks(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command name: field 3 (state) is index 0, so utime (14) is 11 and stime (15) is 12.
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+/** The role of a recorded group leader, from the name the topology runner gave it. */
+export function leaderRole(p: Pick<ManagedProcess, 'name'>): CpuRole {
+  if (p.name === 'cluster' || p.name === 'cluster-none') return 'primary';
+  if (p.name === 'pm2') return 'pm2 daemon';
+  if (p.name === 'nginx') return 'nginx';
+  return 'app';
+}
+
+export function snapshotCpu(processes: readonly ManagedProcess[]): CpuSnapshot {
+  const snapshot: CpuSnapshot = new Map();
+  for (const leader of processes) {
+    const role = leaderRole(leader);
+    for (const pid of groupMembers(leader.pid)) {
+      const ticks = processTicks(pid);
+      if (ticks === null) continue;
+      // The leader has the group's role; its children serve requests, except nginx's own workers.
+      const memberRole: CpuRole = pid === leader.pid ? role : role === 'nginx' ? 'nginx' : 'app';
+      snapshot.set(pid, { role: memberRole, ticks });
+    }
+  }
+  return snapshot;
+}
+
+export type CpuByRole = Record<CpuRole, number>;
+
+/** CPU seconds per role between two snapshots; a process that appeared in between counts from 0. */
+export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuByRole {
+  const out: CpuByRole = { app: 0, primary: 0, 'pm2 daemon': 0, nginx: 0 };
+  const hz = clockTicks();
+  for (const [pid, a] of after) {
+    const b = before.get(pid)?.ticks ?? 0;
+    out[a.role] += Math.max(0, a.ticks - b) / hz;
+  }
+  return out;
+}
+
+export function totalCpu(byRole: CpuByRole): number {
+  return CPU_ROLES.reduce((s, r) => s + byRole[r], 0);
+}

@@ -1,0 +1,93 @@
+/**
+ * The sweep's tables as cells, shared by the terminal and the HTML report: capacity at
+ * the objective per topology, and each topology's steps.
+ */
+import type { SweepReport, SweepStep, SweepTopology } from '../sweep/types.js';
+import { fmtMs, fmtRps } from './format.js';
+import type { TextColumn } from './text-table.js';
+
+export const CAPACITY_COLUMNS: readonly TextColumn[] = [
+  { title: 'mode', align: 'left' },
+  { title: 'workers', align: 'right' },
+  { title: 'probe req/s', align: 'right' },
+  { title: 'knee req/s', align: 'right' },
+  { title: 'capacity at objective req/s', align: 'right' },
+  { title: 'p99 there ms', align: 'right' },
+  { title: 'best achieved req/s', align: 'right' },
+  { title: 'CPU ms/req', align: 'right' },
+  { title: 'CPU vs single', align: 'right' },
+  { title: 'generator µs/req', align: 'right' },
+];
+
+const orDash = (n: number | null, fmt: (x: number) => string): string => (n === null ? '–' : fmt(n));
+
+/** "2.31 (app 2.05, primary 0.26)": the total and its non-zero parts. */
+export function fmtCpuPerRequest(t: SweepTopology): string {
+  const c = t.cpuPerRequestMs;
+  if (c === null) return '–';
+  const parts = (['app', 'primary', 'pm2 daemon', 'nginx'] as const).filter((r) => c[r] >= 0.005 && r !== 'app').map((r) => `${r} ${c[r].toFixed(2)}`);
+  return parts.length === 0 ? c.total.toFixed(2) : `${c.total.toFixed(2)} (app ${c.app.toFixed(2)}, ${parts.join(', ')})`;
+}
+
+export function capacityRow(t: SweepTopology): string[] {
+  if (!t.available) return [t.mode, String(t.workers), `unavailable: ${t.reason ?? ''}`];
+  const at = t.steps.find((s) => s.offeredRps === t.capacityAtObjective);
+  const best = Math.max(0, ...t.steps.map((s) => s.achievedRps));
+  return [
+    t.mode,
+    String(t.workers),
+    orDash(t.probeRps, fmtRps),
+    orDash(t.knee, fmtRps),
+    t.capacityAtObjective === null ? 'none (lightest step over)' : fmtRps(t.capacityAtObjective),
+    at ? fmtMs(at.latencyMs.p99) : '–',
+    fmtRps(best),
+    fmtCpuPerRequest(t),
+    t.cpuVsSingle === null ? '–' : `×${t.cpuVsSingle.toFixed(2)}`,
+    orDash(t.generatorCpuPerRequestUs, (x) => x.toFixed(0)),
+  ];
+}
+
+export const STEP_COLUMNS: readonly TextColumn[] = [
+  { title: 'offered', align: 'right' },
+  { title: 'achieved', align: 'right' },
+  { title: 'p50', align: 'right' },
+  { title: 'p90', align: 'right' },
+  { title: 'p99', align: 'right' },
+  { title: 'p99.9', align: 'right' },
+  { title: 'max', align: 'right' },
+  { title: 'p99 uncorrected', align: 'right' },
+  { title: 'waited for conn', align: 'right' },
+  { title: 'dropped', align: 'right' },
+  { title: 'errors', align: 'right' },
+  { title: 'gen lag p99', align: 'right' },
+  { title: 'objective', align: 'left' },
+];
+
+export function stepRow(s: SweepStep): string[] {
+  const l = s.latencyMs;
+  return [
+    fmtRps(s.offeredRps),
+    fmtRps(s.achievedRps),
+    fmtMs(l.p50),
+    fmtMs(l.p90),
+    fmtMs(l.p99),
+    fmtMs(l.p999),
+    fmtMs(l.max),
+    fmtMs(s.uncorrectedMs.p99),
+    String(s.queuedForConnection),
+    String(s.dropped),
+    String(s.errors.total + s.unfinished),
+    fmtMs(s.schedulerLagMs.p99),
+    s.meetsObjective ? 'met' : 'missed',
+  ];
+}
+
+export function objectiveText(report: Pick<SweepReport, 'sloP99Ms'>): string {
+  return `objective: p99 under ${fmtMs(report.sloP99Ms)} ms, measured from each request's intended send time, with at most 1% of the step's requests dropped, unfinished or failed (SLO_P99_MS)`;
+}
+
+export const SWEEP_NOTES: readonly string[] = [
+  'Open model: requests start on a fixed schedule whatever the server does; latency (ms) runs from each request\'s intended send time (corrected for coordinated omission); "p99 uncorrected" runs from the actual write, as a closed-loop tool would measure it.',
+  'Knee: the highest offered rate, from the lightest up, at which the server kept up (achieved ≥ 95% of offered) and p99 stayed within 2× the lightest step\'s. Capacity at the objective: the highest rate whose step, and every lighter one, met the objective.',
+  'CPU ms/req: CPU time of every process of the topology (/proc/<pid>/stat: workers, primary, PM2 daemon, nginx) per response, over the steps at or below the knee.',
+];

@@ -1,0 +1,50 @@
+/**
+ * What `make sweep` stores (results/sweep.json) and reports: per topology, one
+ * open-model step per offered rate, the curve's knee and its capacity at the objective,
+ * and the CPU each process model spends per request.
+ */
+import type { CpuByRole } from '../native/process-cpu.js';
+import type { MachineInfo } from '../results.js';
+import type { OpenStepResult } from '../runner/open-model.js';
+
+export interface SweepStep extends OpenStepResult {
+  meetsObjective: boolean;
+  /** CPU seconds the topology's processes spent during the step, by role (native only). */
+  cpu: CpuByRole | null;
+}
+
+export interface SweepTopology {
+  mode: string;
+  title: string;
+  workers: number;
+  available: boolean;
+  /** Why it did not run (one line), when not available. */
+  reason?: string;
+  /** Closed-loop throughput of the capacity probe, requests/s (null with RATES=). */
+  probeRps: number | null;
+  steps: SweepStep[];
+  /** Offered rates not run because two lighter steps had already failed the objective. */
+  skippedRates: number[];
+  knee: number | null;
+  capacityAtObjective: number | null;
+  /** CPU milliseconds per 2xx response over the steps at or below the knee, by role and in total. */
+  cpuPerRequestMs: (CpuByRole & { total: number }) | null;
+  /** cpuPerRequestMs.total / single's. */
+  cpuVsSingle: number | null;
+  /** The load generator's CPU microseconds per request over the whole sweep. */
+  generatorCpuPerRequestUs: number | null;
+}
+
+export interface SweepReport {
+  created: string;
+  runtime: 'native';
+  machine: MachineInfo;
+  path: string;
+  sloP99Ms: number;
+  stepSeconds: number;
+  connections: number;
+  /** "RATES" when given, else "probe". */
+  ratesFrom: 'RATES' | 'probe';
+  topologies: SweepTopology[];
+  warnings: string[];
+}
