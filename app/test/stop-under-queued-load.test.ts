@@ -168,7 +168,7 @@ describe(`SIGTERM with ${QUEUED} connections queued behind CPU-bound requests: e
     const answers = await load.answers;
     t.diagnostic(`${load.waiting} waiting at the signal; answers: ${describeAnswers(answers)}`);
     assert.equal((await server.waitForExit()).code, 1);
-    const waitingAtClose = /^Shutdown deadline of 200 ms reached: (\d+) connection\(s\) were still waiting to be accepted when the listener closed \(reset\)/m.exec(
+    const waitingAtClose = /^Stop forced by the 200 ms deadline: (\d+) connection\(s\) were still waiting to be accepted when the listener closed \(reset\)/m.exec(
       server.output,
     );
     assert.ok(waitingAtClose, server.output);

@@ -13,8 +13,10 @@
  *    has been quiet for DRAIN_IDLE_GRACE_MS and stayed quiet through one more poll
  *    of the event loop, so a request already on its way over it is served rather
  *    than reset.
- * At the deadline whatever is left is destroyed (and the queue, if it was never
- * emptied, is reset when the listener closes): the outcome says how many.
+ * If the queue is still not empty shortly before the deadline (connections keep
+ * arriving), the listener closes anyway and what is still queued is reset (in a
+ * cluster: handed to another worker, if one is left); at the deadline whatever is
+ * left is destroyed. The outcome says how many of each.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
@@ -54,6 +56,13 @@ export interface DrainOutcome {
 /** How long a keep-alive connection must have been idle before a drain closes it. */
 export const DRAIN_IDLE_GRACE_MS = 500;
 const DRAIN_SWEEP_INTERVAL_MS = 50;
+/**
+ * The part of the drain deadline kept for serving what was accepted: when
+ * connections keep arriving faster than they are served (sustained overload),
+ * the queue never empties, and the process stops accepting this long before its
+ * deadline so the requests it took can still finish.
+ */
+const MAX_SERVE_RESERVE_MS = 2000;
 /** Node's default request timeout, kept unless headersTimeout needs more. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 
@@ -142,6 +151,7 @@ export class GracefulHttpServer {
   async #runDrain({ timeoutMs, waiting }: DrainOptions): Promise<DrainOutcome> {
     const startedAt = performance.now();
     const deadlineAt = startedAt + timeoutMs;
+    const acceptDeadlineAt = deadlineAt - Math.min(MAX_SERVE_RESERVE_MS, timeoutMs / 4);
     // Step 1: from this moment on, /readyz is 503 and every answer closes its connection.
     this.#draining = true;
     for (const response of this.#responses) {
@@ -158,7 +168,7 @@ export class GracefulHttpServer {
     try {
       // Step 2: accept everything already waiting, so that closing resets nobody.
       const queue = this.server.listening
-        ? await acceptUntilEmpty({ accepted: () => this.#acceptedConnections, waiting, deadlineAt })
+        ? await acceptUntilEmpty({ accepted: () => this.#acceptedConnections, waiting, deadlineAt: acceptDeadlineAt })
         : { emptied: true, waiting: 0, accepted: 0 };
       // Step 3: stop accepting; keep-alive connections stay open (see above).
       NetServer.prototype.close.call(this.server);

@@ -75,7 +75,7 @@ export async function runServingProcess({ config, identity, logger }: ServingPro
       idleClosed: outcome.idleClosed,
     };
     if (outcome.forced) {
-      logger.warn(fields, describeForcedStop(config.shutdownTimeoutMs, outcome));
+      logger.warn(fields, describeForcedStop(config.shutdownTimeoutMs, outcome, identity.role !== 'single'));
       process.exit(EXIT_FAILURE);
     }
     logger.info(
@@ -133,13 +133,19 @@ function describeCount(count: number | undefined): string {
   return count === undefined ? 'an unknown number of' : String(count);
 }
 
-function describeForcedStop(timeoutMs: number, outcome: DrainOutcome): string {
+/**
+ * `inCluster`: the waiting connections sit in a queue shared with other workers
+ * (the round-robin primary's, or a shared listening socket), which another worker
+ * still serving takes over; they are reset only when none is left.
+ */
+function describeForcedStop(timeoutMs: number, outcome: DrainOutcome, inCluster: boolean): string {
   const parts: string[] = [];
   if (outcome.waitingAtClose !== 0) {
-    parts.push(`${describeCount(outcome.waitingAtClose)} connection(s) were still waiting to be accepted when the listener closed (reset)`);
+    const fate = inCluster ? 'reset unless another worker is left to take them' : 'reset';
+    parts.push(`${describeCount(outcome.waitingAtClose)} connection(s) were still waiting to be accepted when the listener closed (${fate})`);
   }
   if (outcome.destroyed > 0) parts.push(`destroyed ${outcome.destroyed} open connection(s)`);
-  return `Shutdown deadline of ${timeoutMs} ms reached: ${parts.join('; ')}`;
+  return `Stop forced by the ${timeoutMs} ms deadline: ${parts.join('; ')}`;
 }
 
 function describeListenError(error: unknown): string {
