@@ -53,7 +53,13 @@ module.exports = {
       wait_ready: true,
       listen_timeout: 15000,
       // PM2 sends SIGINT, waits kill_timeout, then SIGKILL: leave the app's own
-      // graceful stop (SHUTDOWN_TIMEOUT_MS) room to finish first.
+      // graceful stop (SHUTDOWN_TIMEOUT_MS) room to finish first. PM2's daemon is
+      // the node:cluster round-robin primary: it accepts every connection and
+      // queues it for the instances, and closes that queue when its last instance
+      // leaves. So a stopping instance keeps taking connections until the daemon's
+      // queue is empty (read from /proc, see src/http/waiting-connections.ts), all
+      // within SHUTDOWN_TIMEOUT_MS; `pm2 reload` (wait_ready) starts the new
+      // instance and waits for its ready message before stopping the old one.
       kill_signal: 'SIGINT',
       kill_timeout: shutdownTimeoutMs + 3000,
       // A crash loop backs off from 100 ms (PM2 doubles it up to 15 s).
