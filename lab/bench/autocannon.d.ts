@@ -8,6 +8,8 @@ declare module 'autocannon' {
     timeout?: number;
     /** Sampling period, ms (default 1000); a run ends only at the next sample. */
     sampleInt?: number;
+    /** Requests per second over all connections (an open-ish schedule). */
+    overallRate?: number;
   }
   interface AutocannonResult {
     requests: { total: number; average: number };

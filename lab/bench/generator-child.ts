@@ -2,11 +2,14 @@
  * One measured round of one load generator, in a fresh process so that only that
  * generator's CPU is counted: warm up (not measured), then run `requests` requests at
  * `connections` connections and report process.cpuUsage() and wall time over IPC.
+ * With RATE, both run at that fixed rate instead of as fast as they can: ours with the
+ * open-model runner (the sweep's), autocannon with overallRate.
  *
- *   node generator-child.js ours|autocannon URL REQUESTS CONNECTIONS
+ *   node generator-child.js ours|autocannon URL REQUESTS CONNECTIONS [RATE]
  */
 import autocannon from 'autocannon';
 import { runLoad } from '../src/runner/index.js';
+import { runOpenLoad } from '../src/runner/open-model.js';
 
 export interface RoundReport {
   tool: 'ours' | 'autocannon';
@@ -24,22 +27,35 @@ async function ours(url: string, requests: number, connections: number): Promise
   return { done: result.completed, errors: result.errors.total };
 }
 
-async function theirs(url: string, requests: number, connections: number): Promise<{ done: number; errors: number }> {
+async function oursOpen(url: string, requests: number, connections: number, rate: number): Promise<{ done: number; errors: number }> {
+  const result = await runOpenLoad({ url, rate, durationMs: (requests / rate) * 1000, connections, timeoutMs: TIMEOUT_MS });
+  return { done: result.sent, errors: result.errors.total + result.dropped + result.unfinished };
+}
+
+async function theirs(url: string, requests: number, connections: number, rate?: number): Promise<{ done: number; errors: number }> {
   // autocannon notices the end of a run at its next sample tick: sample often so
   // that its wall time is not padded by up to a second.
-  const result = await autocannon({ url, amount: requests, connections, pipelining: 1, timeout: TIMEOUT_MS / 1000, sampleInt: 10 });
+  const result = await autocannon({
+    url, amount: requests, connections, pipelining: 1, timeout: TIMEOUT_MS / 1000, sampleInt: 10,
+    ...(rate === undefined ? {} : { overallRate: rate }),
+  });
   return { done: result.requests.total, errors: result.errors + result.timeouts + result.non2xx };
 }
 
 async function main(): Promise<void> {
-  const [tool, url, rawRequests, rawConnections] = process.argv.slice(2);
+  const [tool, url, rawRequests, rawConnections, rawRate] = process.argv.slice(2);
   const requests = Number(rawRequests);
   const connections = Number(rawConnections);
-  if ((tool !== 'ours' && tool !== 'autocannon') || url === undefined || !(requests > 0) || !(connections > 0)) {
-    throw new Error('usage: generator-child.js ours|autocannon URL REQUESTS CONNECTIONS');
+  const rate = rawRate === undefined ? undefined : Number(rawRate);
+  if ((tool !== 'ours' && tool !== 'autocannon') || url === undefined || !(requests > 0) || !(connections > 0) || (rate !== undefined && !(rate > 0))) {
+    throw new Error('usage: generator-child.js ours|autocannon URL REQUESTS CONNECTIONS [RATE]');
   }
-  const run = tool === 'ours' ? ours : theirs;
-  await run(url, WARMUP_REQUESTS, connections);
+  const run = (u: string, n: number, c: number): Promise<{ done: number; errors: number }> => {
+    if (tool === 'ours') return rate === undefined ? ours(u, n, c) : oursOpen(u, n, c, rate);
+    return theirs(u, n, c, rate);
+  };
+  // Warm-up at full speed either way: the JIT, not the schedule, is what needs warming.
+  await (tool === 'ours' ? ours(url, WARMUP_REQUESTS, connections) : theirs(url, WARMUP_REQUESTS, connections));
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const { done, errors } = await run(url, requests, connections);

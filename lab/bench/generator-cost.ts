@@ -5,7 +5,10 @@
  * warm-up) load it, and each round's generator CPU per request and requests/s are
  * reported, then the medians and the ratio ours/autocannon.
  *
- *   npm run bench:generator -w lab [-- --requests 20000 --connections 50 --rounds 5]
+ * Then the same at a fixed rate (--rate, default 2000 req/s; 0 skips it): ours with the
+ * sweep's open-model runner, autocannon with overallRate, --rate-requests each.
+ *
+ *   npm run bench:generator -w lab [-- --requests 20000 --connections 50 --rounds 5 --rate 2000 --rate-requests 6000]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +23,8 @@ interface Settings {
   requests: number;
   connections: number;
   rounds: number;
+  rate: number;
+  rateRequests: number;
 }
 
 function settings(): Settings {
@@ -28,12 +33,15 @@ function settings(): Settings {
       requests: { type: 'string', default: '20000' },
       connections: { type: 'string', default: '50' },
       rounds: { type: 'string', default: '5' },
+      rate: { type: 'string', default: '2000' },
+      'rate-requests': { type: 'string', default: '6000' },
     },
   });
   const number = (flag: string, raw: string): number => {
     const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value < 1) {
-      process.stderr.write(`generator-cost: --${flag}: expected an integer >= 1, got "${raw}"\n`);
+    const min = flag === 'rate' ? 0 : 1;
+    if (!Number.isSafeInteger(value) || value < min) {
+      process.stderr.write(`generator-cost: --${flag}: expected an integer >= ${min}, got "${raw}"\n`);
       process.exit(2);
     }
     return value;
@@ -42,6 +50,8 @@ function settings(): Settings {
     requests: number('requests', values.requests),
     connections: number('connections', values.connections),
     rounds: number('rounds', values.rounds),
+    rate: number('rate', values.rate),
+    rateRequests: number('rate-requests', values['rate-requests']),
   };
 }
 
@@ -51,8 +61,9 @@ async function startTarget(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url: `http://127.0.0.1:${message.port}/` };
 }
 
-async function round(tool: RoundReport['tool'], url: string, s: Settings): Promise<RoundReport> {
-  const child = fork(here('./generator-child.js'), [tool, url, String(s.requests), String(s.connections)], {
+async function round(tool: RoundReport['tool'], url: string, s: Settings, rate?: number): Promise<RoundReport> {
+  const args = [tool, url, String(rate === undefined ? s.requests : s.rateRequests), String(s.connections), ...(rate === undefined ? [] : [String(rate)])];
+  const child = fork(here('./generator-child.js'), args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let report: RoundReport | undefined;
@@ -67,40 +78,52 @@ async function round(tool: RoundReport['tool'], url: string, s: Settings): Promi
 const perRequest = (r: RoundReport): number => r.cpuMicros / r.requests;
 const rps = (r: RoundReport): number => r.requests / (r.wallMs / 1000);
 
+function summary(title: string, rounds: readonly RoundReport[]): string {
+  const of = (tool: RoundReport['tool']): RoundReport[] => rounds.filter((r) => r.tool === tool);
+  const cpu = { ours: median(of('ours').map(perRequest)), autocannon: median(of('autocannon').map(perRequest)) };
+  const speed = { ours: median(of('ours').map(rps)), autocannon: median(of('autocannon').map(rps)) };
+  return [
+    '',
+    `${title.padEnd(12)}${'cpu µs/req'.padStart(12)}${'req/s'.padStart(10)}`,
+    `ours        ${cpu.ours.toFixed(1).padStart(12)}${Math.round(speed.ours).toString().padStart(10)}`,
+    `autocannon  ${cpu.autocannon.toFixed(1).padStart(12)}${Math.round(speed.autocannon).toString().padStart(10)}`,
+    `ours/autocannon: CPU per request ×${(cpu.ours / cpu.autocannon).toFixed(2)}, requests/s ×${(speed.ours / speed.autocannon).toFixed(2)}`,
+    '',
+  ].join('\n');
+}
+
+async function rounds(url: string, s: Settings, rate?: number): Promise<RoundReport[]> {
+  const out: RoundReport[] = [];
+  process.stdout.write(`${'round'.padEnd(7)}${'tool'.padEnd(12)}${'cpu µs/req'.padStart(12)}${'req/s'.padStart(10)}${'errors'.padStart(8)}\n`);
+  for (let i = 0; i < s.rounds; i++) {
+    const order: RoundReport['tool'][] = i % 2 === 0 ? ['ours', 'autocannon'] : ['autocannon', 'ours'];
+    for (const tool of order) {
+      const r = await round(tool, url, s, rate);
+      out.push(r);
+      process.stdout.write(
+        `${String(i + 1).padEnd(7)}${tool.padEnd(12)}${perRequest(r).toFixed(1).padStart(12)}${Math.round(rps(r)).toString().padStart(10)}${String(r.errors).padStart(8)}\n`,
+      );
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const s = settings();
   const target = await startTarget();
-  const rounds: RoundReport[] = [];
   try {
-    process.stdout.write(`generator cost: ${s.requests} requests on ${target.url} at ${s.connections} connections, ${s.rounds} rounds each\n\n`);
-    process.stdout.write(`${'round'.padEnd(7)}${'tool'.padEnd(12)}${'cpu µs/req'.padStart(12)}${'req/s'.padStart(10)}${'errors'.padStart(8)}\n`);
-    for (let i = 0; i < s.rounds; i++) {
-      const order: RoundReport['tool'][] = i % 2 === 0 ? ['ours', 'autocannon'] : ['autocannon', 'ours'];
-      for (const tool of order) {
-        const r = await round(tool, target.url, s);
-        rounds.push(r);
-        process.stdout.write(
-          `${String(i + 1).padEnd(7)}${tool.padEnd(12)}${perRequest(r).toFixed(1).padStart(12)}${Math.round(rps(r)).toString().padStart(10)}${String(r.errors).padStart(8)}\n`,
-        );
-      }
+    process.stdout.write(`generator cost, as fast as each can: ${s.requests} requests on ${target.url} at ${s.connections} connections, ${s.rounds} rounds each\n\n`);
+    const closed = await rounds(target.url, s);
+    process.stdout.write(summary('median', closed));
+    if (s.rate > 0) {
+      process.stdout.write(`\ngenerator cost at a fixed ${s.rate} req/s (ours: the sweep's open-model runner; autocannon: overallRate): ${s.rateRequests} requests, ${s.connections} connections\n\n`);
+      const open = await rounds(target.url, s, s.rate);
+      process.stdout.write(summary(`at ${s.rate}/s`, open));
     }
   } finally {
     target.child.disconnect();
     await once(target.child, 'exit');
   }
-  const of = (tool: RoundReport['tool']): RoundReport[] => rounds.filter((r) => r.tool === tool);
-  const cpu = { ours: median(of('ours').map(perRequest)), autocannon: median(of('autocannon').map(perRequest)) };
-  const speed = { ours: median(of('ours').map(rps)), autocannon: median(of('autocannon').map(rps)) };
-  process.stdout.write(
-    [
-      '',
-      `median      ${'cpu µs/req'.padStart(12)}${'req/s'.padStart(10)}`,
-      `ours        ${cpu.ours.toFixed(1).padStart(12)}${Math.round(speed.ours).toString().padStart(10)}`,
-      `autocannon  ${cpu.autocannon.toFixed(1).padStart(12)}${Math.round(speed.autocannon).toString().padStart(10)}`,
-      `ours/autocannon: CPU per request ×${(cpu.ours / cpu.autocannon).toFixed(2)}, requests/s ×${(speed.ours / speed.autocannon).toFixed(2)}`,
-      '',
-    ].join('\n'),
-  );
 }
 
 await main();

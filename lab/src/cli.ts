@@ -15,7 +15,7 @@ import { PURPOSES, type Purpose } from './setup/requirements.js';
 import { dockerAvailable, dockerBench, dockerCompare, dockerDown, dockerLogs, dockerPs, dockerUp } from './docker/runtime.js';
 import { logDir, readRegistry } from './native/processes.js';
 import { nativeSweep } from './native/sweep.js';
-import { nativeScale } from './native/scale.js';
+import { nativeScale, scalableMode } from './native/scale.js';
 import { readSweepOptions } from './sweep/options.js';
 import { availableParallelism } from 'node:os';
 
@@ -50,7 +50,7 @@ Variables:
   NODE         node binary that runs the app natively (default: Node 24 from tools/node24, the image's)
   LAB_INSTALL  auto (install what is missing when root or passwordless sudo allows) or no (only report)
   RATES        sweep: comma-separated offered rates, req/s (default: from a closed-loop capacity probe)
-  SLO_P99_MS   sweep: the objective, p99 in ms (default 500)
+  SLO_P99_MS   sweep: the objective, p99 in ms (default 100)
   STEP_SECONDS sweep: seconds per rate (default 4)
   SWEEP_CONNECTIONS  sweep: most requests in flight (default 200)
   (scale: WORKERS is the largest worker count, default 2 × cores; REPEAT defaults to 1)
@@ -130,7 +130,7 @@ async function main(command: string | undefined): Promise<void> {
   const options = readOptions();
   // Validated before anything starts: a bad RATES or SLO_P99_MS is one line, exit 2.
   const sweepOptions = command === 'sweep' ? readSweepOptions() : undefined;
-  const scaleMode = command === 'scale' ? requireMode(options, 'scale') : undefined;
+  const scaleMode = command === 'scale' ? scalableMode(requireMode(options, 'scale')) : undefined;
   const runtime = await chooseRuntime(options.runtime);
   const overrides = { requests: options.requests, concurrency: options.concurrency, path: options.path };
   const native = (): NativeOptions => {

@@ -30,9 +30,14 @@ export interface ScaleOptions {
   repeat: number;
 }
 
+/** The mode, when it runs WORKERS processes; a UsageError otherwise. */
+export function scalableMode(mode: Mode): Mode {
+  if (!topology(mode).multiProcess) throw new UsageError(`MODE=${mode} is not accepted by scale: expected a multi-process topology (cluster, cluster-none, pm2, nginx, reuseport)`);
+  return mode;
+}
+
 export async function nativeScale(mode: Mode, options: NativeOptions, scale: ScaleOptions): Promise<ScaleReport> {
-  const t = topology(mode);
-  if (!t.multiProcess) throw new UsageError(`MODE=${mode} is not accepted by scale: expected a multi-process topology (cluster, cluster-none, pm2, nginx, reuseport)`);
+  const t = topology(scalableMode(mode));
   requireBuiltApp();
   const { scenario, machine, app } = contextFor(options);
   const reason = unavailability(mode, app, options.setup);

@@ -126,6 +126,37 @@ class InFlight implements Dispatcher.DispatchHandler {
 }
 
 /**
+ * The idle connections, taken in the order they became idle (a ring). Taking the
+ * longest-idle one spreads requests over every connection, as many independent users
+ * would, rather than piling them on the few most recently used: the topologies
+ * balance connections, not requests, so a generator that concentrated its requests on
+ * a couple of connections would measure its own choice of worker, not theirs.
+ */
+class FreeConnections {
+  readonly #ring: (InFlight | undefined)[];
+  #head = 0;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.#ring = new Array<InFlight | undefined>(capacity);
+  }
+
+  put(slot: InFlight): void {
+    this.#ring[(this.#head + this.size) % this.#ring.length] = slot;
+    this.size++;
+  }
+
+  take(): InFlight | undefined {
+    if (this.size === 0) return undefined;
+    const slot = this.#ring[this.#head];
+    this.#ring[this.#head] = undefined;
+    this.#head = (this.#head + 1) % this.#ring.length;
+    this.size--;
+    return slot;
+  }
+}
+
+/**
  * Runs one open-model step against `url` and measures it. Resolves after the last
  * request finished or the deadline (durationMs + drainMs) passed, every connection
  * closed; rejects with the signal's reason when aborted.
@@ -156,15 +187,17 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenStepRes
   let queuedForConnection = 0;
   let finished = 0;
   let lastCompletionMs = 0;
-  /** Requests [0, next) have been sent. Requests [next, due) are due and waiting for a connection. */
+  /** Requests [0, next) have been sent; [next, …) wait for their time or, when due, for a connection. */
   let next = 0;
+  /** Requests below this index were found due with no connection free: they waited for one. */
+  let blockedUpTo = 0;
   let ended = false;
 
   let startMs = 0;
   const now = (): number => performance.now() - startMs;
   const intended = (i: number): number => i * intervalMs;
 
-  const free: InFlight[] = [];
+  const free = new FreeConnections(options.connections);
   const slots: InFlight[] = [];
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => {
@@ -189,14 +222,22 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenStepRes
     slot.sentMs = now();
   };
 
-  /** Sends what is due while a connection is free; `fromBacklog`: the connection just freed up. */
-  const pump = (fromBacklog: boolean): void => {
+  /**
+   * Sends what is due while a connection is free. A request that was found due with
+   * every connection busy counts as having waited for one; for the others, how late
+   * the send is measures the generator's own lag on its schedule.
+   */
+  const pump = (): void => {
     if (ended) return;
     const t = now();
-    while (next < scheduled && intended(next) <= t && free.length > 0) {
-      const slot = free.pop() as InFlight;
+    while (next < scheduled && intended(next) <= t) {
+      const slot = free.take();
+      if (slot === undefined) {
+        blockedUpTo = Math.min(scheduled, Math.floor(t / intervalMs) + 1);
+        return;
+      }
       const i = next++;
-      if (fromBacklog && t - intended(i) > 1) queuedForConnection++;
+      if (i < blockedUpTo) queuedForConnection++;
       else lag.record(t - intended(i));
       send(slot, i);
     }
@@ -216,18 +257,18 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenStepRes
       lastCompletionMs = t;
     } else if (classifyError(failure) === 'timeout') timeout++;
     else socket++;
-    free.push(slot);
+    free.put(slot);
     if (finished === scheduled) {
       resolveDone();
       return;
     }
     // A failure is reported from inside undici's error path: send the next one a turn later.
     if (failure === null) {
-      pump(true);
+      pump();
       arm();
     } else {
       queueMicrotask(() => {
-        pump(true);
+        pump();
         arm();
       });
     }
@@ -237,7 +278,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenStepRes
     const client = new Client(url.origin, { pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
     const slot = new InFlight(client, finish, written);
     slots.push(slot);
-    free.push(slot);
+    free.put(slot);
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -248,13 +289,15 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenStepRes
   function arm(): void {
     if (ended || timer !== undefined || next >= scheduled) return;
     const wait = intended(next) - now();
-    if (wait <= 0 && free.length === 0) return;
-    timer = setTimeout(tick, wait > 1 ? Math.floor(wait) : 1);
+    if (wait <= 0 && free.size === 0) return;
+    // Rounded up: one wake-up per due time (an early wake-up would only re-arm a 1 ms timer,
+    // doubling the wake-ups that dominate the generator's CPU at low rates), at most ~1 ms late.
+    timer = setTimeout(tick, wait > 1 ? Math.ceil(wait) : 1);
   }
   function tick(): void {
     timer = undefined;
     if (ended) return;
-    pump(false);
+    pump();
     arm();
   }
 
