@@ -175,6 +175,22 @@ describe(`SIGTERM with ${QUEUED} connections queued behind CPU-bound requests: e
     assert.ok(Number(waitingAtClose[1]) > 0);
     assert.doesNotMatch(server.output, /gracefully/);
   });
+  it('a cluster whose workers could not empty the queue in time exits 1 and says so', async (t) => {
+    const port = await freePortBlock(4);
+    const primary = ProcessUnderTest.start(t, {
+      args: [PRIMARY_SCRIPT],
+      env: { WORKERS: '2', PORT: String(port), METRICS_PORT: String(port + 1), SHUTDOWN_TIMEOUT_MS: '200', ...HEAVY_ENV },
+    });
+    await primary.waitForOutputCount(/^Metrics on port \d+$/m, 2, 15_000);
+    const workerPids = [...(await workersAnswering(`http://127.0.0.1:${port}/`, 2)).values()].map(Number);
+    const load = await queueBehindBusyProcesses(port, workerPids, { primaryPid: primary.pid, queuedPath: '/heavy?n=30000000' });
+    primary.signal('SIGTERM');
+    await load.answers;
+    assert.equal((await primary.waitForExit()).code, 1);
+    assert.match(primary.output, /^Stop forced by the 200 ms deadline: \d+ connection\(s\) were still waiting to be accepted when the listener closed \(reset unless another worker is left to take them\)/m);
+    assert.match(primary.output, /^Workers stopped, [12] of them not gracefully \(their drain was forced\); primary exiting$/m);
+    assert.deepEqual(livingProcessesInGroup(primary.pid), []);
+  });
 });
 
 describe(`rolling restarts with ${QUEUED} connections queued behind CPU-bound requests: zero failed requests`, () => {

@@ -6,7 +6,7 @@ import { countWaitingConnections, parseTcpLine } from '../src/http/waiting-conne
 describe('waiting connections (Linux /proc)', () => {
   it('parses a /proc/net/tcp row: local port, state, receive queue, inode', () => {
     const row = '   3: 0100007F:0BB8 00000000:0000 0A 00000000:00000032 00:00000000 00000000  1000        0 1234567 1 0000000000000000 100 0 0 10 0';
-    assert.deepEqual(parseTcpLine(row), { localPort: 3000, listening: true, receiveQueue: 50, inode: '1234567' });
+    assert.deepEqual(parseTcpLine(row), { localPort: 3000, listening: true, established: false, receiveQueue: 50, inode: '1234567' });
     assert.equal(parseTcpLine(''), undefined);
   });
 

@@ -87,11 +87,17 @@ export async function runPrimaryProcess({ config, mode, logger }: PrimaryProcess
       { signal, timeoutMs: config.shutdownTimeoutMs, waitingConnections: waiting ?? null },
       `Received ${signal}: stopping the workers gracefully, ${waiting ?? 'an unknown number of'} connection(s) waiting in the primary, deadline ${config.shutdownTimeoutMs} ms`,
     );
-    void pool.stop().then(({ forced }) => {
+    void pool.stop().then(({ forced, ungraceful }) => {
       metricsServer?.stopListening();
       metricsServer?.closeAllConnections();
-      logger.info({ forced }, forced ? 'Workers stopped (some were killed); primary exiting' : 'All workers stopped; primary exiting');
-      process.exit(forced ? EXIT_FAILURE : EXIT_OK);
+      const graceful = !forced && ungraceful === 0;
+      const message = forced
+        ? 'Workers stopped (some were killed); primary exiting'
+        : graceful
+          ? 'All workers stopped; primary exiting'
+          : `Workers stopped, ${ungraceful} of them not gracefully (their drain was forced); primary exiting`;
+      logger.info({ forced, ungraceful }, message);
+      process.exit(graceful ? EXIT_OK : EXIT_FAILURE);
     });
   });
   process.on('SIGHUP', () => {

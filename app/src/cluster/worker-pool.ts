@@ -42,6 +42,8 @@ export interface WorkerPoolStats {
 export interface StopOutcome {
   /** True when some worker had to be killed after the deadline. */
   readonly forced: boolean;
+  /** Workers that exited on their own but not gracefully (exit code other than 0: their drain was forced). */
+  readonly ungraceful: number;
 }
 
 interface ExitStatus {
@@ -221,7 +223,8 @@ export class WorkerPool {
     const allExited = Promise.all(workers.map((worker) => worker.exited));
     const deadline = this.#options.shutdownTimeoutMs + KILL_GRACE_MS;
     const inTime = await Promise.race([allExited.then(() => true), delay(deadline, false)]);
-    if (inTime) return { forced: false };
+    const ungraceful = (): number => workers.filter((worker) => worker.exitStatus?.code !== 0 && worker.exitStatus?.signal === null).length;
+    if (inTime) return { forced: false, ungraceful: ungraceful() };
     const left = workers.filter((worker) => worker.exitStatus === undefined);
     this.#options.logger.warn(
       { pids: left.map((worker) => worker.pid) },
@@ -229,7 +232,7 @@ export class WorkerPool {
     );
     for (const worker of left) worker.signal('SIGKILL');
     await allExited;
-    return { forced: true };
+    return { forced: true, ungraceful: ungraceful() };
   }
 
   #fork(slot: Slot, replacing: boolean): PoolWorker {

@@ -2,7 +2,7 @@
  * How many connections to the application port are waiting to be accepted,
  * read from the kernel (Linux /proc): the accept queue of every listening socket
  * on the port held by the `holders`, plus the connections a holder has accepted
- * but not handed on yet (a node:cluster round-robin primary, or PM2's daemon,
+ * but not handed on yet and whose client still waits (established) (a node:cluster round-robin primary, or PM2's daemon,
  * accepts connections and keeps them until a worker acknowledges one).
  *
  * Node exposes neither number: a listening socket's backlog lives in the kernel,
@@ -31,11 +31,15 @@ export type WaitingConnections = () => number | undefined;
 const TCP_TABLES = ['/proc/net/tcp', '/proc/net/tcp6'];
 /** st column of /proc/net/tcp for a listening socket. */
 const TCP_LISTEN = '0A';
+/** st column of /proc/net/tcp for an established connection. */
+const TCP_ESTABLISHED = '01';
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
 
 interface TcpSocket {
   readonly localPort: number;
   readonly listening: boolean;
+  /** Open in both directions: a client that closed its side (CLOSE-WAIT) no longer waits. */
+  readonly established: boolean;
   /** For a listening socket: connections in its accept queue. */
   readonly receiveQueue: number;
   readonly inode: string;
@@ -56,7 +60,7 @@ export function countWaitingConnections(scope: WaitingConnectionsScope): number 
       if (socket.localPort !== scope.port || !held.has(socket.inode) || seen.has(socket.inode)) continue;
       seen.add(socket.inode);
       if (socket.listening) waiting += socket.receiveQueue;
-      else if (!accepted.has(socket.inode)) waiting += 1;
+      else if (socket.established && !accepted.has(socket.inode)) waiting += 1;
     }
     return waiting;
   } catch {
@@ -113,6 +117,7 @@ export function parseTcpLine(line: string): TcpSocket | undefined {
   return {
     localPort: Number.parseInt(portHex, 16),
     listening: state === TCP_LISTEN,
+    established: state === TCP_ESTABLISHED,
     receiveQueue: Number.parseInt(receiveHex, 16),
     inode,
   };
