@@ -16,8 +16,13 @@ export const KEEP_UP_SHARE = 0.95;
 /** The knee: the last step whose corrected p99 stays within this factor of the lightest step's. */
 export const KNEE_FACTOR = 2;
 
-/** Default rates, as shares of the probed closed-loop capacity: light load to well past saturation. */
-export const DEFAULT_RATE_SHARES: readonly number[] = [0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5];
+/**
+ * Default rates, as shares of the probed closed-loop capacity: light load to past
+ * saturation, in even 10 % steps, since a short closed loop on few connections can
+ * overstate what the same server carries under open traffic on many (where every
+ * request wakes an idle process); the curve stops two steps after it fails.
+ */
+export const DEFAULT_RATE_SHARES: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25];
 
 /** Requests that got no complete 2xx-or-not answer: dropped, unfinished, socket errors and timeouts, plus non-2xx. */
 export function failedShare(step: OpenStepResult): number {

@@ -9,6 +9,10 @@ import type { OpenStepResult } from '../runner/open-model.js';
 
 export interface SweepStep extends OpenStepResult {
   meetsObjective: boolean;
+  /** 2 when the first run of this rate missed the objective and it was run again (the second run is kept). */
+  attempts: number;
+  /** The first run's corrected p99 when the step was run again, ms. */
+  firstAttemptP99Ms: number | null;
   /** CPU seconds the topology's processes spent during the step, by role (native only). */
   cpu: CpuByRole | null;
 }

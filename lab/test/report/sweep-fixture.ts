@@ -41,7 +41,7 @@ function curve(mode: string, title: string, workers: number, capacity: number, c
       durationMs: 4000,
     };
     const cpu = { app: (rate * 4 * cpuMs * 0.9) / 1000, primary: mode.startsWith('cluster') ? (rate * 4 * cpuMs * 0.1) / 1000 : 0, 'pm2 daemon': 0, nginx: 0 };
-    return { ...step, meetsObjective: meetsObjective(step, SLO), cpu };
+    return { ...step, meetsObjective: meetsObjective(step, SLO), cpu, attempts: 1, firstAttemptP99Ms: null };
   });
   const kneeRps = knee(steps);
   const below = steps.filter((s) => kneeRps !== null && s.offeredRps <= kneeRps);
@@ -78,7 +78,7 @@ export function sweepFixture(): SweepReport {
 
 export function scaleFixture(): ScaleReport {
   const points = [1, 2, 3, 4].map((n, i) => {
-    const rps = uslThroughput(n, 190, 0.12, 0.03) * (1 + [0.01, -0.02, 0.015, -0.01][i]!);
+    const rps = uslThroughput(n, 190, 0.12, 0.03) * (1 + ([0.01, -0.02, 0.015, -0.01][i] ?? 0));
     return { workers: n, rps, runs: [rps], p99Ms: 1200 / n, errors: 0, cpuPerRequestMs: 5 + n * 0.2 };
   });
   return {

@@ -35,8 +35,9 @@ test('knee: the last step that kept up with p99 within 2× the lightest', () => 
 
 test('default rates span light load to past saturation of the probe', () => {
   const rates = defaultRates(200);
-  assert.equal(rates[0], 40);
-  assert.equal(rates.at(-1), 300);
+  assert.equal(rates[0], 20);
+  assert.equal(rates.at(-1), 250);
+  assert.equal(rates.length, 12);
   assert.deepEqual(rates, [...rates].sort((a, b) => a - b));
 });
 
