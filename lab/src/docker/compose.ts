@@ -4,7 +4,7 @@
  * docker-compose.yml is this module's output; a test fails when it is stale.
  */
 import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
-import { nginxVariables, DOCKER_REPLICA_HOST } from '../render/nginx.js';
+import { DOCKER_REPLICA_HOST } from '../render/nginx.js';
 import {
   CONTAINER_APP_PORT,
   CONTAINER_METRICS_PORT,
@@ -15,7 +15,7 @@ import {
   type Mode,
   type Topology,
 } from '../topologies.js';
-import { APP_IMAGE, IMAGES } from './images.js';
+import { APP_IMAGE, IMAGES, NODE_IMAGE } from './images.js';
 
 export const PROJECT_NAME = 'nodejs-clustering-lab';
 export const GENERATE_COMMAND = 'npm run generate -w lab';
@@ -23,6 +23,9 @@ export const GENERATE_COMMAND = 'npm run generate -w lab';
 export const PROMETHEUS_SERVICE = 'prometheus';
 export const GRAFANA_SERVICE = 'grafana';
 export const K6_SERVICE = 'k6';
+/** The lab's load runner in a container, the load generator where k6's image is missing. */
+export const RUNNER_SERVICE = 'runner';
+export const RUNNER_SCRIPT = 'lab/dist/runner/cli.js';
 /** The profile k6 sits in, so `docker compose up` never starts it. */
 export const BENCH_PROFILE = 'bench';
 /** nginx's upstream replicas: the single-process app, WORKERS times. */
@@ -45,6 +48,32 @@ export const K6_SCRIPT = 'bench.ts';
 /** `k6 run` as the k6 service runs it: Prometheus remote write on. */
 export const K6_RUN_ARGS = ['run', '-o', 'experimental-prometheus-rw', K6_SCRIPT] as const;
 export const K6_TREND_STATS = 'p(50),p(90),p(95),p(99),min,max,avg';
+
+/** Where the nginx service finds the main config and server block the lab renders (nginx/docker/). */
+export const NGINX_CONFIG_DIR = '/etc/nginx/lab';
+export const NGINX_MAIN_CONFIG = `${NGINX_CONFIG_DIR}/nginx.conf`;
+
+/**
+ * Docker's stop grace: above every drain deadline inside the containers (the app's
+ * SHUTDOWN_TIMEOUT_MS default of 10 s, PM2's kill_timeout of SHUTDOWN_TIMEOUT_MS + 3 s).
+ */
+export const APP_SHUTDOWN_TIMEOUT_MS = 10_000;
+export const PM2_KILL_TIMEOUT_MS = APP_SHUTDOWN_TIMEOUT_MS + 3000;
+export const STOP_GRACE_SECONDS = Math.ceil(PM2_KILL_TIMEOUT_MS / 1000) + 5;
+
+/** The build secret carrying the host's extra CA (NODE_EXTRA_CA_CERTS) into npm ci; never stored. */
+export const BUILD_CA_SECRET = 'npm_extra_ca';
+
+/** Host ports: each overridable by a variable, so the stack can move off ports in use. */
+export const PORT_VARIABLES: Readonly<Record<string, string>> = {
+  'app-single': 'SINGLE_PORT',
+  'app-cluster': 'CLUSTER_PORT',
+  'app-cluster-none': 'CLUSTER_NONE_PORT',
+  'app-pm2': 'PM2_PORT',
+  nginx: 'NGINX_PORT',
+  prometheus: 'PROMETHEUS_PORT',
+  grafana: 'GRAFANA_PORT',
+};
 
 export const PROMETHEUS_URL_IN_NETWORK = `http://${PROMETHEUS_SERVICE}:${PROMETHEUS_PORT}`;
 
@@ -81,12 +110,14 @@ export interface Healthcheck {
 
 export interface DependsOn {
   condition: 'service_healthy';
+  /** Compose 2.17+: restart this service when Compose recreates or restarts the dependency. */
+  restart?: boolean;
 }
 
 /** The subset of a Compose service this file uses. */
 export interface ComposeService {
   image: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; secrets?: string[] };
   depends_on?: Record<string, DependsOn>;
   volumes?: string[];
   environment?: Record<string, string>;
@@ -100,12 +131,15 @@ export interface ComposeService {
   profiles?: string[];
   pull_policy?: 'build';
   stop_grace_period?: string;
+  entrypoint?: string[];
+  user?: string;
 }
 
 export interface ComposeFile {
   name: string;
   services: Record<string, ComposeService>;
   volumes: Record<string, Record<string, never>>;
+  secrets: Record<string, { file: string }>;
 }
 
 /** No start_interval: Docker Engine 24 and older refuse it. */
@@ -120,8 +154,10 @@ const wgetHealthcheck = (url: string, startPeriod?: string): Healthcheck =>
   healthcheck(['CMD', 'wget', '-q', '-O', '/dev/null', url], startPeriod);
 
 /** Host port mapping, on loopback like the native lab (anonymous Grafana stays private). */
-export function publish(hostPort: number, containerPort: number): string {
-  return `127.0.0.1:${hostPort}:${containerPort}`;
+export function publish(service: string, hostPort: number, containerPort: number): string {
+  const variable = PORT_VARIABLES[service];
+  if (variable === undefined) throw new Error(`${service} has no host port variable`);
+  return `127.0.0.1:\${${variable}:-${hostPort}}:${containerPort}`;
 }
 
 function appEnvironment(mode: Mode): Record<string, string> {
@@ -140,13 +176,14 @@ function appEnvironment(mode: Mode): Record<string, string> {
 function appService(mode: Mode, extra: Partial<ComposeService>): ComposeService {
   return {
     image: APP_IMAGE,
-    build: { context: '.', dockerfile: 'app/Dockerfile' },
+    build: { context: '.', dockerfile: 'app/Dockerfile', secrets: [BUILD_CA_SECRET] },
     environment: appEnvironment(mode),
     command: appCommand(mode),
     healthcheck: appHealthcheck(),
     cpus: `\${APP_CPUS:-${DEFAULT_APP_CPUS}}`,
     init: true,
     pull_policy: 'build',
+    stop_grace_period: `${STOP_GRACE_SECONDS}s`,
     ...extra,
   };
 }
@@ -170,23 +207,21 @@ function topologyServices(): Record<string, ComposeService> {
         cpus: `\${REPLICA_CPUS:-${DEFAULT_APP_CPUS / DEFAULT_WORKERS}}`,
         deploy: { replicas: `\${WORKERS:-${DEFAULT_WORKERS}}` },
       });
-      const vars = nginxVariables('docker', DEFAULT_WORKERS);
+      // The main config and server block the lab renders (nginx/docker/, `make generate`),
+      // run directly: no image entrypoint or templating, so any nginx image runs them alike.
+      // restart: nginx resolves app-replica at start, so it restarts when the replicas change.
       services[t.service] = {
         image: IMAGES.nginx,
-        depends_on: healthy(REPLICA_SERVICE),
-        volumes: ['./nginx/templates:/etc/nginx/templates:ro'],
-        environment: {
-          NGINX_ENVSUBST_FILTER: '^NGINX_(LISTEN_PORT|UPSTREAM_SERVERS)',
-          NGINX_LISTEN_PORT: vars.NGINX_LISTEN_PORT,
-          NGINX_UPSTREAM_SERVERS: vars.NGINX_UPSTREAM_SERVERS,
-        },
-        ports: [publish(t.port, CONTAINER_APP_PORT)],
-        healthcheck: wgetHealthcheck(`http://127.0.0.1:${vars.NGINX_LISTEN_PORT}/nginx_status`, '10s'),
+        depends_on: { [REPLICA_SERVICE]: { condition: 'service_healthy', restart: true } },
+        volumes: [`./nginx/docker:${NGINX_CONFIG_DIR}:ro`],
+        ports: [publish(t.service, t.port, CONTAINER_APP_PORT)],
+        entrypoint: ['nginx', '-c', NGINX_MAIN_CONFIG],
+        healthcheck: wgetHealthcheck(`http://127.0.0.1:${CONTAINER_APP_PORT}/nginx_status`, '10s'),
         init: true,
       };
       continue;
     }
-    services[t.service] = appService(t.mode, { ports: [publish(t.port, CONTAINER_APP_PORT)] });
+    services[t.service] = appService(t.mode, { ports: [publish(t.service, t.port, CONTAINER_APP_PORT)] });
   }
   return services;
 }
@@ -197,7 +232,8 @@ function monitoringServices(): Record<string, ComposeService> {
     [PROMETHEUS_SERVICE]: {
       image: IMAGES.prometheus,
       volumes: ['./prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
-      ports: [publish(PROMETHEUS_PORT, PROMETHEUS_PORT)],
+      ports: [publish(PROMETHEUS_SERVICE, PROMETHEUS_PORT, PROMETHEUS_PORT)],
+      entrypoint: ['/bin/prometheus'],
       command: [
         '--config.file=/etc/prometheus/prometheus.yml',
         '--storage.tsdb.path=/prometheus',
@@ -230,7 +266,7 @@ function monitoringServices(): Record<string, ComposeService> {
         // Read by grafana/provisioning/datasources/prometheus.yml.
         LAB_PROMETHEUS_URL: PROMETHEUS_URL_IN_NETWORK,
       },
-      ports: [publish(GRAFANA_PORT, GRAFANA_PORT)],
+      ports: [publish(GRAFANA_SERVICE, GRAFANA_PORT, GRAFANA_PORT)],
       healthcheck: wgetHealthcheck(`http://127.0.0.1:${GRAFANA_PORT}/api/health`),
       init: true,
     },
@@ -257,6 +293,20 @@ function monitoringServices(): Record<string, ComposeService> {
       command: [...K6_RUN_ARGS],
       working_dir: K6_SCRIPTS_DIR,
       init: true,
+      // The image's own user (uid 12345) cannot write results/ under root or sudo: the
+      // caller's uid:gid (the lab passes --user; by hand, LAB_USER="$(id -u):$(id -g)").
+      user: '${LAB_USER:-0:0}',
+      profiles: [BENCH_PROFILE],
+    },
+    // The lab's own load runner on the Compose network, where the k6 image cannot be had:
+    // the repository mounted read-only (built lab/dist and node_modules), results/ writable.
+    [RUNNER_SERVICE]: {
+      image: NODE_IMAGE,
+      volumes: ['.:/lab:ro', `./results:${K6_RESULTS_DIR}`],
+      command: ['node', RUNNER_SCRIPT, '--help'],
+      working_dir: '/lab',
+      init: true,
+      user: '${LAB_USER:-0:0}',
       profiles: [BENCH_PROFILE],
     },
   };
@@ -289,6 +339,8 @@ export function composeModel(): ComposeFile {
     name: PROJECT_NAME,
     services: Object.fromEntries(sorted.map((name) => [name, orderKeys(services[name] as ComposeService)])),
     volumes: { 'grafana-data': {}, 'prometheus-data': {} },
+    // npm ci's extra CA at build time; /dev/null (no CA) where the host needs none.
+    secrets: { [BUILD_CA_SECRET]: { file: '${NODE_EXTRA_CA_CERTS:-/dev/null}' } },
   };
 }
 
@@ -304,18 +356,22 @@ Regenerate with \`${GENERATE_COMMAND}\` (or \`make generate\`); a test fails whe
 
 Start: the lab's \`make up\` writes prometheus/targets/docker.json for WORKERS, then runs
 \`docker compose up -d --build --wait\`. Benchmark (stack up): \`make bench MODE=…\`, or by hand
-\`docker compose --profile ${BENCH_PROFILE} run --rm --no-deps -e BASE_URL=http://app-pm2:${CONTAINER_APP_PORT} -e LAB_MODE=pm2 ${K6_SERVICE}\`.
+\`LAB_USER="$(id -u):$(id -g)" docker compose --profile ${BENCH_PROFILE} run --rm --no-deps -e BASE_URL=http://app-pm2:${CONTAINER_APP_PORT} -e LAB_MODE=pm2 ${K6_SERVICE}\`.
 
 Variables: WORKERS (default ${DEFAULT_WORKERS}) processes per multi-process topology and nginx replicas;
 APP_CPUS (default ${DEFAULT_APP_CPUS}) CPU limit of every app container; REPLICA_CPUS (the lab sets
 APP_CPUS / WORKERS, default ${DEFAULT_APP_CPUS / DEFAULT_WORKERS}) CPU limit of each nginx replica, so every topology gets
-the same CPU budget; GRAFANA_ADMIN_PASSWORD (default admin).`;
+the same CPU budget; GRAFANA_ADMIN_PASSWORD (default admin; read only when the grafana-data
+volume is first created). Host ports: ${Object.values(PORT_VARIABLES).join(', ')}
+(defaults: the native lab's ports, Prometheus 9090, Grafana 3000). NODE_EXTRA_CA_CERTS: an extra CA
+file npm ci needs at build time (a build secret, never stored in the image).`;
 
 function comment(service: string): string | undefined {
   const t = TOPOLOGIES.find((x) => x.service === service);
   if (t) return ` MODE=${t.mode}: ${t.title} (${t.strategy}), http://localhost:${t.port}`;
   if (service === REPLICA_SERVICE) return ` MODE=nginx's upstream: WORKERS single-process replicas, found by nginx and Prometheus through DNS`;
   if (service === K6_SERVICE) return ` The load generator, profile ${BENCH_PROFILE} only: never started by \`up\``;
+  if (service === RUNNER_SERVICE) return ` The lab's load runner, the load generator where k6's image cannot be had (profile ${BENCH_PROFILE})`;
   return undefined;
 }
 

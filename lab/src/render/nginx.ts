@@ -37,16 +37,16 @@ export function renderNginxServer(runtime: Runtime, workers: number): string {
 }
 
 /**
- * The main context around the server block, as the official image's nginx.conf
- * gives it in Docker; natively every path points into the lab's state folder so
- * nginx runs without touching /etc/nginx or /var.
+ * The main context around the server block, the same in both runtimes (Docker mounts
+ * it from nginx/docker/, see renderDockerNginx); natively every path points into the
+ * lab's state folder so nginx runs without touching /etc/nginx or /var.
  */
-export function renderNginxMain(serverConfPath: string, stateDir: string): string {
-  return `# Rendered by the lab for the native runtime.
+export function renderNginxMain(serverConfPath: string, stateDir: string, errorLog = `${stateDir}/nginx-error.log`, runtime: Runtime = 'native'): string {
+  return `# Rendered by the lab for the ${runtime} runtime (lab/src/render/nginx.ts).
 daemon off;
 worker_processes auto;
 pid ${stateDir}/nginx.pid;
-error_log ${stateDir}/nginx-error.log warn;
+error_log ${errorLog} warn;
 
 events {
     worker_connections 4096;
@@ -62,4 +62,18 @@ http {
     include ${serverConfPath};
 }
 `;
+}
+
+/** Where the Docker rendering lives in the repository (mounted at /etc/nginx/lab). */
+export const DOCKER_NGINX_FILES = { main: 'nginx.conf', server: 'default.conf' } as const;
+
+/**
+ * nginx's files for Docker: the same main config as natively (state in /tmp, errors to
+ * the container's log) and the server block for the replicas, for `make generate`.
+ */
+export function renderDockerNginx(configDir: string): Record<string, string> {
+  return {
+    [DOCKER_NGINX_FILES.main]: renderNginxMain(`${configDir}/${DOCKER_NGINX_FILES.server}`, '/tmp', '/dev/stderr', 'docker'),
+    [DOCKER_NGINX_FILES.server]: renderNginxServer('docker', 1),
+  };
 }
