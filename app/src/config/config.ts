@@ -3,6 +3,7 @@
  * and validated once at start. A bad value throws a ConfigError.
  */
 import { ConfigError } from './config-error.js';
+import { cgroupCpuQuota, quotaBoundParallelism } from './cpu-quota.js';
 import { describeRange, readChoice, readInteger, readOptionalInteger, readOptionalMatching, type Env } from './env-parsers.js';
 import { reusePortSupport, type RuntimeFacts } from './reuse-port-support.js';
 
@@ -52,8 +53,10 @@ export interface Config {
 }
 
 export interface HostFacts extends RuntimeFacts {
-  /** os.availableParallelism(): the default WORKERS. */
+  /** os.availableParallelism(): the default WORKERS, bounded by the CPU quota. */
   readonly availableParallelism: number;
+  /** The cgroup's CPU quota in CPUs, null when none; omitted: read from the cgroup files. */
+  readonly cpuQuota?: number | null;
 }
 
 const PORT_RANGE = { min: 1, max: 65_535 };
@@ -76,7 +79,9 @@ const HOST_NAME = /^[A-Za-z0-9.:%_-]{1,253}$/;
 
 export function parseConfig(env: Env, role: ProcessRole, host: HostFacts): Config {
   const port = readInteger(env, 'PORT', PORT_RANGE, DEFAULT_PORT);
-  const workers = readInteger(env, 'WORKERS', WORKERS_RANGE, Math.min(Math.max(host.availableParallelism, 1), MAX_WORKERS));
+  // The container's CPU quota bounds the default (Node ignores it on cgroup v1): cpu-quota.ts.
+  const parallelism = quotaBoundParallelism(host.availableParallelism, host.cpuQuota === undefined ? cgroupCpuQuota() : (host.cpuQuota ?? undefined));
+  const workers = readInteger(env, 'WORKERS', WORKERS_RANGE, Math.min(parallelism, MAX_WORKERS));
   const metricsPort = readInteger(env, 'METRICS_PORT', PORT_RANGE, DEFAULT_METRICS_PORT);
   const heavyMax = readInteger(env, 'HEAVY_MAX', HEAVY_MAX_RANGE, DEFAULT_HEAVY_MAX);
   const heavyIterations = readInteger(
