@@ -1,0 +1,169 @@
+/**
+ * The Docker lab end to end on a real engine: up (every service whose image exists),
+ * Prometheus' per-worker series, scaling nginx's replicas, the CPU limit the app sees,
+ * bench and compare with zero errors, down. Runs whenever an engine with Compose >= 2.17
+ * answers; LAB_REQUIRE_DOCKER=1 (CI) makes "no engine" a failure. The stack is published on
+ * shifted host ports (13000-19999) so it never meets the native lab's fixed ports.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PROJECT_NAME } from '../../src/docker/compose.js';
+import { IMAGES } from '../../src/docker/images.js';
+import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/runtime.js';
+import { paths } from '../../src/paths.js';
+
+const SHIFTED_PORTS: Record<string, string> = {
+  SINGLE_PORT: '13001', CLUSTER_PORT: '13002', PM2_PORT: '13003', NGINX_PORT: '13004',
+  CLUSTER_NONE_PORT: '13006', PROMETHEUS_PORT: '19090', GRAFANA_PORT: '13000',
+};
+const PROMETHEUS = `http://127.0.0.1:${SHIFTED_PORTS['PROMETHEUS_PORT']}`;
+const NGINX = `http://127.0.0.1:${SHIFTED_PORTS['NGINX_PORT']}`;
+const APP_CPUS = 2;
+
+const baseEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...SHIFTED_PORTS, RUNTIME: 'docker', APP_CPUS: String(APP_CPUS), ...extra };
+  for (const name of ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT']) if (!(name in extra)) delete env[name];
+  return env;
+};
+
+/** The lab's CLI (what `make <command>` calls once built), output captured; rejects on a non-zero exit. */
+function lab(command: string, extra: Record<string, string> = {}, timeoutMs = 600_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(paths.root, 'lab', 'dist', 'cli.js'), command], { cwd: paths.root, env: baseEnv(extra) });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`lab ${command} exited ${code}:\n${out.slice(-3000)}`));
+    });
+  });
+}
+
+function docker(...args: string[]): string {
+  const res = spawnSync('docker', args, { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(res.status, 0, `docker ${args.join(' ')}: ${res.stderr}`);
+  return res.stdout;
+}
+
+const compose = (...args: string[]): string => docker('compose', '--project-directory', paths.root, '-f', paths.composeFile, ...args);
+
+async function promQuery(query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const res = await fetch(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const body = (await res.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  return body.data.result;
+}
+
+interface ActiveTarget { labels: Record<string, string>; health: string }
+
+/** Polls Prometheus' active targets until `count` of a job are up (old series of a kept volume do not count). */
+async function waitForTargets(job: string, count: number, timeoutMs = 30_000): Promise<ActiveTarget[]> {
+  const deadline = Date.now() + timeoutMs;
+  let up: ActiveTarget[] = [];
+  while (Date.now() < deadline) {
+    const res = await fetch(`${PROMETHEUS}/api/v1/targets?state=active`);
+    const body = (await res.json()) as { data: { activeTargets: ActiveTarget[] } };
+    const all = body.data.activeTargets.filter((t) => t.labels['job'] === job);
+    up = all.filter((t) => t.health === 'up');
+    if (all.length === count && up.length === count) return up;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  assert.fail(`job ${job}: expected ${count} targets up, got ${up.length}: ${up.map((t) => t.labels['instance']).join(', ')}`);
+}
+
+/** Requests each replica (by its address) has counted, read from Prometheus. */
+async function requestsByReplica(): Promise<Map<string, number>> {
+  const series = await promQuery('sum by (replica) (http_request_duration_seconds_count{job="app-replica"})');
+  return new Map(series.map((s) => [s.metric['replica'] ?? '', Number(s.value[1])]));
+}
+
+const imagePresent = (image: string): boolean => spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status === 0;
+
+const engine = (await dockerAvailable(5000)) ? await composeVersion() : undefined;
+const usable = engine !== undefined && versionAtLeast(engine, MIN_COMPOSE_VERSION);
+const required = process.env['LAB_REQUIRE_DOCKER'] === '1';
+const notRun = usable ? false : `not run: no Docker engine with Compose >= ${MIN_COMPOSE_VERSION} answers (CI provisions one: .ci/provision-docker)`;
+
+describe('Docker lab end to end on a real engine', { skip: required ? false : notRun }, () => {
+  before(async () => {
+    assert.ok(usable, `LAB_REQUIRE_DOCKER=1 but ${String(notRun).replace('not run: ', '')}`);
+    await lab('down');
+  });
+  after(async () => {
+    if (usable) await lab('down').catch(() => undefined);
+  });
+
+  it('says which services could not run here', (t) => {
+    for (const [name, image] of [['Grafana', IMAGES.grafana], ['k6', IMAGES.k6]] as const) {
+      t.diagnostic(imagePresent(image) ? `${name} (${image}) present` : `${name} NOT RUN: ${image} cannot be had on this machine`);
+    }
+  });
+
+  it('make up: every topology healthy, the CPU limit reported, per-worker series in Prometheus', async () => {
+    const out = await lab('up', { WORKERS: '2' });
+    assert.match(out, /CPU limit per container: .*app-cluster-1 2\b/);
+    const ps = compose('ps', '--format', '{{.Service}} {{.Health}}').trim().split('\n');
+    for (const service of ['app-single', 'app-cluster', 'app-cluster-none', 'app-pm2', 'app-replica', 'nginx', 'prometheus']) {
+      const lines = ps.filter((l) => l.startsWith(`${service} `));
+      assert.ok(lines.length > 0 && lines.every((l) => l.endsWith(' healthy')), `${service} not healthy: ${ps.join('; ')}`);
+    }
+    // single 1 + cluster 2 + primary + cluster-none 2 + primary + pm2 2 worker targets up.
+    await waitForTargets('app', 9);
+    const replicas = await waitForTargets('app-replica', 2);
+    assert.equal(new Set(replicas.map((s) => s.labels['replica'])).size, 2, 'each replica keeps its own series');
+  });
+
+  it('the app sees its container CPU limit as its default WORKERS', () => {
+    const script = "import('/lab/app/dist/config/cpu-quota.js').then((m)=>console.log(m.quotaBoundParallelism(require('node:os').availableParallelism(), m.cgroupCpuQuota())))";
+    const seen = Number(compose('exec', '-T', 'app-cluster', 'node', '-e', script).trim());
+    assert.equal(seen, Math.min(APP_CPUS, availableParallelism()));
+    const replica = Number(compose('exec', '-T', '--index', '1', 'app-replica', 'node', '-e', script).trim());
+    assert.equal(replica, 1);
+  });
+
+  it('make up WORKERS=3: nginx balances over all three new replicas, no 502', async () => {
+    await lab('up', { WORKERS: '3' });
+    const replicas = compose('ps', '-q', 'app-replica').trim().split('\n').filter(Boolean);
+    assert.equal(replicas.length, 3);
+    const addresses = docker('inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', ...replicas).trim().split('\n');
+    await waitForTargets('app-replica', 3);
+    const before = await requestsByReplica();
+    // Concurrent /heavy requests: least_conn spreads busy requests over every replica.
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, async () => {
+        const res = await fetch(`${NGINX}/heavy?n=2000000`);
+        await res.text();
+        return res.status;
+      }),
+    );
+    assert.deepEqual([...new Set(statuses)], [200], `statuses through nginx: ${statuses.join(',')}`);
+    await new Promise((r) => setTimeout(r, 3000));
+    const afterCounts = await requestsByReplica();
+    for (const address of addresses) {
+      const served = (afterCounts.get(address) ?? 0) - (before.get(address) ?? 0);
+      assert.ok(served > 0, `replica ${address} served no request through nginx (counts: ${JSON.stringify([...afterCounts])})`);
+    }
+  });
+
+  it('make bench and make compare complete with zero errors', async () => {
+    const bench = await lab('bench', { MODE: 'cluster', REQUESTS: '200', CONCURRENCY: '20', REPEAT: '1' });
+    assert.match(bench, /Total errors:\s+0\n/);
+    const compare = await lab('compare', { REQUESTS: '300', CONCURRENCY: '50', REPEAT: '1' });
+    const rows = compare.split('\n').filter((l) => / req\/s .* errors \d+/.test(l));
+    assert.equal(rows.length, 5, compare.slice(-2000));
+    for (const row of rows) assert.match(row, /errors 0 /, row);
+  });
+
+  it('make down: no container or network left, volumes kept', async () => {
+    await lab('down');
+    const label = `label=com.docker.compose.project=${PROJECT_NAME}`;
+    assert.equal(docker('ps', '-aq', '--filter', label).trim(), '');
+    assert.equal(docker('network', 'ls', '-q', '--filter', label).trim(), '');
+    assert.match(docker('volume', 'ls', '-q', '--filter', label), /prometheus-data/);
+  });
+});
