@@ -9,8 +9,13 @@ import { parse } from 'yaml';
 import {
   APP_HEALTHCHECK_SCRIPT,
   BENCH_PROFILE,
+  BUILD_CA_SECRET,
   GRAFANA_SERVICE,
   K6_SERVICE,
+  NGINX_CONFIG_DIR,
+  NGINX_MAIN_CONFIG,
+  PORT_VARIABLES,
+  RUNNER_SERVICE,
   PROMETHEUS_SERVICE,
   REPLICA_SERVICE,
   appCommand,
@@ -19,12 +24,18 @@ import {
   renderCompose,
   type ComposeService,
 } from '../../src/docker/compose.js';
-import { APP_IMAGE, IMAGES } from '../../src/docker/images.js';
+import { createRequire } from 'node:module';
+import { APP_IMAGE, IMAGES, NODE_IMAGE } from '../../src/docker/images.js';
 import { paths } from '../../src/paths.js';
-import { nginxVariables } from '../../src/render/nginx.js';
+import { renderDockerNginx, renderNginxMain } from '../../src/render/nginx.js';
 import { DOCKER_ONLY_JOB, readPrometheusConfig, scrapeTargets } from '../../src/render/prometheus.js';
 import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, GRAFANA_PORT, PROMETHEUS_PORT, TOPOLOGIES } from '../../src/topologies.js';
 import { bin, readComposeFile, root, withDefaults } from './helpers.js';
+
+/** PM2's kill_timeout as app/ecosystem.config.cjs computes it (default SHUTDOWN_TIMEOUT_MS). */
+const pm2KillTimeoutMs = (
+  createRequire(import.meta.url)(join(root, 'app', 'ecosystem.config.cjs')) as { apps: { kill_timeout: number }[] }
+).apps[0]?.kill_timeout ?? Number.NaN;
 
 const services = (): [string, ComposeService][] => Object.entries(readComposeFile().services);
 const service = (name: string): ComposeService => {
@@ -69,9 +80,10 @@ test("every topology with a service runs in Docker, on the native lab's host por
   const published = new Map<number, string>();
   for (const [name, s] of services()) {
     for (const p of s.ports ?? []) {
-      const m = /^127\.0\.0\.1:(\d+):(\d+)$/.exec(p);
-      assert.ok(m, `${name}: ${p} is bound to loopback, host:container`);
-      const host = Number(m[1]);
+      const m = /^127\.0\.0\.1:\$\{([A-Z0-9_]+):-(\d+)\}:(\d+)$/.exec(p);
+      assert.ok(m, `${name}: ${p} is bound to loopback, \${VARIABLE:-host}:container`);
+      assert.equal(m[1], PORT_VARIABLES[name], `${name}: its host port moves with ${PORT_VARIABLES[name]}`);
+      const host = Number(m[2]);
       assert.ok(!published.has(host), `host port ${host} used by ${published.get(host)} and ${name}`);
       published.set(host, name);
     }
@@ -84,7 +96,7 @@ test("every topology with a service runs in Docker, on the native lab's host por
   assert.deepEqual(new Map([...published].sort()), new Map([...expected].sort()));
   for (const t of TOPOLOGIES) {
     if (t.service === null) continue;
-    assert.deepEqual(service(t.service).ports, [`127.0.0.1:${t.port}:${CONTAINER_APP_PORT}`]);
+    assert.deepEqual(service(t.service).ports, [`127.0.0.1:\${${PORT_VARIABLES[t.service]}:-${t.port}}:${CONTAINER_APP_PORT}`]);
   }
   assert.equal(TOPOLOGIES.find((t) => t.mode === 'reuseport')?.service, null, 'reuseport is native-only');
 });
@@ -102,7 +114,9 @@ test('the app services: one image from app/Dockerfile, the mode commands, the sa
   for (const name of apps) {
     const s = service(name);
     assert.equal(s.image, APP_IMAGE);
-    assert.deepEqual(s.build, { context: '.', dockerfile: 'app/Dockerfile' });
+    assert.deepEqual(s.build, { context: '.', dockerfile: 'app/Dockerfile', secrets: [BUILD_CA_SECRET] });
+    const graceMs = Number(/^(\d+)s$/.exec(s.stop_grace_period ?? '')?.[1]) * 1000;
+    assert.ok(graceMs > pm2KillTimeoutMs && graceMs > 10_000, `${name}: stop_grace_period ${s.stop_grace_period} above PM2's kill_timeout ${pm2KillTimeoutMs} ms and the app's 10 s drain`);
     assert.equal(s.pull_policy, 'build', `${name}: built here, never pulled`);
     assert.equal(s.command?.join(' '), commands[name]);
     assert.equal(s.environment?.['WORKERS'], '${WORKERS:-2}');
@@ -125,19 +139,19 @@ test('the app services: one image from app/Dockerfile, the mode commands, the sa
   assert.equal(service(REPLICA_SERVICE).ports, undefined, 'replicas are reached through nginx only');
 });
 
-test('nginx: pinned official image, the repository template, the variables of render/nginx.ts', () => {
+test("nginx: the lab's rendered main config and server block, run directly, restarted when the replicas change", () => {
   const nginx = service('nginx');
-  assert.deepEqual(nginx.volumes, ['./nginx/templates:/etc/nginx/templates:ro']);
-  const vars = nginxVariables('docker', 2);
-  assert.equal(nginx.environment?.['NGINX_LISTEN_PORT'], vars.NGINX_LISTEN_PORT);
-  assert.equal(nginx.environment?.['NGINX_UPSTREAM_SERVERS'], vars.NGINX_UPSTREAM_SERVERS);
-  const template = readFileSync(paths.nginxTemplate, 'utf8');
-  const filter = new RegExp(nginx.environment?.['NGINX_ENVSUBST_FILTER'] ?? '');
-  for (const name of template.match(/\$\{([A-Z0-9_]+)\}/g)?.map((v) => v.slice(2, -1)) ?? []) {
-    assert.ok(nginx.environment?.[name] !== undefined, `${name} is set`);
-    assert.ok(filter.test(name), `${name} passes NGINX_ENVSUBST_FILTER`);
+  assert.deepEqual(nginx.volumes, [`./nginx/docker:${NGINX_CONFIG_DIR}:ro`]);
+  assert.deepEqual(nginx.entrypoint, ['nginx', '-c', NGINX_MAIN_CONFIG], 'no image entrypoint or templating');
+  for (const [name, text] of Object.entries(renderDockerNginx(NGINX_CONFIG_DIR))) {
+    assert.equal(readFileSync(join(root, 'nginx', 'docker', name), 'utf8'), text, `nginx/docker/${name} is stale: run \`npm run generate -w lab\``);
   }
-  assert.deepEqual(nginx.depends_on, { [REPLICA_SERVICE]: { condition: 'service_healthy' } });
+  // The same main config as natively: only the paths differ.
+  const strip = (text: string): string => text.split('\n').filter((l) => !/^#|pid |error_log |_temp_path |include /.test(l.trim())).join('\n');
+  const docker = renderDockerNginx(NGINX_CONFIG_DIR)['nginx.conf'] ?? '';
+  assert.equal(strip(docker), strip(renderNginxMain('/state/server.conf', '/state')));
+  assert.match(docker, /worker_connections 4096;/);
+  assert.deepEqual(nginx.depends_on, { [REPLICA_SERVICE]: { condition: 'service_healthy', restart: true } });
 });
 
 test('Prometheus: remote-write receiver on, config mounted read-only, data in a named volume, and it finds every worker', () => {
@@ -201,7 +215,9 @@ test('k6: pinned grafana/k6 1.x, bench profile only, remote write to Prometheus 
   const k6 = service(K6_SERVICE);
   assert.match(k6.image, /^grafana\/k6:1\.\d+\.\d+$/);
   assert.deepEqual(k6.profiles, [BENCH_PROFILE]);
-  for (const [name, s] of services()) if (name !== K6_SERVICE) assert.equal(s.profiles, undefined, `${name} starts with \`up\``);
+  for (const [name, s] of services()) if (name !== K6_SERVICE && name !== RUNNER_SERVICE) assert.equal(s.profiles, undefined, `${name} starts with \`up\``);
+  assert.deepEqual(service(RUNNER_SERVICE).profiles, [BENCH_PROFILE]);
+  assert.equal(k6.user, '${LAB_USER:-0:0}', "k6 as the caller's uid:gid, never the image's 12345");
   assert.deepEqual(k6.command, ['run', '-o', 'experimental-prometheus-rw', 'bench.ts']);
   assert.equal(k6.environment?.['K6_PROMETHEUS_RW_SERVER_URL'], `http://${PROMETHEUS_SERVICE}:${PROMETHEUS_PORT}/api/v1/write`);
   assert.equal(k6.environment?.['K6_PROMETHEUS_RW_TREND_STATS'], 'p(50),p(90),p(95),p(99),min,max,avg');
@@ -224,19 +240,19 @@ test('every mounted path exists; every depends_on names a service with a health 
       assert.ok(all.services[dep]?.healthcheck, `${name} depends on ${dep}, which has a health check`);
       assert.equal(cond.condition, 'service_healthy');
     }
-    if (name !== K6_SERVICE) assert.ok(s.healthcheck, `${name} has a health check`);
+    if (s.profiles === undefined) assert.ok(s.healthcheck, `${name} has a health check`);
     assert.equal(s.init, true, `${name}: init`);
   }
   assert.deepEqual(Object.keys(all.volumes).sort(), ['grafana-data', 'prometheus-data']);
 });
 
 test('images are pinned to exact tags; no stray $ for Compose to choke on', () => {
-  const pinned = new Set<string>([...Object.values(IMAGES), APP_IMAGE]);
+  const pinned = new Set<string>([...Object.values(IMAGES), APP_IMAGE, NODE_IMAGE]);
   for (const [name, s] of services()) {
     assert.ok(pinned.has(s.image), `${name}: ${s.image} comes from images.ts`);
     const tag = s.image.split('/').pop()?.split(':')[1] ?? '';
     assert.ok(tag !== '' && !['latest', 'stable', 'lts', 'alpine'].includes(tag), `${name}: ${s.image} has an exact tag`);
-    if (s.image !== APP_IMAGE) assert.match(tag, /^v?\d+\.\d+\.\d+(-[a-z0-9.]+)?$/, `${name}: ${s.image} pins a full version`);
+    if (s.image !== APP_IMAGE) assert.match(tag, /^v?\d+\.\d+\.\d+(-[a-z0-9.-]+)?$/, `${name}: ${s.image} pins a full version`);
   }
   // Compose reads $NAME and ${NAME…}; any other $ is an error (a literal one is $$).
   const text = readFileSync(paths.composeFile, 'utf8')
