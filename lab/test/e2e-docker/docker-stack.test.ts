@@ -25,7 +25,7 @@ const APP_CPUS = 2;
 
 const baseEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...process.env, ...SHIFTED_PORTS, RUNTIME: 'docker', APP_CPUS: String(APP_CPUS), ...extra };
-  for (const name of ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT']) if (!(name in extra)) delete env[name];
+  for (const name of ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT']) if (!(name in extra)) Reflect.deleteProperty(env, name);
   return env;
 };
 
