@@ -382,6 +382,15 @@ async function benchOnce(ctx: DockerContext, mode: Mode, overrides: ScenarioOver
   return summary;
 }
 
+/** DURATION (seconds, 1..3600): `bench` repeats the scenario back to back that long, for watching the dashboard. */
+export function sustainedSeconds(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env['DURATION'];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 3600) throw new UsageError(`DURATION=${raw} is not accepted: expected whole seconds from 1 to 3600`);
+  return n;
+}
+
 function checkRepeat(repeat: number): void {
   if (!Number.isInteger(repeat) || repeat < 1) throw new UsageError(`REPEAT=${repeat} is not accepted: expected a positive integer`);
 }
@@ -393,17 +402,22 @@ function checkRepeat(repeat: number): void {
  */
 export async function dockerBench(mode: Mode, overrides: ScenarioOverrides, repeat: number, ctx: DockerContext = defaultContext()): Promise<void> {
   checkRepeat(repeat);
+  sustainedSeconds(); // a bad DURATION: one line, before docker is asked
   benchArgs(ctx, mode, overrides, 'check'); // a mode without a service fails before docker is asked
   await requireEngine(ctx);
   await requireStackUp(ctx, [serviceOf(mode), PROMETHEUS_SERVICE]);
+  const duration = sustainedSeconds();
   const generator = await loadGenerator(ctx);
   const start = new Date();
   const rps: number[] = [];
-  for (let r = 1; r <= repeat; r++) {
-    const summary = await benchOnce(ctx, mode, overrides, testId(mode, start, repeat > 1 ? r : undefined), generator);
+  // DURATION: runs back to back until it has passed (each its own testid), else REPEAT runs.
+  const more = (r: number): boolean => (duration === undefined ? r <= repeat : r === 1 || Date.now() - start.getTime() < duration * 1000);
+  const numbered = duration !== undefined || repeat > 1;
+  for (let r = 1; more(r); r++) {
+    const summary = await benchOnce(ctx, mode, overrides, testId(mode, start, numbered ? r : undefined), generator);
     rps.push(summary.rps);
   }
-  if (repeat > 1 && rps.length > 0) {
+  if (rps.length > 1) {
     print(ctx, `\n${mode}: median ${Math.round(median(rps))} req/s over ${rps.length} runs (${rps.map((v) => Math.round(v)).join(', ')})\n`);
   }
 }

@@ -86,7 +86,7 @@ const compose = [ 'compose', '--project-directory', ctx.root, '-f', join(ctx.roo
 const saved = { ...process.env };
 beforeEach(() => {
   rmSync(calls, { force: true });
-  for (const k of ['FAKE_INFO_EXIT', 'FAKE_INFO_HANG', 'FAKE_COMPOSE_EXIT', 'FAKE_NCPU', 'FAKE_RUNNING', 'APP_CPUS', 'FAKE_COMPOSE_VERSION', 'FAKE_IMAGE_EXIT', 'FAKE_NO_SUMMARY', 'NGINX_PORT']) Reflect.deleteProperty(process.env, k);
+  for (const k of ['FAKE_INFO_EXIT', 'FAKE_INFO_HANG', 'FAKE_COMPOSE_EXIT', 'FAKE_NCPU', 'FAKE_RUNNING', 'APP_CPUS', 'FAKE_COMPOSE_VERSION', 'FAKE_IMAGE_EXIT', 'FAKE_NO_SUMMARY', 'NGINX_PORT', 'DURATION']) Reflect.deleteProperty(process.env, k);
 });
 after(() => {
   process.env = saved;
@@ -200,10 +200,24 @@ test("dockerBench(): k6 in the bench profile against the mode's service, a testi
   await assert.rejects(dockerCompare({}, 1, ctx), /the Docker stack is not up \(not running: app-cluster, app-cluster-none, app-pm2, nginx\)/);
   await assert.rejects(dockerBench('reuseport', {}, 1, ctx), (e: Error) => e.message === 'MODE=reuseport runs natively only (it has no Docker service): use RUNTIME=native');
   await assert.rejects(dockerBench('single', {}, 0, ctx), /REPEAT=0 is not accepted/);
+  process.env['DURATION'] = '0';
+  await assert.rejects(dockerBench('single', {}, 1, ctx), (e: Error) => e.message === 'DURATION=0 is not accepted: expected whole seconds from 1 to 3600');
+  Reflect.deleteProperty(process.env, 'DURATION');
   // k6 exiting 0 without a summary (results/ not writable) is an error, never a row of zeros.
   Reflect.deleteProperty(process.env, 'FAKE_RUNNING');
   process.env['FAKE_NO_SUMMARY'] = '1';
   await assert.rejects(quietly((c) => dockerBench('pm2', {}, 1, c)), /^Error: k6 wrote no summary to results\/k6-pm2-/);
+});
+
+test('dockerBench() with DURATION: runs back to back until it has passed, each its own testid', async () => {
+  process.env['DURATION'] = '1';
+  const started = Date.now();
+  await quietly((c) => dockerBench('cluster', {}, 1, c));
+  const runs = recorded().filter((c) => c.args.includes('run'));
+  assert.ok(Date.now() - started >= 1000, 'kept going for DURATION');
+  assert.ok(runs.length >= 2, `${runs.length} runs`);
+  const testids = runs.map((c) => c.args.find((a) => a.startsWith('TESTID=')));
+  assert.equal(new Set(testids).size, runs.length, 'a testid per run');
 });
 
 test('dockerCompare(): every mode with a service, repetitions interleaved, a table of medians', async () => {
