@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import { readOptions, UsageError } from '../../src/options.js';
 import { scenarioFor, readScenario } from '../../src/scenario.js';
 
-test('defaults: every mode, 3 repetitions, auto runtime, the lab node', () => {
+test('defaults: every mode, 3 repetitions, auto runtime, NODE unset (the set-up step\'s Node 24)', () => {
   const o = readOptions({});
   assert.equal(o.modes, undefined);
   assert.equal(o.repeat, 3);
   assert.equal(o.runtime, 'auto');
-  assert.equal(o.node, process.execPath);
+  assert.equal(o.node, undefined);
   assert.ok(o.workers >= 1);
 });
 
