@@ -30,6 +30,12 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+/** The modes a comparison runs: MODE's list (default every mode), always with single, the baseline. */
+export function modesWithSingle(options: LabOptions): Mode[] {
+  const modes = options.modes ?? [...MODES];
+  return modes.includes('single') ? modes : ['single', ...modes];
+}
+
 /** The lab's options once the set-up step ran: the app's Node resolved, and what is still missing. */
 export interface NativeOptions extends LabOptions {
   node: string;
@@ -190,8 +196,7 @@ export async function nativeBench(mode: Mode, options: NativeOptions): Promise<M
 export async function nativeCompare(options: NativeOptions): Promise<CompareReport> {
   requireBuiltApp();
   const { scenario, machine, app } = contextFor(options);
-  const modes = options.modes ?? [...MODES];
-  if (!modes.includes('single')) modes.unshift('single');
+  const modes = modesWithSingle(options);
   const scope = new RunScope();
   try {
     const running = new Map<Mode, RunningTopology>();

@@ -16,7 +16,7 @@ import { formatSweepTable } from '../report/sweep-terminal.js';
 import { writeSweepReport } from '../report/sweep-write.js';
 import { paths } from '../paths.js';
 import { MODES, topology, workerCount, type Mode } from '../topologies.js';
-import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './lab.js';
+import { contextFor, ensureRunning, modesWithSingle, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './lab.js';
 import { cpuDelta, snapshotCpu } from './process-cpu.js';
 import { stopGroups } from './processes.js';
 import type { RunningTopology } from './topology-runner.js';
@@ -65,8 +65,7 @@ async function sweepOne(mode: Mode, running: RunningTopology, scenario: Scenario
 export async function nativeSweep(options: NativeOptions, sweep: SweepOptions): Promise<SweepReport> {
   requireBuiltApp();
   const { scenario, machine, app } = contextFor(options);
-  const modes = options.modes ?? [...MODES];
-  if (!modes.includes('single')) modes.unshift('single');
+  const modes = modesWithSingle(options);
   const scope = new RunScope();
   try {
     const topologies: SweepTopology[] = [];
