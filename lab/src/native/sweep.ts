@@ -15,7 +15,7 @@ import type { SweepReport, SweepTopology } from '../sweep/types.js';
 import { formatSweepTable } from '../report/sweep-terminal.js';
 import { writeSweepReport } from '../report/sweep-write.js';
 import { paths } from '../paths.js';
-import { MODES, topology, workerCount, type Mode } from '../topologies.js';
+import { topology, workerCount, type Mode } from '../topologies.js';
 import { contextFor, ensureRunning, modesWithSingle, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './lab.js';
 import { cpuDelta, snapshotCpu } from './process-cpu.js';
 import { stopGroups } from './processes.js';
