@@ -13,6 +13,7 @@ import {
   VizTooltipOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
 import {
+  AnnotationQueryBuilder,
   DashboardBuilder,
   DashboardCursorSync,
   QueryVariableBuilder,
@@ -24,7 +25,9 @@ import {
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { PANELS, type PanelSpec } from './queries.js';
+import { PANELS, RUN_MARKERS, type PanelSpec, type RunMarkerSpec } from './queries.js';
+import type { Builder } from '@grafana/grafana-foundation-sdk/cog';
+import type { AnnotationQuery } from '@grafana/grafana-foundation-sdk/dashboard';
 
 export const DASHBOARD_UID = 'nodejs-clustering-lab';
 export const DASHBOARD_TITLE = 'Node.js clustering lab';
@@ -60,6 +63,18 @@ function testidVariable(): QueryVariableBuilder {
     .sort(VariableSort.AlphabeticalDesc);
 }
 
+/**
+ * A Prometheus annotation. The SDK's AnnotationQuery has no field for the Prometheus
+ * datasource's titleFormat, tagKeys, textFormat, step and useValueForTime, which Grafana
+ * reads from the annotation itself, so they are added to what the SDK builds.
+ */
+function runMarker(spec: RunMarkerSpec): Builder<AnnotationQuery> {
+  const base = new AnnotationQueryBuilder().name(spec.name).datasource(DATASOURCE).enable(true).iconColor(spec.iconColor).expr(spec.expr);
+  return {
+    build: () => ({ ...base.build(), step: '1s', titleFormat: spec.titleFormat, tagKeys: spec.tagKeys, textFormat: spec.description, useValueForTime: false }) as AnnotationQuery,
+  };
+}
+
 function panel(spec: PanelSpec, id: number): PanelBuilder {
   const builder = new PanelBuilder()
     .id(id)
@@ -91,7 +106,7 @@ export function buildDashboard(): Dashboard {
     .refresh('5s')
     .time({ from: 'now-15m', to: 'now' })
     .timezone('browser')
-    .annotations([])
+    .annotations(RUN_MARKERS.map(runMarker))
     .withVariable(modeVariable())
     .withVariable(testidVariable());
   let id = 0;

@@ -132,9 +132,52 @@ export const PANELS: readonly PanelSpec[] = [
   },
 ];
 
+/**
+ * Run markers: dashboard annotations that shade the time each run took, so a k6 run
+ * or a lab bench can be found on every panel. Grafana's Prometheus annotations turn
+ * each series' non-zero stretch into one region; titleFormat and tagKeys name it.
+ */
+export interface RunMarkerSpec {
+  name: string;
+  /** What the marker shows, as the annotation's tooltip. */
+  description: string;
+  expr: string;
+  titleFormat: string;
+  tagKeys: string;
+  iconColor: string;
+  source: QuerySource;
+}
+
+export const RUN_MARKERS: readonly RunMarkerSpec[] = [
+  {
+    name: 'Load on a topology',
+    description: 'Any load on a topology, whoever sent it (k6, the lab\'s runner, a hand-run loadtest): its own request rate, probes excluded. A fixed 5 s window, as annotations get no $__rate_interval of their own.',
+    expr: `sum by (mode) (rate(http_request_duration_seconds_count{${LOAD}}[5s])) > 0`,
+    titleFormat: 'load on {{mode}}',
+    tagKeys: 'mode',
+    iconColor: 'rgba(255, 152, 48, 0.6)',
+    source: 'app',
+  },
+  {
+    name: 'k6 runs',
+    description: 'Each k6 run, named by its testid (<mode>-<time>[-r<repetition>]), while its VUs are running.',
+    expr: `max by (testid, mode) (k6_vus{testid=~"$testid", ${MODE}}) > 0`,
+    titleFormat: '{{testid}}',
+    tagKeys: 'mode,testid',
+    iconColor: 'rgba(138, 184, 255, 0.6)',
+    source: 'k6',
+  },
+];
+
 /** Every panel's expressions, flat. */
 export function panelQueries(): PanelQuery[] {
   return PANELS.flatMap((p) => p.queries.map((q) => ({ panel: p.title, refId: q.refId, expr: q.expr, legend: q.legend, source: p.source })));
+}
+
+/** Every expression the dashboard runs: its panels' and its run markers'. */
+export function dashboardQueries(): PanelQuery[] {
+  const markers = RUN_MARKERS.map((m) => ({ panel: `annotation: ${m.name}`, refId: 'A', expr: m.expr, legend: m.titleFormat, source: m.source }));
+  return [...panelQueries(), ...markers];
 }
 
 export interface Substitutions {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { buildDashboard, DASHBOARD_FILE, DATASOURCE, renderDashboard } from '../src/dashboard.js';
-import { PANELS, panelQueries, toPromQL, WORKER_LEGEND } from '../src/queries.js';
+import { dashboardQueries, PANELS, panelQueries, RUN_MARKERS, toPromQL, WORKER_LEGEND } from '../src/queries.js';
 
 // This file runs as grafana/dist-test/test/dashboard.test.js.
 const grafanaDir = fileURLToPath(new URL('../../', import.meta.url));
@@ -98,10 +98,25 @@ test('panelQueries() lists every expression; toPromQL() leaves no Grafana variab
   assert.equal(toPromQL('rate(x{mode=~"$mode"}[$__rate_interval])'), 'rate(x{mode=~".*"}[1m])');
 });
 
+test('run markers: one annotation per marker, on the provisioned datasource, filtered by $mode, named by Prometheus labels', () => {
+  const list = (json() as unknown as { annotations: { list: Record<string, unknown>[] } }).annotations.list;
+  assert.deepEqual(list.map((a) => a['name']), RUN_MARKERS.map((m) => m.name));
+  for (const a of list) {
+    assert.equal((a['datasource'] as { uid: string }).uid, DATASOURCE.uid);
+    assert.equal(a['enable'], true, `${String(a['name'])}: shown by default`);
+    assert.match(String(a['expr']), /mode=~"\$mode"/);
+    assert.match(String(a['expr']), /> 0$/, 'only the stretches with load become regions');
+    for (const label of String(a['tagKeys']).split(',')) assert.match(String(a['expr']), new RegExp(`by \\([^)]*\\b${label}\\b`), `${String(a['name'])}: tag ${label} is a label the query keeps`);
+    assert.match(String(a['titleFormat']), /\{\{(mode|testid)\}\}/);
+  }
+  const k6 = RUN_MARKERS.find((m) => m.source === 'k6');
+  assert.match(k6?.expr ?? '', /testid=~"\$testid"/, 'k6 runs follow the testid variable');
+});
+
 test('every expression is valid PromQL (promtool check rules)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-grafana-'));
   try {
-    const rules = panelQueries().map((q, i) => `      - record: lab:panel_${i}\n        expr: ${JSON.stringify(toPromQL(q.expr))}`);
+    const rules = dashboardQueries().map((q, i) => `      - record: lab:panel_${i}\n        expr: ${JSON.stringify(toPromQL(q.expr))}`);
     const file = join(dir, 'rules.yml');
     writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`);
     const promtool = process.env['PROMTOOL'] ?? 'promtool';

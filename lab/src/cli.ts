@@ -12,14 +12,16 @@ import { defaultAppNode } from './native/node-binary.js';
 import { ensureSetup } from './setup/ensure.js';
 import { blockedLine } from './setup/plan.js';
 import { PURPOSES, type Purpose } from './setup/requirements.js';
-import { dockerAvailable, dockerBench, dockerCompare, dockerDown, dockerLogs, dockerPs, dockerUp } from './docker/runtime.js';
+import { dockerAvailable, dockerBench, dockerCompare, dockerDown, dockerLogs, dockerPs, dockerUp, hostPorts } from './docker/runtime.js';
 import { logDir, readRegistry } from './native/processes.js';
 import { nativeSweep } from './native/sweep.js';
 import { nativeScale, scalableMode } from './native/scale.js';
 import { readSweepOptions } from './sweep/options.js';
 import { availableParallelism } from 'node:os';
 
-const HELP = `Node.js clustering lab
+/** The help text; Docker's host ports are read from the compose model, never repeated here. */
+function helpText(): string {
+  return `Node.js clustering lab
 
 Usage: make <target> [VARIABLE=value …]   (or: node lab/dist/cli.js <command>)
 
@@ -54,7 +56,14 @@ Variables:
   STEP_SECONDS sweep: seconds per rate (default 4)
   SWEEP_CONNECTIONS  sweep: most requests in flight (default 200)
   (scale: WORKERS is the largest worker count, default 2 × cores; REPEAT defaults to 1)
+  Docker only:
+  DURATION     bench: seconds to replay the scenario back to back, for watching the dashboard (1..3600)
+  APP_CPUS     CPU limit of every app container (default 2, capped at the engine's CPUs)
+  host ports   ${hostPorts({}).map((p) => `${p.variable} (${p.port})`).join(', ')}:
+               a busy one stops \`up\` with one line naming it
+  GRAFANA_ADMIN_PASSWORD  read only when the grafana-data volume is first created (default admin)
 `;
+}
 
 type Runtime = 'native' | 'docker';
 
@@ -101,7 +110,7 @@ function refuseForDocker(command: string, options: LabOptions, ignored: { mode?:
 
 async function main(command: string | undefined): Promise<void> {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(HELP);
+    process.stdout.write(helpText());
     return;
   }
   switch (command) {

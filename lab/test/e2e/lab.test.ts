@@ -22,6 +22,7 @@ const run = promisify(execFile);
 
 interface DashboardJson {
   panels: { title: string; targets?: { expr: string }[] }[];
+  annotations: { list: { name: string; expr: string }[] };
 }
 const WORKERS = 2;
 const state = mkdtempSync(join(tmpdir(), 'lab-e2e-state-'));
@@ -142,6 +143,20 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
       let left = await missing();
       for (const deadline = Date.now() + 30_000; left.length > 0 && Date.now() < deadline; left = await missing()) await sleep(1000);
       assert.deepEqual(left, [], `${panel}: ${promql} has a series for every ${perWorker ? 'worker' : 'cluster primary'}`);
+    }
+  });
+
+  test("the dashboard's run markers mark the load on every topology", async () => {
+    const dashboard = JSON.parse(readFileSync(join(paths.root, 'grafana', 'dashboards', 'nodejs-clustering-lab.json'), 'utf8')) as DashboardJson;
+    const markers = dashboard.annotations.list;
+    assert.ok(markers.length >= 2, 'the dashboard has its run markers');
+    for (const { name, expr } of markers) {
+      // Grafana runs an annotation as a range query; a subquery over the last minutes asks
+      // Prometheus the same: which series had a non-zero stretch in that range.
+      const promql = `max_over_time((${expr.replaceAll('$mode', '.*').replaceAll('$testid', '.*')})[10m:1s])`;
+      const series = await queryPrometheus(promql);
+      if (expr.includes('k6_')) continue; // k6 writes these during a Docker bench; natively the query must still run.
+      assert.deepEqual([...new Set(series.map((s) => s.metric['mode']))].sort(), [...MODES].sort(), `${name}: ${promql} marks the compare's load on every topology`);
     }
   });
 
