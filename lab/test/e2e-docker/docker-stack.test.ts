@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,8 @@ import { PROJECT_NAME } from '../../src/docker/compose.js';
 import { IMAGES } from '../../src/docker/images.js';
 import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/runtime.js';
 import { paths } from '../../src/paths.js';
+import { queryPrometheus } from '../../src/native/prometheus.js';
+import { MODES, topology } from '../../src/topologies.js';
 
 const SHIFTED_PORTS: Record<string, string> = {
   SINGLE_PORT: '13001', CLUSTER_PORT: '13002', PM2_PORT: '13003', NGINX_PORT: '13004',
@@ -157,6 +160,28 @@ describe('Docker lab end to end on a real engine', { skip: required ? false : no
     const rows = compare.split('\n').filter((l) => / req\/s .* errors \d+/.test(l));
     assert.equal(rows.length, 5, compare.slice(-2000));
     for (const row of rows) assert.match(row, /errors 0 /, row);
+  });
+
+  it("every query of the Grafana dashboard runs on the stack's Prometheus; the run markers mark each topology's load", async () => {
+    const dashboard = JSON.parse(readFileSync(join(paths.root, 'grafana', 'dashboards', 'nodejs-clustering-lab.json'), 'utf8')) as {
+      panels: { title: string; targets?: { expr: string }[] }[];
+      annotations: { list: { name: string; expr: string }[] };
+    };
+    const plain = (expr: string): string => expr.replaceAll('$__rate_interval', '10m').replaceAll('$mode', '.*').replaceAll('$testid', '.*');
+    const queries = [
+      ...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, promql: plain(t.expr), k6: t.expr.includes('k6_') }))),
+      // Annotations run as range queries: a subquery over the last minutes asks for the same stretches.
+      ...dashboard.annotations.list.map((a) => ({ panel: `annotation ${a.name}`, promql: `max_over_time((${plain(a.expr)})[10m:1s])`, k6: a.expr.includes('k6_') })),
+    ];
+    assert.ok(queries.length >= 12, `the dashboard's queries (${queries.length})`);
+    const dockerModes = MODES.filter((m) => topology(m).service !== null);
+    for (const { panel, promql, k6 } of queries) {
+      const series = await queryPrometheus(promql, PROMETHEUS);
+      if (k6) continue; // k6 did not run here (no image): the query must still be valid.
+      const modes = new Set(series.map((s) => s.metric['mode']));
+      const expected = panel.startsWith('Worker restarts') ? dockerModes.filter((m) => topology(m).hasPrimary) : dockerModes;
+      assert.deepEqual(expected.filter((m) => !modes.has(m)), [], `${panel}: ${promql} has a series for every Docker topology`);
+    }
   });
 
   it('make down: no container or network left, volumes kept', async () => {
