@@ -184,6 +184,32 @@ describe('Docker lab end to end on a real engine', { skip: required ? false : no
     }
   });
 
+  it('docker compose stop drains: 60 requests queued behind CPU-bound ones are all answered, exit 0', async (t) => {
+    for (const [service, variable] of [['app-single', 'SINGLE_PORT'], ['app-cluster', 'CLUSTER_PORT'], ['app-pm2', 'PM2_PORT']] as const) {
+      // 60 concurrent requests of ~0.1 s of CPU each against WORKERS=3 processes at most:
+      // by construction most of them wait (in the kernel's accept queue, the primary's
+      // handoff queue or the docker-proxy hop) when the stop arrives 0.3 s later.
+      const answers = Array.from({ length: 60 }, async () => {
+        try {
+          const res = await fetch(`http://127.0.0.1:${SHIFTED_PORTS[variable]}/heavy?n=100000000`, { headers: { connection: 'close' } });
+          await res.text();
+          return res.status;
+        } catch {
+          return 0;
+        }
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      compose('stop', service);
+      const statuses = await Promise.all(answers);
+      t.diagnostic(`${service}: docker compose stop took ${Date.now() - started} ms`);
+      const failed = statuses.filter((s) => s !== 200).length;
+      const exit = docker('inspect', '--format', '{{.State.ExitCode}}', compose('ps', '-aq', service).trim()).trim();
+      assert.equal(failed, 0, `${service}: ${failed} of 60 queued requests failed on docker compose stop (statuses ${statuses.join(',')})`);
+      assert.equal(exit, '0', `${service} exited ${exit} after ${Date.now() - started} ms`);
+    }
+  });
+
   it('make down: no container or network left, volumes kept', async () => {
     await lab('down');
     const label = `label=com.docker.compose.project=${PROJECT_NAME}`;
