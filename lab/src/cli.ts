@@ -5,7 +5,7 @@
  * `MODE=cluster node lab/dist/cli.js bench` are the same thing.
  */
 import { readOptions, runtimeChoice, UsageError, type LabOptions, type RuntimeChoice } from './options.js';
-import { DEFAULT_WORKERS } from './docker/compose.js';
+import { DEFAULT_DOCKER_WORKERS as DEFAULT_WORKERS } from './topologies.js';
 import { isMode, MODES, type Mode } from './topologies.js';
 import { nativeBench, nativeCompare, nativeDown, nativePs, nativeUp, type NativeOptions } from './native/lab.js';
 import { defaultAppNode } from './native/node-binary.js';

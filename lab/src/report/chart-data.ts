@@ -6,6 +6,7 @@
 import type { CompareReport, ModeReport } from '../results.js';
 import { idPart } from './escape.js';
 import { sortedWorkers } from './workers.js';
+import { isMode, topology } from '../topologies.js';
 
 export interface ChartMode {
   mode: string;
@@ -38,18 +39,10 @@ export interface ChartData {
   charts: string[];
 }
 
-const MODE_COLORS: Readonly<Record<string, string>> = {
-  single: '#64748b',
-  cluster: '#2563eb',
-  'cluster-none': '#ea580c',
-  pm2: '#16a34a',
-  nginx: '#9333ea',
-  reuseport: '#0891b2',
-};
 const FALLBACK_COLORS = ['#db2777', '#ca8a04', '#0d9488', '#4f46e5', '#b91c1c'];
 
 export function modeColor(mode: string, index: number): string {
-  return MODE_COLORS[mode] ?? FALLBACK_COLORS[index % FALLBACK_COLORS.length] ?? '#333333';
+  return (isMode(mode) ? topology(mode).colour : undefined) ?? FALLBACK_COLORS[index % FALLBACK_COLORS.length] ?? '#333333';
 }
 
 export const TIMELINE_PREFIX = 'chart-timeline-';
