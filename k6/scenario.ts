@@ -3,12 +3,13 @@
  * with the same overrides (REQUESTS, CONCURRENCY, TARGET_PATH), mapped onto k6's
  * shared-iterations executor: requests → iterations, concurrency → VUs.
  *
- * The reading and the overrides are lab/src/scenario-rules.ts, the native lab's own
- * module (the k6 service mounts it). Pure code, no k6 module: Node runs it too.
+ * The reading and the overrides are lab/src/shared/scenario-rules.ts, the native lab's own
+ * module (the k6 service mounts lab/src/shared/ whole). Pure code, no k6 module: Node runs it too.
  */
 
 import type { Scenario } from '../lab/src/results.ts';
-import { applyOverrides as applyScenarioOverrides, parseScenario, scenarioOverrides, type Env } from '../lab/src/scenario-rules.ts';
+import { testId } from '../lab/src/shared/ids.ts';
+import { applyOverrides as applyScenarioOverrides, parseScenario, scenarioOverrides, type Env } from '../lab/src/shared/scenario-rules.ts';
 
 export type { Env, Scenario };
 export { parseScenario };
@@ -69,7 +70,7 @@ export function benchOptions(scenario: Scenario, tags: { testid: string; mode: s
 /** Per-request timeout in k6's duration syntax. */
 export const requestTimeout = (scenario: Scenario): string => `${scenario.timeoutMs}ms`;
 
-/** The run's test id: TESTID, or the mode and the time. */
+/** The run's test id: TESTID, or the mode and the time (the lab's own rule). */
 export function defaultTestId(mode: string, now: Date): string {
-  return `${mode}-${now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`;
+  return testId(mode, now);
 }

@@ -1,15 +1,18 @@
 /**
  * The end of a k6 run as the lab reports it: the seed tutorial's loadtest block
- * (lab/src/runner/seed-block.ts, the native runner's formatter, re-exported) and a JSON
- * summary shaped like the native RunResult's headline fields.
+ * (lab/src/shared/seed-block.ts, the native runner's formatter, re-exported) and the JSON
+ * summary (lab/src/shared/k6-summary.ts), the native RunResult's headline fields.
  *
  * Pure code, no k6 module: Node runs it too (the lab's tests compare its block with
  * the native runner's for the same figures).
  */
+import type { K6RunSummary } from '../lab/src/shared/k6-summary.ts';
 import { MEASURED, type Scenario } from './scenario.ts';
 
+export type { K6RunSummary };
+
 /** The block itself is the native runner's own formatter, imported as is (the k6 service mounts it). */
-export { formatSeedBlock } from '../lab/src/runner/seed-block.ts';
+export { formatSeedBlock } from '../lab/src/shared/seed-block.ts';
 
 /** The part of handleSummary's data this module reads. */
 export interface SummaryMetric {
@@ -30,23 +33,6 @@ export const METRICS = {
   firstRequest: 'lab_clock_request_start',
   lastResponse: 'lab_clock_response_end',
 } as const;
-
-export interface K6RunSummary {
-  tool: 'k6';
-  testid: string;
-  mode: string;
-  target: string;
-  requests: number;
-  concurrency: number;
-  keepAlive: boolean;
-  timeoutMs: number;
-  completed: number;
-  errors: { non2xx: number; socket: number; timeout: number; total: number };
-  /** First request sent to last response received, ms. */
-  totalTimeMs: number;
-  rps: number;
-  latencyMs: { mean: number; p50: number; p90: number; p95: number; p99: number; max: number };
-}
 
 const value = (data: SummaryData, metric: string, stat: string): number => data.metrics[metric]?.values[stat] ?? 0;
 

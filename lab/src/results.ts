@@ -96,6 +96,10 @@ export interface MachineInfo {
   appNodeVersion: string;
   platform: string;
   loadAverageAtStart: [number, number, number];
+  /** CPUs each app container may use (Docker's CPU limit), or null when the app shares the host's cores (native). */
+  cpuLimit: number | null;
+  /** What generated the load and where it ran, one phrase. */
+  generator: string;
 }
 
 export interface PerWorker {
@@ -143,9 +147,16 @@ export interface ModeReport {
   explanation?: string;
 }
 
+/** The runtimes the lab runs topologies with, declared once. */
+export type RuntimeName = 'native' | 'docker';
+
+/** Bumped when a report's shape changes: 2 added schemaVersion, the runtime's facts (cpuLimit, generator). */
+export const SCHEMA_VERSION = 2;
+
 export interface CompareReport {
+  schemaVersion: typeof SCHEMA_VERSION;
   created: string;
-  runtime: 'native' | 'docker';
+  runtime: RuntimeName;
   scenario: Scenario;
   repeat: number;
   machine: MachineInfo;

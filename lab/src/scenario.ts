@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { paths } from './paths.js';
 import type { Scenario } from './results.js';
 import type { LabOptions } from './options.js';
-import { applyOverrides, parseScenario } from './scenario-rules.js';
+import { applyOverrides, parseScenario } from './shared/scenario-rules.js';
 
 export function readScenario(file = paths.scenario): Scenario {
   return parseScenario(readFileSync(file, 'utf8'));

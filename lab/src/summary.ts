@@ -4,7 +4,7 @@
  */
 import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './results.js';
 import type { Topology } from './topologies.js';
-import type { WorkerDelta } from './native/worker-metrics.js';
+import type { WorkerDelta } from './runner/worker-metrics.js';
 import { median, round } from './runner/stats.js';
 
 export { median };
@@ -79,6 +79,9 @@ export function modeReport(t: Topology, workers: number, machine: MachineInfo, r
   const mid = medianRepetition(reps);
   if (!mid) throw new Error(`${t.mode}: no repetition to report`);
   const result = mid.result;
+  // The machine's limit: the cores available, less a container's CPU limit where there is one.
+  const cores = Math.min(machine.availableParallelism, machine.cpuLimit ?? Infinity);
+  const usable = Math.min(workers, cores);
   return {
     mode: t.mode,
     title: t.title,
@@ -86,8 +89,8 @@ export function modeReport(t: Topology, workers: number, machine: MachineInfo, r
     available: true,
     reason: null,
     workers,
-    cores_usable: Math.min(workers, machine.availableParallelism),
-    ceiling: round(Math.min(Math.min(workers, machine.availableParallelism), machine.availableParallelism - generatorCores(result)), 2),
+    cores_usable: usable,
+    ceiling: round(Math.min(usable, machine.availableParallelism - generatorCores(result)), 2),
     rps: { median: round(median(rpsValues), 1), min: round(Math.min(...rpsValues), 1), max: round(Math.max(...rpsValues), 1) },
     speedup: 0,
     efficiency: 0,

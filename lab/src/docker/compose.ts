@@ -36,13 +36,13 @@ export const REPLICA_SERVICE = DOCKER_REPLICA_HOST;
 export const DEFAULT_APP_CPUS = 2;
 
 /**
- * Where the k6 container finds the scripts (k6/ at /lab/k6, beside the one lab module
- * the script imports, at its repository path), and writes its summaries.
+ * Where the k6 container finds the scripts (k6/ at /lab/k6, beside lab/src/shared/, the
+ * modules the lab and the script share, at its repository path), and writes its summaries.
  */
 export const K6_MOUNT_ROOT = '/lab';
 export const K6_SCRIPTS_DIR = `${K6_MOUNT_ROOT}/k6`;
-/** Repository files the k6 script imports from outside k6/. */
-export const K6_SHARED_MODULES = ['lab/src/runner/seed-block.ts', 'lab/src/scenario-rules.ts'] as const;
+/** The one folder of modules both the lab and the k6 script import, mounted into k6 whole. */
+export const K6_SHARED_DIR = 'lab/src/shared';
 export const K6_RESULTS_DIR = '/results';
 export const K6_SCRIPT = 'bench.ts';
 /** `k6 run` as the k6 service runs it: Prometheus remote write on. */
@@ -263,7 +263,7 @@ function monitoringServices(): Record<string, ComposeService> {
       // Prometheus only: `run` recreates any dependency whose configuration differs (an app
       // started with another WORKERS); the lab runs k6 with --no-deps once the stack is up.
       depends_on: healthy(PROMETHEUS_SERVICE),
-      volumes: [`./k6:${K6_SCRIPTS_DIR}:ro`, ...K6_SHARED_MODULES.map((f) => `./${f}:${K6_MOUNT_ROOT}/${f}:ro`), `./results:${K6_RESULTS_DIR}`],
+      volumes: [`./k6:${K6_SCRIPTS_DIR}:ro`, `./${K6_SHARED_DIR}:${K6_MOUNT_ROOT}/${K6_SHARED_DIR}:ro`, `./results:${K6_RESULTS_DIR}`],
       environment: {
         BASE_URL: `\${BASE_URL:-http://${serviceOf(cluster)}:${CONTAINER_APP_PORT}}`,
         LAB_MODE: `\${LAB_MODE:-${cluster.mode}}`,

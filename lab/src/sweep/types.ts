@@ -3,7 +3,7 @@
  * open-model step per offered rate, the curve's knee and its capacity at the objective,
  * and the CPU each process model spends per request.
  */
-import type { CpuByRole } from '../native/process-cpu.js';
+import type { CpuByRole } from './cpu-roles.js';
 import type { MachineInfo } from '../results.js';
 import type { OpenStepResult } from '../runner/open-model.js';
 

@@ -10,10 +10,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { K6_MOUNT_ROOT, K6_SCRIPT, K6_SCRIPTS_DIR, K6_SERVICE, K6_SHARED_MODULES, K6_TREND_STATS } from '../../src/docker/compose.js';
-import type { K6Summary } from '../../src/docker/runtime.js';
+import { K6_MOUNT_ROOT, K6_SCRIPT, K6_SCRIPTS_DIR, K6_SERVICE, K6_SHARED_DIR, K6_TREND_STATS } from '../../src/docker/compose.js';
+import type { K6RunSummary } from '../../src/shared/k6-summary.js';
 import { paths } from '../../src/paths.js';
-import { formatSeedBlock } from '../../src/runner/seed-block.js';
+import { formatSeedBlock } from '../../src/shared/seed-block.js';
 import { scenarioFor } from '../../src/scenario.js';
 import { node24, readComposeFile, root } from './helpers.js';
 
@@ -107,7 +107,7 @@ test("k6's closing block is the native runner's, line for line, and its JSON has
       const summary = summarize(data, scenario, { testid: 'cluster-x', mode: 'cluster', target: 'http://app-cluster:3000/heavy' });
       return { summary, block: formatSeedBlock(summary) };
     })));
-  `) as { summary: K6Summary & { errors: { non2xx: number; socket: number; timeout: number; total: number }; requests: number; concurrency: number; keepAlive: boolean }; block: string }[];
+  `) as { summary: K6RunSummary; block: string }[];
   out.forEach(({ summary, block }, i) => {
     const f = fixtures[i];
     assert.ok(f);
@@ -159,20 +159,20 @@ test("the dashboard's k6 panels read the series k6's Prometheus remote write pro
   assert.ok(used.has('k6_http_reqs_total'));
 });
 
-test('every module the k6 script imports is inside the k6 container: k6/ or a mounted shared module whose own imports are type-only', () => {
-  const shared = new Set<string>(K6_SHARED_MODULES);
+test('every module the k6 script imports is inside the k6 container: k6/ or the shared folder (mounted whole), whose own imports outside it are type-only', () => {
   const files = readdirSync(k6Dir).filter((f) => f.endsWith('.ts')).map((f) => join(k6Dir, f));
   const fromRe = /^\s*(import|export)\s+(type\s+)?[^'"]*from\s+'(\.{1,2}\/[^']+)'/gm;
   for (const file of files) {
     for (const m of readFileSync(file, 'utf8').matchAll(fromRe)) {
       const target = relative(root, resolve(dirname(file), m[3] ?? ''));
       if (target.startsWith('k6/') || m[2]) continue;
-      assert.ok(shared.has(target), `${relative(root, file)} imports ${target}, which the k6 service does not mount`);
+      assert.ok(target.startsWith(`${K6_SHARED_DIR}/`), `${relative(root, file)} imports ${target}, outside the shared folder the k6 service mounts`);
       for (const inner of readFileSync(join(root, target), 'utf8').matchAll(fromRe)) {
         assert.ok(inner[2], `${target} imports ${inner[3]} at run time: k6 would not find it`);
       }
     }
   }
   const volumes = readComposeFile().services[K6_SERVICE]?.volumes ?? [];
-  for (const f of shared) assert.ok(volumes.includes(`./${f}:${K6_MOUNT_ROOT}/${f}:ro`), `${f} mounted`);
+  assert.ok(volumes.includes(`./${K6_SHARED_DIR}:${K6_MOUNT_ROOT}/${K6_SHARED_DIR}:ro`), `${K6_SHARED_DIR} mounted whole`);
+  assert.equal(volumes.filter((v) => v.startsWith('./lab/')).length, 1, 'no per-file mount list');
 });

@@ -6,6 +6,7 @@
  */
 
 import { explainTail } from '../../src/report/explain.js';
+import { SCHEMA_VERSION } from '../../src/results.js';
 import type {
   CompareReport,
   ConnectionStats,
@@ -35,6 +36,8 @@ export const MACHINE: MachineInfo = {
   appNodeVersion: 'v20.20.2',
   platform: 'linux x64',
   loadAverageAtStart: [0.18, 0.32, 0.27],
+  cpuLimit: null,
+  generator: "the lab's runner, on this machine beside the app",
 };
 
 export const REUSEPORT_REASON = 'server.listen({ reusePort: true }) needs Node >= 22.12 && Linux; the app runs v20.20.2';
@@ -362,6 +365,7 @@ export function compareFixture(): Fixture {
   const explained = modes.map((m) => ({ ...m, explanation: explainTail(m, single) }));
   const runnerCpu = single?.runner_cpu_seconds ?? 0;
   const report: CompareReport = {
+    schemaVersion: SCHEMA_VERSION,
     created: '2025-11-24T22:30:00.000Z',
     runtime: 'native',
     scenario: SCENARIO,

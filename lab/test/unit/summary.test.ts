@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { median, modeReport, withSpeedups, fairnessWarnings, type Repetition } from '../../src/summary.js';
 import { topology } from '../../src/topologies.js';
-import { parseSnapshot, delta } from '../../src/native/worker-metrics.js';
+import { parseSnapshot, delta } from '../../src/runner/worker-metrics.js';
 import type { MachineInfo, ModeReport, RunResult } from '../../src/results.js';
 
 test('median of odd and even counts', () => {
@@ -12,7 +12,7 @@ test('median of odd and even counts', () => {
 });
 
 const machine: MachineInfo = {
-  cores: 2, availableParallelism: 2, cpuModel: 'x', memoryGiB: 24, nodeVersion: '20', appNodeVersion: '24', platform: 'linux x64', loadAverageAtStart: [0, 0, 0],
+  cores: 2, availableParallelism: 2, cpuModel: 'x', memoryGiB: 24, nodeVersion: '20', appNodeVersion: '24', platform: 'linux x64', loadAverageAtStart: [0, 0, 0], cpuLimit: null, generator: 'runner',
 };
 
 function mode(name: string, rps: number, cores: number): ModeReport {
