@@ -5,11 +5,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { envValue as value, integer, scenarioOverrides, UsageError, type Env } from './shared/scenario-rules.js';
+import type { RuntimeName } from './results.js';
 import { MAX_WORKERS, MODES, isMode, type Mode } from './topologies.js';
 
 export { integer, UsageError };
 
-export type RuntimeChoice = 'auto' | 'native' | 'docker';
+export type RuntimeChoice = 'auto' | RuntimeName;
 
 
 export function modeList(env: Env, name = 'MODE'): Mode[] | undefined {

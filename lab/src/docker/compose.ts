@@ -64,13 +64,14 @@ export const STOP_GRACE_SECONDS = Math.ceil(PM2_KILL_TIMEOUT_MS / 1000) + 5;
 /** The build secret carrying the host's extra CA (NODE_EXTRA_CA_CERTS) into npm ci; never stored. */
 export const BUILD_CA_SECRET = 'npm_extra_ca';
 
+/** A topology's host port variable: its mode, upper case (cluster-none: CLUSTER_NONE_PORT). */
+export function portVariable(mode: string): string {
+  return `${mode.toUpperCase().replace(/-/g, '_')}_PORT`;
+}
+
 /** Host ports: each overridable by a variable, so the stack can move off ports in use. */
 export const PORT_VARIABLES: Readonly<Record<string, string>> = {
-  'app-single': 'SINGLE_PORT',
-  'app-cluster': 'CLUSTER_PORT',
-  'app-cluster-none': 'CLUSTER_NONE_PORT',
-  'app-pm2': 'PM2_PORT',
-  nginx: 'NGINX_PORT',
+  ...Object.fromEntries(TOPOLOGIES.flatMap((t) => (t.service === null ? [] : [[t.service, portVariable(t.mode)]]))),
   prometheus: 'PROMETHEUS_PORT',
   grafana: 'GRAFANA_PORT',
 };

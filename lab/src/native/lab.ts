@@ -32,13 +32,14 @@ export interface NativeOptions extends LabOptions {
   setup: SetupResult;
 }
 
-/** Why a mode cannot run on this machine (one line with the command that enables it), or null when it can. */
+/** Why a mode cannot run on this machine (one line with the command that enables it), or null: its row's rules. */
 export function unavailability(mode: Mode, app: AppRuntime, setup: SetupResult): string | null {
-  if (mode === 'reuseport' && app.reusePortUnavailable !== null) {
+  const t = topology(mode);
+  if (t.requires === 'reuse-port' && app.reusePortUnavailable !== null) {
     const node24 = blockedRequirement(setup, 'Node 24');
     return node24 ? `the app's Node ${app.version} lacks listen({ reusePort }), and ${requirementLine(node24)}` : app.reusePortUnavailable;
   }
-  if (mode === 'nginx' && !existsSync(nginxBinary())) {
+  if (t.proxy === 'nginx' && !existsSync(nginxBinary())) {
     const nginx = blockedRequirement(setup, 'nginx');
     return nginx ? requirementLine(nginx) : `nginx is not installed (${nginxBinary()} missing): set NGINX=/path/to/nginx`;
   }
