@@ -9,17 +9,17 @@
 import { availableParallelism } from 'node:os';
 import { bench, compare } from './core/commands.js';
 import type { Runtime, RuntimeName } from './core/runtime.js';
-import { dockerAvailable, dockerRuntime } from './docker/runtime.js';
-import { nativeRuntime, type NativeOptions } from './native/lab.js';
+import { dockerAvailable, dockerRuntime } from './docker/docker-runtime.js';
+import { nativeRuntime, type NativeOptions } from './native/native-runtime.js';
 import { defaultAppNode } from './native/node-binary.js';
 import { nativeScale, scalableMode } from './native/scale.js';
 import { nativeSweep } from './native/sweep.js';
-import { durationSeconds, readOptions, runtimeChoice, UsageError, type LabOptions } from './options.js';
-import { scenarioFor } from './scenario.js';
+import { durationSeconds, readOptions, runtimeChoice, UsageError, type LabOptions } from './lab-options.js';
+import { scenarioFor } from './scenario-file.js';
 import { ensureSetup } from './setup/ensure.js';
 import { blockedLine } from './setup/plan.js';
 import { PURPOSES, type Purpose } from './setup/requirements.js';
-import { readSweepOptions } from './sweep/options.js';
+import { readSweepOptions } from './sweep/sweep-options.js';
 import { DEFAULT_DOCKER_WORKERS, isMode, MODES, type Mode } from './topologies.js';
 
 const HELP = `Node.js clustering lab

@@ -6,12 +6,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../paths.js';
-import { SCHEMA_VERSION, type CompareReport, type ModeReport, type Scenario } from '../results.js';
+import { SCHEMA_VERSION, type CompareReport, type ModeReport, type Scenario } from '../report-model.js';
 import { explainTail } from '../report/explain.js';
 import { formatBenchReport, formatCompareTable } from '../report/terminal.js';
 import { writeCompareReport } from '../report/write.js';
 import { formatSeedBlock } from '../shared/seed-block.js';
-import { fairnessWarnings, modeReport, unavailableReport, withSpeedups } from '../summary.js';
+import { fairnessWarnings, modeReport, unavailableReport, withSpeedups } from '../mode-report.js';
 import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
 import { fileStamp } from '../shared/ids.js';
 import type { Repetition, Runtime, Target } from './runtime.js';

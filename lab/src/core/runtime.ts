@@ -3,7 +3,7 @@
  * compare, bench, up, down, ps and logs (core/commands.ts) are written once against
  * it; native/ and docker/ import from the core, never from each other.
  */
-import type { MachineInfo, RunResult, RuntimeName, Scenario } from '../results.js';
+import type { MachineInfo, RunResult, RuntimeName, Scenario } from '../report-model.js';
 import type { WorkerDelta } from '../runner/worker-metrics.js';
 import type { Mode } from '../topologies.js';
 

@@ -26,7 +26,7 @@ export const GRAFANA_SERVICE = 'grafana';
 export const K6_SERVICE = 'k6';
 /** The lab's load runner in a container, the load generator where k6's image is missing. */
 export const RUNNER_SERVICE = 'runner';
-export const RUNNER_SCRIPT = 'lab/dist/runner/cli.js';
+export const RUNNER_SCRIPT = 'lab/dist/runner/runner-cli.js';
 /** The profile k6 sits in, so `docker compose up` never starts it. */
 export const BENCH_PROFILE = 'bench';
 /** nginx's upstream replicas: the single-process app, WORKERS times. */

@@ -4,10 +4,10 @@
  * so nothing is left behind), warm it up, probe its capacity unless RATES= is given,
  * run the open-model curve with CPU accounting from /proc, stop it, and report.
  */
-import type { Scenario } from '../results.js';
+import type { Scenario } from '../report-model.js';
 import { progressReporter, type Progress } from '../runner/progress.js';
 import { defaultRates } from '../sweep/analysis.js';
-import type { SweepOptions } from '../sweep/options.js';
+import type { SweepOptions } from '../sweep/sweep-options.js';
 import { probeCapacity } from '../sweep/probe.js';
 import { runCurve } from '../sweep/run-curve.js';
 import { generatorWarnings, summarizeCurve, withCpuVsSingle } from '../sweep/summarize.js';
@@ -16,7 +16,7 @@ import { formatSweepTable } from '../report/sweep-terminal.js';
 import { writeSweepReport } from '../report/sweep-write.js';
 import { paths } from '../paths.js';
 import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
-import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './lab.js';
+import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './native-runtime.js';
 import { cpuDelta, snapshotCpu } from './process-cpu.js';
 import { stopGroups } from './processes.js';
 import type { RunningTopology } from './topology-runner.js';

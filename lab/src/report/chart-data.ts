@@ -3,7 +3,7 @@
  * inlined as JSON; the page's script only maps it onto Chart.js.
  */
 
-import type { CompareReport, ModeReport } from '../results.js';
+import type { CompareReport, ModeReport } from '../report-model.js';
 import { idPart } from './escape.js';
 import { sortedWorkers } from './workers.js';
 import { isMode, topology } from '../topologies.js';

@@ -3,7 +3,7 @@
  * drawing script are inlined, so it opens offline and makes no request.
  */
 
-import type { CompareReport } from '../results.js';
+import type { CompareReport } from '../report-model.js';
 import { buildChartData, type ChartData, type ChartMode } from './chart-data.js';
 import { chartJsSource } from './chartjs.js';
 import { CLIENT_SCRIPT } from './client-script.js';

@@ -3,7 +3,7 @@
  * naturally: 0, 1, 2 … 10), so every report lists workers the same way.
  */
 
-import type { PerWorker } from '../results.js';
+import type { PerWorker } from '../report-model.js';
 
 export function sortedWorkers(perWorker: readonly PerWorker[]): PerWorker[] {
   return [...perWorker].sort((a, b) => String(a.worker).localeCompare(String(b.worker), 'en', { numeric: true }));

@@ -12,7 +12,7 @@
  *     first-vs-later cover the requests that got a complete response (2xx or not);
  *     socket errors and timeouts carry no latency.
  */
-import type { RunErrors } from '../results.js';
+import type { RunErrors } from '../report-model.js';
 import { LatencyDistribution } from './latency.js';
 import type { Outcome } from './outcome.js';
 import { round } from './stats.js';

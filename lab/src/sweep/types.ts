@@ -4,7 +4,7 @@
  * and the CPU each process model spends per request.
  */
 import type { CpuByRole } from './cpu-roles.js';
-import type { MachineInfo } from '../results.js';
+import type { MachineInfo } from '../report-model.js';
 import type { OpenStepResult } from '../runner/open-model.js';
 
 export interface SweepStep extends OpenStepResult {

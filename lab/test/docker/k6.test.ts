@@ -14,7 +14,7 @@ import { K6_MOUNT_ROOT, K6_SCRIPT, K6_SCRIPTS_DIR, K6_SERVICE, K6_SHARED_DIR, K6
 import type { K6RunSummary } from '../../src/shared/k6-summary.js';
 import { paths } from '../../src/paths.js';
 import { formatSeedBlock } from '../../src/shared/seed-block.js';
-import { scenarioFor } from '../../src/scenario.js';
+import { scenarioFor } from '../../src/scenario-file.js';
 import { node24, readComposeFile, root } from './helpers.js';
 
 const k6Dir = join(root, 'k6');

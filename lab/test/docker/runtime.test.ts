@@ -1,5 +1,5 @@
 /**
- * lab/src/docker/runtime.ts against a stand-in `docker` that records what it is
+ * lab/src/docker/docker-runtime.ts against a stand-in `docker` that records what it is
  * asked (no engine runs here), and against the real client where none answers.
  */
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ import {
   stackEnv,
   targetsFile,
   type DockerContext,
-} from '../../src/docker/runtime.js';
+} from '../../src/docker/docker-runtime.js';
 import { testId } from '../../src/shared/ids.js';
 import { TOPOLOGIES } from '../../src/topologies.js';
 
@@ -190,7 +190,7 @@ test("dockerRuntime(): the lab's runner in the bench profile against the service
   const runs = recorded().filter((c) => c.args.includes('run'));
   assert.equal(runs.length, 2, 'warm-up, then the measured run');
   const user = ['--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`];
-  const runner = [...compose, '--profile', 'bench', 'run', '--rm', '--no-deps', ...user, 'runner', 'node', 'lab/dist/runner/cli.js'];
+  const runner = [...compose, '--profile', 'bench', 'run', '--rm', '--no-deps', ...user, 'runner', 'node', 'lab/dist/runner/runner-cli.js'];
   assert.deepEqual(runs[0]?.args, [...runner, '--url', 'http://app-pm2:3000/heavy', '-n', '20', '-c', '10', '--timeout-ms', '30000']);
   const measured = runs[1]?.args ?? [];
   const json = measured[measured.indexOf('--json') + 1] ?? '';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_NAME } from '../../src/docker/compose.js';
 import { IMAGES } from '../../src/docker/images.js';
-import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/runtime.js';
+import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/docker-runtime.js';
 import { paths } from '../../src/paths.js';
 import { assertCompareReport } from '../e2e/compare-shape.js';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMA_VERSION, type CompareReport, type RuntimeName } from '../../src/results.js';
+import { SCHEMA_VERSION, type CompareReport, type RuntimeName } from '../../src/report-model.js';
 import { MODES } from '../../src/topologies.js';
 
 const REPORT_KEYS = ['created', 'machine', 'modes', 'repeat', 'runtime', 'scenario', 'schemaVersion', 'warnings'];

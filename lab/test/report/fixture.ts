@@ -6,7 +6,7 @@
  */
 
 import { explainTail } from '../../src/report/explain.js';
-import { SCHEMA_VERSION } from '../../src/results.js';
+import { SCHEMA_VERSION } from '../../src/report-model.js';
 import type {
   CompareReport,
   ConnectionStats,
@@ -16,7 +16,7 @@ import type {
   PerWorker,
   RunResult,
   Scenario,
-} from '../../src/results.js';
+} from '../../src/report-model.js';
 
 export const SCENARIO: Scenario = {
   path: '/heavy',

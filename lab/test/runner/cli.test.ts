@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { RunResult } from '../../src/results.js';
-import { parseCliArgs } from '../../src/runner/cli-args.js';
+import type { RunResult } from '../../src/report-model.js';
+import { parseCliArgs } from '../../src/runner/runner-cli-args.js';
 import { startServer } from './servers.js';
 
 const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../src/runner/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/runner/runner-cli.js', import.meta.url));
 
 test('parses the flags, with defaults', () => {
   assert.deepEqual(parseCliArgs(['--url', 'http://127.0.0.1:3001/heavy', '-n', '1200', '-c', '200']), {

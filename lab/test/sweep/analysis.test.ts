@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { OpenStepResult } from '../../src/runner/open-model.js';
 import { capacityAtObjective, defaultRates, knee, meetsObjective } from '../../src/sweep/analysis.js';
-import { readSweepOptions } from '../../src/sweep/options.js';
+import { readSweepOptions } from '../../src/sweep/sweep-options.js';
 import { UsageError } from '../../src/shared/scenario-rules.js';
 
 function step(offered: number, achieved: number, p99: number, dropped = 0): OpenStepResult {

@@ -2,12 +2,12 @@
 /**
  * Runs one load test by hand and prints the seed's loadtest-style block:
  *
- *   node lab/dist/runner/cli.js --url http://127.0.0.1:3001/heavy -n 1200 -c 200 [--json out.json]
+ *   node lab/dist/runner/runner-cli.js --url http://127.0.0.1:3001/heavy -n 1200 -c 200 [--json out.json]
  *
  * Exit codes: 0 done, 1 the run itself failed, 2 bad arguments, 130 interrupted.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseCliArgs, USAGE, type CliOptions } from './cli-args.js';
+import { parseCliArgs, USAGE, type CliOptions } from './runner-cli-args.js';
 import { progressReporter } from './progress.js';
 import { runLoad } from './run-load.js';
 import { formatSeedBlock } from '../shared/seed-block.js';

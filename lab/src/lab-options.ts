@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { envValue as value, integer, scenarioOverrides, UsageError, type Env } from './shared/scenario-rules.js';
-import type { RuntimeName } from './results.js';
+import type { RuntimeName } from './report-model.js';
 import { MAX_WORKERS, MODES, isMode, type Mode } from './topologies.js';
 
 export { integer, UsageError };

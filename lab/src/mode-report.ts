@@ -2,7 +2,7 @@
  * Turns repeated runs of each topology into the comparison: medians with min–max,
  * speedup over single, and scaling efficiency against the cores the app could use.
  */
-import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './results.js';
+import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './report-model.js';
 import type { Topology } from './topologies.js';
 import type { WorkerDelta } from './runner/worker-metrics.js';
 import { median, round } from './runner/stats.js';

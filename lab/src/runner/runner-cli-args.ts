@@ -2,7 +2,7 @@
  * Command-line arguments of the runner CLI, parsed and validated without side effects.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_TIMEOUT_MS } from './options.js';
+import { DEFAULT_TIMEOUT_MS } from './run-options.js';
 
 export interface CliOptions {
   url: string;

@@ -11,13 +11,13 @@ import type { Repetition, Runtime } from '../core/runtime.js';
 import { machineInfo } from '../machine.js';
 import { paths } from '../paths.js';
 import { renderTargets } from '../render/prometheus.js';
-import type { Scenario } from '../results.js';
+import type { Scenario } from '../report-model.js';
 import { testId } from '../shared/ids.js';
 import {
   CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, DEFAULT_DOCKER_WORKERS, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, topology, workerCount,
   type Mode, type Topology,
 } from '../topologies.js';
-import { UsageError } from '../options.js';
+import { UsageError } from '../lab-options.js';
 import {
   BENCH_PROFILE, composeModel, DEFAULT_APP_CPUS, GRAFANA_SERVICE, K6_RESULTS_DIR,
   PORT_VARIABLES, PROMETHEUS_SERVICE, REPLICA_SERVICE, RUNNER_SCRIPT, RUNNER_SERVICE,
