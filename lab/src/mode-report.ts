@@ -33,12 +33,12 @@ function perWorker(rep: Repetition): PerWorker[] {
     rows.set(w.worker, {
       worker: w.worker,
       requests: 0,
-      cpu_seconds: round(w.cpuSeconds, 3),
-      ...(w.handlerMeanMs === null ? {} : { server_mean_ms: round(w.handlerMeanMs, 2) }),
+      cpuSeconds: round(w.cpuSeconds, 3),
+      ...(w.handlerMeanMs === null ? {} : { serverMeanMs: round(w.handlerMeanMs, 2) }),
     });
   }
   for (const [worker, requests] of Object.entries(rep.result.perWorker)) {
-    const row = rows.get(worker) ?? { worker, requests: 0, cpu_seconds: 0 };
+    const row = rows.get(worker) ?? { worker, requests: 0, cpuSeconds: 0 };
     row.requests = requests;
     rows.set(worker, row);
   }
@@ -56,16 +56,16 @@ export function unavailableReport(t: Topology, workers: number, reason: string):
     available: false,
     reason,
     workers,
-    cores_usable: 0,
+    coresUsable: 0,
     rps: { median: 0, min: 0, max: 0 },
     speedup: 0,
     efficiency: 0,
-    latency_ms: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
+    latencyMs: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
     completed: 0,
     errors: 0,
-    per_worker: [],
-    runner_cpu_seconds: 0,
-    runs_rps: [],
+    perWorker: [],
+    runnerCpuSeconds: 0,
+    runsRps: [],
   };
 }
 
@@ -89,18 +89,18 @@ export function modeReport(t: Topology, workers: number, machine: MachineInfo, r
     available: true,
     reason: null,
     workers,
-    cores_usable: usable,
+    coresUsable: usable,
     ceiling: round(Math.min(usable, machine.availableParallelism - generatorCores(result)), 2),
     rps: { median: round(median(rpsValues), 1), min: round(Math.min(...rpsValues), 1), max: round(Math.max(...rpsValues), 1) },
     speedup: 0,
     efficiency: 0,
-    latency_ms: result.latencyMs,
+    latencyMs: result.latencyMs,
     completed: result.completed,
     errors: result.errors.total,
-    per_worker: perWorker(mid),
-    runner_cpu_seconds: round(median(reps.map((r) => r.result.runnerCpuSeconds)), 3),
-    median_run: result,
-    runs_rps: rpsValues.map((v) => round(v, 1)),
+    perWorker: perWorker(mid),
+    runnerCpuSeconds: round(median(reps.map((r) => r.result.runnerCpuSeconds)), 3),
+    medianRun: result,
+    runsRps: rpsValues.map((v) => round(v, 1)),
   };
 }
 
@@ -110,7 +110,7 @@ export function withSpeedups(modes: ModeReport[]): ModeReport[] {
   return modes.map((m) => {
     if (!m.available || !single || single.rps.median === 0) return m;
     const speedup = m.rps.median / single.rps.median;
-    return { ...m, speedup: round(speedup, 2), efficiency: round(speedup / Math.max(1, m.cores_usable), 3) };
+    return { ...m, speedup: round(speedup, 2), efficiency: round(speedup / Math.max(1, m.coresUsable), 3) };
   });
 }
 
@@ -121,7 +121,7 @@ export function fairnessWarnings(modes: readonly ModeReport[], machine: MachineI
     warnings.push(`WORKERS=${workers} exceeds the ${machine.availableParallelism} cores available: workers share cores, so efficiency is measured against ${machine.availableParallelism}.`);
   }
   for (const m of modes) {
-    const run = m.median_run;
+    const run = m.medianRun;
     if (!run || run.totalTimeMs === 0) continue;
     const share = generatorCores(run);
     if (share > 0.1) {

@@ -107,9 +107,9 @@ export interface PerWorker {
   worker: number | string;
   requests: number;
   /** From the worker's process_cpu_seconds_total, after minus before the run (median run). */
-  cpu_seconds: number;
+  cpuSeconds: number;
   /** Server-side mean time in the handler, from the worker's own histogram, ms. */
-  server_mean_ms?: number;
+  serverMeanMs?: number;
 }
 
 export interface ModeReport {
@@ -121,28 +121,28 @@ export interface ModeReport {
   reason: string | null;
   workers: number;
   /** Cores the app could use: min(workers, cores available). */
-  cores_usable: number;
+  coresUsable: number;
   rps: { median: number; min: number; max: number };
   /** Median requests/s over single's median requests/s. */
   speedup: number;
-  /** speedup / cores_usable. */
+  /** speedup / coresUsable. */
   efficiency: number;
   /**
    * The machine's limit for this mode's speedup once the load generator's CPU is
-   * taken out: min(cores_usable, cores available − the generator's cores during the
-   * median run). On a machine with no spare core it is below cores_usable.
+   * taken out: min(coresUsable, cores available − the generator's cores during the
+   * median run). On a machine with no spare core it is below coresUsable.
    */
   ceiling?: number;
-  latency_ms: LatencySummary;
+  latencyMs: LatencySummary;
   completed: number;
   errors: number;
-  per_worker: PerWorker[];
+  perWorker: PerWorker[];
   /** Load generator CPU seconds per run (median). */
-  runner_cpu_seconds: number;
+  runnerCpuSeconds: number;
   /** The median run's full result (anatomy, curves). */
-  median_run?: RunResult;
+  medianRun?: RunResult;
   /** Every repetition's requests/s, in the order run. */
-  runs_rps: number[];
+  runsRps: number[];
   /** One sentence built from the figures: what dominated the tail. */
   explanation?: string;
 }
@@ -150,7 +150,7 @@ export interface ModeReport {
 /** The runtimes the lab runs topologies with, declared once. */
 export type RuntimeName = 'native' | 'docker';
 
-/** Bumped when a report's shape changes: 2 added schemaVersion, the runtime's facts (cpuLimit, generator). */
+/** Bumped when a report's shape changes: 2 added schemaVersion, the runtime's facts (cpuLimit, generator) and one casing (camelCase). */
 export const SCHEMA_VERSION = 2;
 
 export interface CompareReport {

@@ -54,7 +54,7 @@ function round(n: number, digits: number): number {
 }
 
 function chartMode(m: ModeReport, index: number, singleRps: number | null): ChartMode {
-  const run = m.median_run;
+  const run = m.medianRun;
   const timeline = (run?.timeline ?? []).map(([t, l]): [number, number] => [round(t, 1), round(l, 1)]);
   return {
     mode: m.mode,
@@ -62,11 +62,11 @@ function chartMode(m: ModeReport, index: number, singleRps: number | null): Char
     color: modeColor(m.mode, index),
     rps: { ...m.rps },
     speedup: m.speedup,
-    p99: m.latency_ms.p99,
-    ideal: singleRps === null ? null : singleRps * m.cores_usable,
-    coresUsable: m.cores_usable,
+    p99: m.latencyMs.p99,
+    ideal: singleRps === null ? null : singleRps * m.coresUsable,
+    coresUsable: m.coresUsable,
     curve: (run?.percentileCurve ?? []).map(([p, ms]): [number, number] => [p, round(ms, 2)]),
-    workers: sortedWorkers(m.per_worker).map((w) => ({ label: String(w.worker), requests: w.requests, cpuSeconds: w.cpu_seconds })),
+    workers: sortedWorkers(m.perWorker).map((w) => ({ label: String(w.worker), requests: w.requests, cpuSeconds: w.cpuSeconds })),
     timeline,
     timelineChart: timeline.length > 0 ? `${TIMELINE_PREFIX}${idPart(m.mode)}` : null,
     connections: (run?.connections ?? []).map((c) => c.requests).sort((a, b) => b - a),

@@ -50,8 +50,8 @@ export function unavailableText(reason: string | null): string {
 }
 
 function measuredCells(m: ModeReport): string[] {
-  const workers = sortedWorkers(m.per_worker);
-  const run = m.median_run;
+  const workers = sortedWorkers(m.perWorker);
+  const run = m.medianRun;
   const firstLater = run && run.firstVsLater.first.count > 0 && run.firstVsLater.later.count > 0
     ? `${fmtMs(run.firstVsLater.first.p99)}/${fmtMs(run.firstVsLater.later.p99)}`
     : '–';
@@ -59,18 +59,18 @@ function measuredCells(m: ModeReport): string[] {
     m.mode,
     String(m.workers),
     fmtMedianRange(m.rps.median, m.rps.min, m.rps.max, fmtRps),
-    fmtSpeedup(m.speedup, m.cores_usable),
-    m.ceiling !== undefined && m.cores_usable > 0
-      ? `${fmtPercent(m.efficiency)} (${fmtPercent(m.ceiling / m.cores_usable)})`
+    fmtSpeedup(m.speedup, m.coresUsable),
+    m.ceiling !== undefined && m.coresUsable > 0
+      ? `${fmtPercent(m.efficiency)} (${fmtPercent(m.ceiling / m.coresUsable)})`
       : fmtPercent(m.efficiency),
-    fmtMs(m.latency_ms.mean),
-    fmtMs(m.latency_ms.p50),
-    fmtMs(m.latency_ms.p90),
-    fmtMs(m.latency_ms.p99),
-    fmtMs(m.latency_ms.max),
+    fmtMs(m.latencyMs.mean),
+    fmtMs(m.latencyMs.p50),
+    fmtMs(m.latencyMs.p90),
+    fmtMs(m.latencyMs.p99),
+    fmtMs(m.latencyMs.max),
     String(m.errors),
     workers.length > 0 ? workers.map((w) => String(w.requests)).join('/') : '–',
-    workers.length > 0 ? workers.map((w) => fmtSeconds(w.cpu_seconds)).join('/') : '–',
+    workers.length > 0 ? workers.map((w) => fmtSeconds(w.cpuSeconds)).join('/') : '–',
     run ? fmtJain(run.fairness.jain) : '–',
     firstLater,
   ];

@@ -17,9 +17,9 @@ export function serverMeanMs(perWorker: readonly PerWorker[]): number | null {
   let weighted = 0;
   let requests = 0;
   for (const w of perWorker) {
-    if (w.server_mean_ms === undefined || !Number.isFinite(w.server_mean_ms)) continue;
+    if (w.serverMeanMs === undefined || !Number.isFinite(w.serverMeanMs)) continue;
     const weight = w.requests > 0 ? w.requests : 0;
-    weighted += w.server_mean_ms * weight;
+    weighted += w.serverMeanMs * weight;
     requests += weight;
   }
   return requests > 0 ? weighted / requests : null;

@@ -9,17 +9,24 @@ import { join } from 'node:path';
 import { SCHEMA_VERSION, type CompareReport, type RuntimeName } from '../../src/report-model.js';
 import { MODES } from '../../src/topologies.js';
 
-const REPORT_KEYS = ['created', 'machine', 'modes', 'repeat', 'runtime', 'scenario', 'schemaVersion', 'warnings'];
-const MACHINE_KEYS = ['appNodeVersion', 'availableParallelism', 'cores', 'cpuLimit', 'cpuModel', 'generator', 'loadAverageAtStart', 'memoryGiB', 'nodeVersion', 'platform'];
+const REPORT_KEYS = ['created', 'machine', 'modes', 'repeat', 'runtime', 'scenario', 'schemaVersion', 'warnings'].sort();
+const MACHINE_KEYS = ['appNodeVersion', 'availableParallelism', 'cores', 'cpuLimit', 'cpuModel', 'generator', 'loadAverageAtStart', 'memoryGiB', 'nodeVersion', 'platform'].sort();
 const MODE_KEYS = [
-  'available', 'ceiling', 'completed', 'cores_usable', 'efficiency', 'errors', 'explanation', 'latency_ms', 'median_run', 'mode',
-  'per_worker', 'reason', 'rps', 'runner_cpu_seconds', 'runs_rps', 'speedup', 'strategy', 'title', 'workers',
-];
+  'available', 'ceiling', 'completed', 'coresUsable', 'efficiency', 'errors', 'explanation', 'latencyMs', 'medianRun', 'mode',
+  'perWorker', 'reason', 'rps', 'runnerCpuSeconds', 'runsRps', 'speedup', 'strategy', 'title', 'workers',
+].sort();
 const RUN_KEYS = [
   'completed', 'concurrency', 'connections', 'errors', 'fairness', 'firstVsLater', 'keepAlive', 'latencyMs', 'perWorker',
   'percentileCurve', 'requests', 'rps', 'runnerCpuSeconds', 'target', 'timeline', 'timeoutMs', 'totalTimeMs',
-];
+].sort();
 const sorted = (o: object): string[] => Object.keys(o).sort();
+
+/** One casing: every key of the report is camelCase (or a worker label). */
+function snakeKeys(value: unknown, path = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => snakeKeys(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => [...(/^[a-z][a-zA-Z0-9]*$|^\d+$|^\?$/.test(k) ? [] : [`${path}.${k}`]), ...snakeKeys(v, `${path}.${k}`)]);
+}
 
 export interface Expected {
   runtime: RuntimeName;
@@ -35,6 +42,7 @@ export function assertCompareReport(dir: string, stdout: string, expected: Expec
   assert.ok(existsSync(join(dir, 'compare.html')));
   assert.deepEqual(sorted(report), REPORT_KEYS);
   assert.equal(report.schemaVersion, SCHEMA_VERSION);
+  assert.deepEqual(snakeKeys(report), [], 'one casing');
   assert.equal(report.runtime, expected.runtime);
   assert.deepEqual(sorted(report.machine), MACHINE_KEYS);
   assert.equal(report.machine.cpuLimit === null, expected.runtime === 'native', 'a CPU limit in Docker only');
@@ -50,10 +58,10 @@ export function assertCompareReport(dir: string, stdout: string, expected: Expec
     assert.deepEqual(sorted(m), MODE_KEYS, `${m.mode}: the report's fields`);
     assert.equal(m.errors, 0, `${m.mode} errors`);
     assert.equal(m.completed, expected.requests, `${m.mode} completed`);
-    const serving = m.per_worker.filter((w) => w.requests > 0).map((w) => w.worker);
+    const serving = m.perWorker.filter((w) => w.requests > 0).map((w) => w.worker);
     assert.deepEqual(serving, Array.from({ length: m.workers }, (_, i) => i), `${m.mode}: every worker served requests`);
-    assert.ok(m.per_worker.every((w) => w.cpu_seconds > 0), `${m.mode}: every worker's CPU was read`);
-    const run = m.median_run;
+    assert.ok(m.perWorker.every((w) => w.cpuSeconds > 0), `${m.mode}: every worker's CPU was read`);
+    const run = m.medianRun;
     assert.ok(run);
     assert.deepEqual(sorted(run), RUN_KEYS, `${m.mode}: the median run's fields`);
     assert.ok(run.connections.length > 0 && run.fairness.jain > 0, `${m.mode}: per-connection fairness`);

@@ -261,8 +261,8 @@ function perWorkerFigures(records: readonly RequestRecord[], workers: number): P
     return {
       worker: String(w),
       requests: mine.length,
-      cpu_seconds: (busyMs / 1000) * 1.04 + 0.12,
-      server_mean_ms: busyMs / Math.max(1, mine.length),
+      cpuSeconds: (busyMs / 1000) * 1.04 + 0.12,
+      serverMeanMs: busyMs / Math.max(1, mine.length),
     };
   });
 }
@@ -295,17 +295,17 @@ function measuredMode(spec: ModeSpec, seedBase: number): { report: ModeReport; r
       available: true,
       reason: null,
       workers: spec.workers,
-      cores_usable: cores,
+      coresUsable: cores,
       rps: { median: median.rps, min: Math.min(...runsRps), max: Math.max(...runsRps) },
       speedup: 1,
       efficiency: 1 / cores,
-      latency_ms: median.latencyMs,
+      latencyMs: median.latencyMs,
       completed: median.completed,
       errors: median.errors.total,
-      per_worker: perWorkerFigures(medianRecords, spec.workers),
-      runner_cpu_seconds: median.runnerCpuSeconds,
-      median_run: median,
-      runs_rps: runsRps,
+      perWorker: perWorkerFigures(medianRecords, spec.workers),
+      runnerCpuSeconds: median.runnerCpuSeconds,
+      medianRun: median,
+      runsRps: runsRps,
     },
   };
 }
@@ -331,16 +331,16 @@ function unavailableMode(): ModeReport {
     available: false,
     reason: REUSEPORT_REASON,
     workers: 2,
-    cores_usable: 2,
+    coresUsable: 2,
     rps: { median: 0, min: 0, max: 0 },
     speedup: 0,
     efficiency: 0,
-    latency_ms: zero,
+    latencyMs: zero,
     completed: 0,
     errors: 0,
-    per_worker: [],
-    runner_cpu_seconds: 0,
-    runs_rps: [],
+    perWorker: [],
+    runnerCpuSeconds: 0,
+    runsRps: [],
   };
 }
 
@@ -359,11 +359,11 @@ export function compareFixture(): Fixture {
   const singleRps = measured[0]?.report.rps.median ?? 1;
   const modes = measured.map(({ report }) => {
     const speedup = report.rps.median / singleRps;
-    return { ...report, speedup, efficiency: speedup / report.cores_usable };
+    return { ...report, speedup, efficiency: speedup / report.coresUsable };
   });
   const single = modes[0];
   const explained = modes.map((m) => ({ ...m, explanation: explainTail(m, single) }));
-  const runnerCpu = single?.runner_cpu_seconds ?? 0;
+  const runnerCpu = single?.runnerCpuSeconds ?? 0;
   const report: CompareReport = {
     schemaVersion: SCHEMA_VERSION,
     created: '2025-11-24T22:30:00.000Z',

@@ -17,9 +17,9 @@ const machine: MachineInfo = {
 
 function mode(name: string, rps: number, cores: number): ModeReport {
   return {
-    mode: name, title: name, strategy: '', available: true, reason: null, workers: cores, cores_usable: cores,
+    mode: name, title: name, strategy: '', available: true, reason: null, workers: cores, coresUsable: cores,
     rps: { median: rps, min: rps, max: rps }, speedup: 0, efficiency: 0,
-    latency_ms: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 }, completed: 0, errors: 0, per_worker: [], runner_cpu_seconds: 0, runs_rps: [rps],
+    latencyMs: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 }, completed: 0, errors: 0, perWorker: [], runnerCpuSeconds: 0, runsRps: [rps],
   };
 }
 
@@ -32,7 +32,7 @@ test('speedup is over single; efficiency divides it by the cores usable', () => 
 });
 
 test('warnings: more workers than cores, and a busy load generator', () => {
-  const busy = { ...mode('cluster', 100, 2), median_run: { runnerCpuSeconds: 0.5, totalTimeMs: 1000 } } as unknown as ModeReport;
+  const busy = { ...mode('cluster', 100, 2), medianRun: { runnerCpuSeconds: 0.5, totalTimeMs: 1000 } } as unknown as ModeReport;
   const w = fairnessWarnings([busy], machine, 4, { path: '/', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 1, warmupRequests: 0 });
   assert.ok(w.some((x) => x.includes('WORKERS=4 exceeds the 2 cores')));
   assert.ok(w.some((x) => x.includes('the load generator took 50% of one core')));
