@@ -4,17 +4,13 @@
  */
 import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './report-model.js';
 import type { Topology } from './topologies.js';
-import type { WorkerDelta } from './runner/worker-metrics.js';
+import type { Repetition } from './core/runtime.js';
+import { sortedWorkers } from './report/workers.js';
 import { median, round } from './runner/stats.js';
 
 export { median };
 
-/** One measured repetition of one topology. */
-export interface Repetition {
-  result: RunResult;
-  /** Per-worker CPU and handler time over the run, from the workers' own metrics. */
-  workers: WorkerDelta[];
-}
+export type { Repetition };
 
 /** The repetition whose requests/s is the median (the lower middle for an even count). */
 export function medianRepetition(reps: readonly Repetition[]): Repetition | undefined {
@@ -42,9 +38,7 @@ function perWorker(rep: Repetition): PerWorker[] {
     row.requests = requests;
     rows.set(worker, row);
   }
-  return [...rows.values()]
-    .map((row) => ({ ...row, worker: workerId(String(row.worker)) }))
-    .sort((a, b) => String(a.worker).localeCompare(String(b.worker), 'en', { numeric: true }));
+  return sortedWorkers([...rows.values()].map((row) => ({ ...row, worker: workerId(String(row.worker)) })));
 }
 
 

@@ -17,7 +17,8 @@ import {
   CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, DEFAULT_DOCKER_WORKERS, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, topology, workerCount,
   type Mode, type Topology,
 } from '../topologies.js';
-import { UsageError } from '../lab-options.js';
+import { integer, UsageError } from '../lab-options.js';
+import { byLabel } from '../runner/stats.js';
 import {
   BENCH_PROFILE, composeModel, DEFAULT_APP_CPUS, GRAFANA_SERVICE, K6_RESULTS_DIR,
   PORT_VARIABLES, PROMETHEUS_SERVICE, REPLICA_SERVICE, RUNNER_SCRIPT, RUNNER_SERVICE,
@@ -182,11 +183,9 @@ async function requirePortsFree(ctx: DockerContext, services: string[]): Promise
   }
 }
 
+/** WORKERS by the lab's one rule (lab-options.ts: an integer from 1 to MAX_WORKERS). */
 function validWorkers(workers: number): number {
-  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
-    throw new UsageError(`WORKERS=${workers} is not accepted: expected an integer from 1 to ${MAX_WORKERS}`);
-  }
-  return workers;
+  return integer({ WORKERS: String(workers) }, 'WORKERS', 1, MAX_WORKERS) ?? workers;
 }
 
 /** APP_CPUS from the environment: the CPU limit of every app container. */
@@ -327,7 +326,7 @@ export function runnerArgs(ctx: DockerContext, run: RunnerRun): string[] {
 /** Running app containers of a service, by container name, in replica order. */
 async function containers(ctx: DockerContext, service: string): Promise<string[]> {
   const res = await capture(ctx, [...composeArgs(ctx), 'ps', '--status', 'running', '--format', '{{.Name}}', service]);
-  return res.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return res.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort(byLabel);
 }
 
 /** Each serving process's /metrics as the Compose network reaches it: a service's ports, or each replica's container. */

@@ -7,6 +7,7 @@ import type { CompareReport, ModeReport } from '../report-model.js';
 import { idPart } from './escape.js';
 import { sortedWorkers } from './workers.js';
 import { isMode, topology } from '../topologies.js';
+import { round } from '../runner/stats.js';
 
 export interface ChartMode {
   mode: string;
@@ -47,11 +48,6 @@ export function modeColor(mode: string, index: number): string {
 
 export const TIMELINE_PREFIX = 'chart-timeline-';
 export const COMMON_CHARTS = ['chart-rps', 'chart-latency', 'chart-workers', 'chart-cpu', 'chart-connections'] as const;
-
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
 
 function chartMode(m: ModeReport, index: number, singleRps: number | null): ChartMode {
   const run = m.medianRun;

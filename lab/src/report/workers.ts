@@ -4,9 +4,10 @@
  */
 
 import type { PerWorker } from '../report-model.js';
+import { byLabel } from '../runner/stats.js';
 
 export function sortedWorkers(perWorker: readonly PerWorker[]): PerWorker[] {
-  return [...perWorker].sort((a, b) => String(a.worker).localeCompare(String(b.worker), 'en', { numeric: true }));
+  return [...perWorker].sort((a, b) => byLabel(String(a.worker), String(b.worker)));
 }
 
 /**
