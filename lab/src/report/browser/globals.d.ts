@@ -1,0 +1,10 @@
+/**
+ * What the report's browser scripts find on the page: Chart.js' UMD global (inlined before
+ * them) and the count they leave for the browser test. Read by tsconfig.browser.json only.
+ */
+declare const Chart: typeof import('chart.js').Chart;
+
+interface Window {
+  /** Charts drawn, set once the script has run. */
+  __chartsRendered?: number;
+}
