@@ -27,7 +27,7 @@ export default tseslint.config(
     languageOptions: {
       ecmaVersion: 2017,
       sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', Chart: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', Chart: 'readonly', fmtMs: 'readonly', fmtRps: 'readonly' },
     },
     rules: { 'no-var': 'off', 'prefer-rest-params': 'off' },
   },

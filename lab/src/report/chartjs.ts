@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { paths } from '../paths.js';
+import { fmtMs, fmtRps } from './format.js';
 
 let cached: string | undefined;
 
@@ -23,6 +24,11 @@ export function chartJsSource(): string {
 }
 
 const scripts = new Map<string, string>();
+
+/** report/format.ts's number formats as page script: the charts format figures as the tables do. */
+export function formattersSource(): string {
+  return [fmtMs, fmtRps].map((f) => `var ${f.name} = ${f.toString()};`).join('\n');
+}
 
 /** A browser script of the reports by file name, e.g. compare-charts.js. */
 export function browserScriptSource(name: string): string {

@@ -5,7 +5,7 @@
 
 import type { CompareReport } from '../report-model.js';
 import { buildChartData, type ChartData, type ChartMode } from './chart-data.js';
-import { browserScriptSource, chartJsSource } from './chartjs.js';
+import { browserScriptSource, chartJsSource, formattersSource } from './chartjs.js';
 import { machineLines, scenarioLines } from './context.js';
 import { escapeHtml, jsonForScript, scriptSource } from './escape.js';
 import { fmtMs, plural } from './format.js';
@@ -125,7 +125,7 @@ ${chartsSection(report, data)}
 </main>
 <script type="application/json" id="lab-data">${jsonForScript(data)}</script>
 <script>${scriptSource(chartJsSource())}</script>
-<script>${scriptSource(browserScriptSource('compare-charts.js'))}</script>
+<script>${scriptSource(`${formattersSource()}\n${browserScriptSource('compare-charts.js')}`)}</script>
 </body>
 </html>
 `;

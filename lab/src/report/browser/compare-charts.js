@@ -30,8 +30,7 @@
     var n = parseInt(hex.slice(1), 16);
     return 'rgba(' + ((n >> 16) & 255) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + a + ')';
   }
-  function fmtMs(ms) { return Math.abs(ms) < 10 ? ms.toFixed(1) : String(Math.round(ms)); }
-  function fmtRps(r) { return Math.abs(r) < 100 ? r.toFixed(1) : String(Math.round(r)); }
+  // fmtMs and fmtRps are report/format.ts's own, inlined before this script (chartjs.ts).
   function axisTitle(text) { return { display: true, text: text }; }
 
   function draw(id, config) {
