@@ -29,7 +29,7 @@ export const MEASURED = {
   failed: `http_req_failed{scenario:${BENCH_SCENARIO}}`,
 } as const;
 
-export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)'];
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
 /** The subset of k6's Options this script sets (structurally a k6 Options). */
 export interface BenchOptions {
@@ -44,7 +44,7 @@ export interface BenchOptions {
   batchPerHost: number;
 }
 
-export function benchOptions(scenario: Scenario, tags: { testid: string; mode: string }): BenchOptions {
+export function benchOptions(scenario: Scenario, tags: { testid: string; mode: string }, keep: readonly string[] = []): BenchOptions {
   return {
     scenarios: {
       [BENCH_SCENARIO]: {
@@ -57,7 +57,10 @@ export function benchOptions(scenario: Scenario, tags: { testid: string; mode: s
     },
     tags: { testid: tags.testid, mode: tags.mode },
     // Always-true thresholds: they make k6 keep these submetrics for handleSummary.
-    thresholds: { [MEASURED.duration]: ['max>=0'], [MEASURED.reqs]: ['count>=0'], [MEASURED.failed]: ['rate>=0'] },
+    thresholds: {
+      [MEASURED.duration]: ['max>=0'], [MEASURED.reqs]: ['count>=0'], [MEASURED.failed]: ['rate>=0'],
+      ...Object.fromEntries(keep.map((metric) => [metric, ['count>=0']])),
+    },
     summaryTrendStats: SUMMARY_TREND_STATS,
     noConnectionReuse: !scenario.keepAlive,
     discardResponseBodies: true,

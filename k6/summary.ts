@@ -32,7 +32,16 @@ export const METRICS = {
   /** Gauges of Date.now(): min of the first is the first request, max of the second the last response. */
   firstRequest: 'lab_clock_request_start',
   lastResponse: 'lab_clock_response_end',
+  /** Counter tagged worker (the X-Worker header): requests each worker answered. */
+  workerRequests: 'lab_worker_requests',
+  /** Trends of the first request on a VU (its connection) and of the later ones, ms. */
+  first: 'lab_first_request_ms',
+  later: 'lab_later_request_ms',
 } as const;
+
+/** Worker labels the summary keeps a count for (k6 keeps a tagged submetric only when a threshold names it). */
+export const WORKER_SLOTS = 100;
+export const workerSubmetric = (worker: number | string): string => `${METRICS.workerRequests}{worker:${worker}}`;
 
 const value = (data: SummaryData, metric: string, stat: string): number => data.metrics[metric]?.values[stat] ?? 0;
 
@@ -59,5 +68,12 @@ export function summarize(data: SummaryData, scenario: Scenario, meta: { testid:
     totalTimeMs,
     rps: totalTimeMs > 0 ? completed / (totalTimeMs / 1000) : 0,
     latencyMs: { mean: d('avg'), p50: d('p(50)'), p90: d('p(90)'), p95: d('p(95)'), p99: d('p(99)'), max: d('max') },
+    perWorker: Object.fromEntries(
+      Array.from({ length: WORKER_SLOTS }, (_, i) => [String(i), value(data, workerSubmetric(i), 'count')] as const).filter(([, n]) => n > 0),
+    ),
+    firstVsLater: {
+      first: { count: value(data, METRICS.first, 'count'), p50: value(data, METRICS.first, 'p(50)'), p99: value(data, METRICS.first, 'p(99)') },
+      later: { count: value(data, METRICS.later, 'count'), p50: value(data, METRICS.later, 'p(50)'), p99: value(data, METRICS.later, 'p(99)') },
+    },
   };
 }

@@ -117,6 +117,10 @@ export function fairnessWarnings(modes: readonly ModeReport[], machine: MachineI
   for (const m of modes) {
     const run = m.medianRun;
     if (!run || run.totalTimeMs === 0) continue;
+    if (run.unmeasured?.includes('generatorCpu')) {
+      warnings.push(`${m.mode}: ${run.generator ?? 'the load generator'} does not report its own CPU: the limit in parentheses assumes it used none.`);
+      continue;
+    }
     const share = generatorCores(run);
     if (share > 0.1) {
       warnings.push(`${m.mode}: the load generator took ${(share * 100).toFixed(0)}% of one core during the run (over 10%), CPU the app could not use.`);

@@ -49,7 +49,17 @@ export interface ConnectionStats {
   sockets?: number;
 }
 
+/**
+ * Figures of a run its load generator cannot measure (k6 sees neither its connections nor
+ * its own CPU): the report says "not measured by <generator>", never shows a zero.
+ */
+export type Unmeasured = 'connections' | 'timeline' | 'percentileCurve' | 'generatorCpu';
+
 export interface RunResult {
+  /** The load generator that made the run; absent: the lab's runner, which measures everything. */
+  generator?: string;
+  /** What that generator cannot measure; those fields then hold empty values, never read as figures. */
+  unmeasured?: Unmeasured[];
   target: string;
   requests: number;
   concurrency: number;

@@ -11,7 +11,9 @@ import type { Repetition, Runtime } from '../core/runtime.js';
 import { machineInfo } from '../machine.js';
 import { paths } from '../paths.js';
 import { renderTargets } from '../render/prometheus.js';
-import type { Scenario } from '../report-model.js';
+import type { RunResult, Scenario, Unmeasured } from '../report-model.js';
+import { delta, parseSnapshot, type WorkerSnapshot } from '../runner/worker-metrics.js';
+import type { K6RunSummary } from '../shared/k6-summary.js';
 import { testId } from '../shared/ids.js';
 import {
   CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, DEFAULT_DOCKER_WORKERS, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, topology, workerCount,
@@ -20,7 +22,7 @@ import {
 import { integer, UsageError } from '../lab-options.js';
 import { byLabel } from '../runner/stats.js';
 import {
-  BENCH_PROFILE, composeModel, DEFAULT_APP_CPUS, GRAFANA_SERVICE, K6_RESULTS_DIR,
+  BENCH_PROFILE, composeModel, DEFAULT_APP_CPUS, GRAFANA_SERVICE, K6_RESULTS_DIR, K6_RUN_ARGS, K6_SERVICE,
   PORT_VARIABLES, PROMETHEUS_SERVICE, REPLICA_SERVICE, RUNNER_SCRIPT, RUNNER_SERVICE,
 } from './compose.js';
 import { IMAGES, NODE_IMAGE } from './images.js';
@@ -345,6 +347,68 @@ export function numberReplicas(rep: Repetition): Repetition {
   return { workers, result: { ...rep.result, perWorker } };
 }
 
+/** The load generator: k6 where its image exists, else the lab's runner on the Compose network. */
+export type LoadGenerator = 'k6' | 'runner';
+
+/** `docker compose … run` arguments of one k6 run against a service (k6/bench.ts; it warms up in its setup). */
+export function k6Args(ctx: DockerContext, mode: Mode, scenario: Scenario, testid: string): string[] {
+  const env = {
+    BASE_URL: `http://${serviceOf(mode) ?? mode}:${CONTAINER_APP_PORT}`,
+    LAB_MODE: mode,
+    TESTID: testid,
+    REQUESTS: String(scenario.requests),
+    CONCURRENCY: String(scenario.concurrency),
+    TARGET_PATH: scenario.path,
+  };
+  return [
+    ...composeArgs(ctx), '--profile', BENCH_PROFILE, 'run', '--rm', '--no-deps',
+    '--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    K6_SERVICE, ...K6_RUN_ARGS,
+  ];
+}
+
+/** What k6 cannot measure: its connections' shares, each request's time, the full percentile curve, its own CPU. */
+export const K6_UNMEASURED: readonly Unmeasured[] = ['connections', 'timeline', 'percentileCurve', 'generatorCpu'];
+
+/** A k6 summary as the report's run: what k6 cannot measure is listed (and reported as such), its fields left empty. */
+export function runFromK6(s: K6RunSummary): RunResult {
+  return {
+    generator: 'k6',
+    unmeasured: [...K6_UNMEASURED],
+    target: s.target,
+    requests: s.requests,
+    concurrency: s.concurrency,
+    keepAlive: s.keepAlive,
+    timeoutMs: s.timeoutMs,
+    completed: s.completed,
+    errors: s.errors,
+    totalTimeMs: s.totalTimeMs,
+    rps: s.rps,
+    latencyMs: s.latencyMs,
+    percentileCurve: [],
+    perWorker: s.perWorker,
+    runnerCpuSeconds: 0,
+    connections: [],
+    fairness: { jain: 0, maxOverMedian: 0 },
+    firstVsLater: s.firstVsLater,
+    timeline: [],
+  };
+}
+
+/** Prints each URL's body as a JSON array: run with the container's own node (docker exec). */
+const FETCH_ALL = 'Promise.all(process.argv.slice(1).map((u)=>fetch(u).then((r)=>r.text()))).then((t)=>console.log(JSON.stringify(t)))';
+
+/** Each worker's metrics read inside its container (k6 reads none): a service's ports, or each replica's. */
+async function snapshotsInContainers(ctx: DockerContext, t: Topology, workers: number, replicas: readonly string[]): Promise<WorkerSnapshot[]> {
+  const byContainer = t.proxy !== null
+    ? replicas.map((name) => [name, [`http://127.0.0.1:${CONTAINER_METRICS_PORT}/metrics`]] as const)
+    : [[(await containers(ctx, t.service ?? t.mode))[0] ?? '', Array.from({ length: workerCount(t, workers) }, (_, i) => `http://127.0.0.1:${CONTAINER_METRICS_PORT + i}/metrics`)] as const];
+  const texts = await Promise.all(byContainer.map(async ([container, urls]) =>
+    JSON.parse(await runQuiet(ctx, ['exec', container, 'node', '-e', FETCH_ALL, ...urls], `reading the metrics in ${container}`)) as string[]));
+  return texts.flat().map(parseSnapshot);
+}
+
 /**
  * The Docker runtime: the stack `make up` started (containers sized there), loaded by
  * the lab's own runner in a container on the Compose network, each worker's CPU read
@@ -361,6 +425,12 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       return { workers: replicas.length, running, replicas };
     })());
   let workers = upWorkers;
+  let chosen: Promise<LoadGenerator> | undefined;
+  const generator = (): Promise<LoadGenerator> =>
+    (chosen ??= imageAvailable(ctx, IMAGES.k6).then((k6) => {
+      if (!k6) print(ctx, `lab: ${IMAGES.k6} cannot be had: the lab's runner loads the stack from the Compose network\n`);
+      return k6 ? 'k6' : 'runner';
+    }));
   return {
     name: 'docker',
     workers: () => workers,
@@ -371,7 +441,9 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       const cpuLimit = limits.length > 0 ? Math.max(...limits) : appCpus();
       return machineInfo(NODE_IMAGE.replace(/^node:([\d.]+).*$/, '$1'), {
         cpuLimit,
-        generator: "the lab's runner, in a container on the Compose network (no CPU limit)",
+        generator: (await generator()) === 'k6'
+          ? 'k6, in a container on the Compose network (no CPU limit); each worker\'s CPU read inside its container'
+          : "the lab's runner, in a container on the Compose network (no CPU limit)",
       });
     },
     unavailability: async (mode) => {
@@ -386,7 +458,7 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       return { mode, workers: workerCount(topology(mode), s.workers), url: stackUrls().apps[mode] ?? '' };
     },
     warm: async (target, scenario) => {
-      if (scenario.warmupRequests <= 0) return;
+      if (scenario.warmupRequests <= 0 || (await generator()) === 'k6') return; // k6 warms up in its own setup
       const url = `http://${serviceOf(target.mode) ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
       const requests = scenario.warmupRequests;
       await runQuiet(ctx, runnerArgs(ctx, { url, requests, concurrency: Math.min(scenario.concurrency, requests), scenario }), `warm-up of ${target.mode}`);
@@ -394,6 +466,15 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
     measure: async (target, scenario) => {
       const s = await stack();
       const t = topology(target.mode);
+      if ((await generator()) === 'k6') {
+        const testid = testId(target.mode, new Date());
+        const before = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
+        await runQuiet(ctx, k6Args(ctx, target.mode, scenario, testid), `k6 against ${target.mode}`);
+        const after = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
+        const file = join(ctx.root, 'results', `k6-${testid}.json`);
+        const rep = { result: runFromK6(JSON.parse(readFileSync(file, 'utf8')) as K6RunSummary), workers: delta(before, after) };
+        return t.proxy === null ? rep : numberReplicas(rep);
+      }
       const json = `runner-${testId(target.mode, new Date())}-${process.pid}.json`;
       const file = join(ctx.root, 'results', json);
       mkdirSync(dirname(file), { recursive: true });

@@ -8,6 +8,7 @@ import { idPart } from './escape.js';
 import { sortedWorkers } from './workers.js';
 import { isMode, topology } from '../topologies.js';
 import { round } from '../runner/stats.js';
+import { notMeasured } from './format.js';
 
 export interface ChartMode {
   mode: string;
@@ -66,7 +67,7 @@ function chartMode(m: ModeReport, index: number, singleRps: number | null): Char
     timeline,
     timelineChart: timeline.length > 0 ? `${TIMELINE_PREFIX}${idPart(m.mode)}` : null,
     connections: (run?.connections ?? []).map((c) => c.requests).sort((a, b) => b - a),
-    jain: run ? run.fairness.jain : null,
+    jain: run && notMeasured(run, 'connections') === null ? run.fairness.jain : null,
   };
 }
 

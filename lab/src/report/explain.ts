@@ -15,7 +15,7 @@
  */
 
 import type { ModeReport, PerWorker } from '../report-model.js';
-import { fmtJain, fmtMs, fmtPercent, fmtRps } from './format.js';
+import { fmtJain, fmtMs, fmtPercent, fmtRps, notMeasured } from './format.js';
 import { serverMeanMs, sortedWorkers } from './workers.js';
 
 export type TailEffect = 'starvation' | 'imbalance' | 'queueing' | 'handler';
@@ -104,7 +104,7 @@ export function tailCandidates(mode: ModeReport, single: ModeReport | undefined)
   const run = mode.medianRun;
   const p99 = run?.latencyMs.p99 ?? mode.latencyMs.p99;
   const clientMean = mode.latencyMs.mean;
-  const jain = run?.fairness.jain;
+  const jain = notMeasured(run, 'connections') === null ? run?.fairness.jain : undefined;
   const fv = run?.firstVsLater;
   const hasFirstLater = fv !== undefined && fv.first.count > 0 && fv.later.count > 0;
   const laterP99 = hasFirstLater ? fv.later.p99 : p99;

@@ -4,7 +4,7 @@
  */
 
 import type { CompareReport, ModeReport } from '../report-model.js';
-import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup } from './format.js';
+import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup, notMeasured } from './format.js';
 import { sortedWorkers } from './workers.js';
 
 export interface TableColumn {
@@ -71,7 +71,7 @@ function measuredCells(m: ModeReport): string[] {
     String(m.errors),
     workers.length > 0 ? workers.map((w) => String(w.requests)).join('/') : '–',
     workers.length > 0 ? workers.map((w) => fmtSeconds(w.cpuSeconds)).join('/') : '–',
-    run ? fmtJain(run.fairness.jain) : '–',
+    run ? (notMeasured(run, 'connections') ?? fmtJain(run.fairness.jain)) : '–',
     firstLater,
   ];
 }

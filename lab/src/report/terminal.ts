@@ -5,7 +5,7 @@
 
 import type { CompareReport, LatencySummary, MachineInfo, ModeReport, RunResult, Scenario } from '../report-model.js';
 import { machineLines, scenarioLines, type ContextLine } from './context.js';
-import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup, median, plural } from './format.js';
+import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup, median, notMeasured, plural } from './format.js';
 import { buildCompareTable, EFFICIENCY_NOTE, unavailableText, type TableColumn } from './table.js';
 import { sortedWorkers } from './workers.js';
 
@@ -111,7 +111,7 @@ export function formatBenchReport(
     mode.speedup > 0
       ? `speedup: ${fmtSpeedup(mode.speedup, mode.coresUsable)} over single, efficiency ${fmtPercent(mode.efficiency)}`
       : `speedup: not measured here (make compare runs single beside it); the app could use ${mode.coresUsable} core(s)`,
-    `workers: ${mode.workers}; errors: ${mode.errors}; load generator CPU ${fmtSeconds(mode.runnerCpuSeconds)} s per run`,
+    `workers: ${mode.workers}; errors: ${mode.errors}; load generator CPU ${notMeasured(mode.medianRun, 'generatorCpu') ?? `${fmtSeconds(mode.runnerCpuSeconds)} s per run`}`,
     '',
   );
   const latencyColumns: TableColumn[] = [
@@ -140,7 +140,7 @@ export function formatBenchReport(
   if (run) {
     const fv = run.firstVsLater;
     out.push(
-      `connections: Jain fairness ${fmtJain(run.fairness.jain)}, busiest carried ${run.fairness.maxOverMedian.toFixed(1)}× the median connection`,
+      `connections: ${notMeasured(run, 'connections') ?? `Jain fairness ${fmtJain(run.fairness.jain)}, busiest carried ${run.fairness.maxOverMedian.toFixed(1)}× the median connection`}`,
       `first request on a connection: p50 ${fmtMs(fv.first.p50)} ms, p99 ${fmtMs(fv.first.p99)} ms (${fv.first.count}); `
         + `later requests: p50 ${fmtMs(fv.later.p50)} ms, p99 ${fmtMs(fv.later.p99)} ms (${fv.later.count})`,
     );

@@ -90,7 +90,7 @@ test("k6's closing block is the native runner's, line for line, and its JSON has
     { completed: 400, non2xx: 3, socket: 1, timeout: 2, avg: 4.5, p50: 3.333, p90: 7.1, p95: 9.99, p99: 12.5, max: 30, first: 5000, last: 7500 },
   ];
   const out = runK6Module(`
-    import { formatSeedBlock, summarize, METRICS } from '@k6/summary';
+    import { formatSeedBlock, summarize, METRICS, workerSubmetric } from '@k6/summary';
     import { MEASURED } from '@k6/scenario';
     const fixtures = ${JSON.stringify(fixtures)};
     const scenario = { path: '/heavy', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 30000, warmupRequests: 100 };
@@ -103,6 +103,9 @@ test("k6's closing block is the native runner's, line for line, and its JSON has
         [METRICS.timeout]: { values: { count: f.timeout } },
         [METRICS.firstRequest]: { values: { min: f.first } },
         [METRICS.lastResponse]: { values: { max: f.last } },
+        [workerSubmetric(1)]: { values: { count: f.completed } },
+        [METRICS.first]: { values: { count: 1, 'p(50)': f.p50, 'p(99)': f.p99 } },
+        [METRICS.later]: { values: { count: f.completed - 1, 'p(50)': f.p50, 'p(99)': f.p90 } },
       } };
       const summary = summarize(data, scenario, { testid: 'cluster-x', mode: 'cluster', target: 'http://app-cluster:3000/heavy' });
       return { summary, block: formatSeedBlock(summary) };
@@ -123,6 +126,8 @@ test("k6's closing block is the native runner's, line for line, and its JSON has
       latencyMs: { mean: f.avg, p50: f.p50, p90: f.p90, p95: f.p95, p99: f.p99, max: f.max },
     });
     assert.equal(block, native);
+    assert.deepEqual(summary.perWorker, { 1: f.completed }, 'requests per worker, from the X-Worker tag');
+    assert.deepEqual(summary.firstVsLater, { first: { count: 1, p50: f.p50, p99: f.p99 }, later: { count: f.completed - 1, p50: f.p50, p99: f.p90 } });
     for (const key of ['testid', 'mode', 'target', 'completed', 'totalTimeMs', 'rps'] as const) assert.ok(summary[key] !== undefined, key);
     assert.equal(summary.errors.total, f.non2xx + f.socket + f.timeout);
   });

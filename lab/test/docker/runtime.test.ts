@@ -20,7 +20,9 @@ import {
   type DockerContext,
 } from '../../src/docker/docker-runtime.js';
 import { testId } from '../../src/shared/ids.js';
-import { TOPOLOGIES } from '../../src/topologies.js';
+import { modeReport } from '../../src/mode-report.js';
+import { formatBenchReport } from '../../src/report/terminal.js';
+import { TOPOLOGIES, topology } from '../../src/topologies.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lab-docker-runtime-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -55,11 +57,29 @@ if (args[0] === 'compose' && args[1] === 'version') {
 } else if (args.includes('ps') && args.includes('--format') && args.includes('app-replica')) {
   const replicas = pick('FAKE_REPLICAS') ?? 'lab-app-replica-2 lab-app-replica-1';
   process.stdout.write(replicas.split(' ').filter(Boolean).join('\\n') + '\\n');
+} else if (args.includes('ps') && args.includes('--format')) {
+  process.stdout.write('lab-' + args[args.length - 1] + '-1\\n');
+} else if (args[0] === 'exec') {
+  // Each worker's metrics, its CPU growing with the clock.
+  const urls = args.slice(args.indexOf('-e') + 2);
+  const cpu = Date.now() / 1000;
+  process.stdout.write(JSON.stringify(urls.map(() => 'process_cpu_seconds_total{worker="0"} ' + cpu + '\\nhttp_request_duration_seconds_count{worker="0"} ' + cpu)) + '\\n');
 } else if (args.includes('ps') && args.includes('--services')) {
   const running = pick('FAKE_RUNNING') ?? 'app-cluster app-cluster-none app-pm2 app-replica app-single grafana nginx prometheus';
   process.stdout.write(running.split(' ').join('\\n') + '\\n');
 } else {
   const code = Number(pick('FAKE_COMPOSE_EXIT') ?? 0);
+  const k6 = args.indexOf('k6');
+  if (code === 0 && k6 >= 0) {
+    const env = {};
+    args.forEach((a, i) => { if (args[i - 1] === '-e') { const eq = a.indexOf('='); env[a.slice(0, eq)] = a.slice(eq + 1); } });
+    const root = args[args.indexOf('--project-directory') + 1];
+    fs.mkdirSync(path.join(root, 'results'), { recursive: true });
+    const summary = { tool: 'k6', testid: env.TESTID, mode: env.LAB_MODE, target: env.BASE_URL + env.TARGET_PATH, requests: 100, concurrency: 10, keepAlive: true, timeoutMs: 30000,
+      completed: 100, errors: { non2xx: 0, socket: 0, timeout: 0, total: 0 }, totalTimeMs: 1000, rps: 100, latencyMs: { mean: 1, p50: 1, p90: 2, p95: 3, p99: 4, max: 5 },
+      perWorker: { 0: 50, 1: 50 }, firstVsLater: { first: { count: 10, p50: 3, p99: 9 }, later: { count: 90, p50: 1, p99: 4 } } };
+    fs.writeFileSync(path.join(root, 'results', 'k6-' + env.TESTID + '.json'), JSON.stringify(summary));
+  }
   const json = args.indexOf('--json');
   if (code === 0 && json >= 0) {
     const root = args[args.indexOf('--project-directory') + 1];
@@ -180,6 +200,7 @@ test('dockerUp(): Grafana left out when its image cannot be had; a busy host por
 const scenario = { path: '/heavy', requests: 100, concurrency: 10, keepAlive: true, timeoutMs: 30_000, warmupRequests: 20 };
 
 test("dockerRuntime(): the lab's runner in the bench profile against the service, each worker's metrics read on the Compose network", async () => {
+  process.env['FAKE_IMAGE_EXIT'] = '1'; // no k6 image
   const runtime = dockerRuntime(ctx);
   assert.equal(await runtime.unavailability('pm2'), null);
   assert.equal(runtime.workers(), 2, 'WORKERS as up sized the stack: the replicas running');
@@ -207,6 +228,7 @@ test("dockerRuntime(): the lab's runner in the bench profile against the service
 });
 
 test('dockerRuntime(): behind nginx each replica is a worker, numbered in container order, its requests its own count', async () => {
+  process.env['FAKE_IMAGE_EXIT'] = '1';
   const runtime = dockerRuntime(ctx);
   const target = await runtime.start('nginx');
   const rep = await runtime.measure(target, { ...scenario, warmupRequests: 0 });
@@ -228,6 +250,7 @@ test('dockerRuntime(): what cannot run is one line; a stack that is not up, one 
   Reflect.deleteProperty(process.env, 'FAKE_REPLICAS');
   Reflect.deleteProperty(process.env, 'FAKE_RUNNING');
   process.env['FAKE_COMPOSE_EXIT'] = '1';
+  process.env['FAKE_IMAGE_EXIT'] = '1';
   const failing = dockerRuntime(ctx);
   await assert.rejects(failing.measure(await failing.start('single'), scenario), /^Error: the runner against single failed \(exit code 1\)/);
 });
@@ -243,6 +266,36 @@ test('dockerDown(), dockerLogs(), dockerPs(): the compose commands', async () =>
   ]);
   process.env['FAKE_COMPOSE_EXIT'] = '1';
   await assert.rejects(dockerPs(ctx), (e: Error) => !e.message.includes('\n') && /^docker compose ps failed/.test(e.message));
+});
+
+test('dockerRuntime() with the k6 image: k6 runs, each worker\'s CPU is read inside its container, and what k6 cannot measure is marked so', async () => {
+  const runtime = dockerRuntime(ctx);
+  const target = await runtime.start('cluster');
+  await runtime.warm(target, scenario);
+  const rep = await runtime.measure(target, scenario);
+  const runs = recorded().filter((c) => c.args.includes('run'));
+  assert.equal(runs.length, 1, 'k6 warms up in its own setup');
+  const args = runs[0]?.args ?? [];
+  assert.deepEqual(args.slice(args.indexOf('-e')), [
+    '-e', 'BASE_URL=http://app-cluster:3000', '-e', 'LAB_MODE=cluster', '-e', `TESTID=${args.find((a) => a.startsWith('TESTID='))?.slice(7) ?? ''}`,
+    '-e', 'REQUESTS=100', '-e', 'CONCURRENCY=10', '-e', 'TARGET_PATH=/heavy',
+    'k6', 'run', '-o', 'experimental-prometheus-rw', 'bench.ts',
+  ]);
+  const execs = recorded().filter((c) => c.args[0] === 'exec');
+  assert.deepEqual(execs[0]?.args.filter((a) => a.startsWith('http')), ['http://127.0.0.1:9100/metrics', 'http://127.0.0.1:9101/metrics']);
+  assert.equal(execs[0]?.args[1], 'lab-app-cluster-1');
+  assert.equal(rep.result.generator, 'k6');
+  assert.deepEqual(rep.result.unmeasured, ['connections', 'timeline', 'percentileCurve', 'generatorCpu']);
+  assert.deepEqual(rep.result.perWorker, { 0: 50, 1: 50 });
+  assert.equal(rep.result.firstVsLater.first.p99, 9);
+  assert.equal(rep.workers.length, 2);
+  assert.ok(rep.workers.every((w) => w.cpuSeconds > 0), 'CPU read before and after');
+  assert.match((await runtime.machine()).generator, /^k6, in a container/);
+  const report = modeReport(topology('cluster'), 2, await runtime.machine(), [rep]);
+  const text = formatBenchReport(report, scenario, await runtime.machine(), [], [rep.result]);
+  assert.match(text, /connections: not measured by k6\n/);
+  assert.match(text, /load generator CPU not measured by k6/);
+  assert.match(text, /first request on a connection: p50 3\.0 ms, p99 9\.0 ms \(10\)/);
 });
 
 test('testId(): mode and UTC time, label-safe (the rule the lab and k6 share)', () => {
