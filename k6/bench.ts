@@ -13,8 +13,8 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter, Gauge, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { applyOverrides, benchOptions, defaultTestId, parseScenario, requestTimeout } from './scenario.ts';
-import { formatSeedBlock, METRICS, summarize, WORKER_SLOTS, workerSubmetric, type SummaryData } from './summary.ts';
+import { applyOverrides, benchOptions, defaultTestId, parseScenario, requestTimeout } from './bench-options.ts';
+import { formatSeedBlock, METRICS, summarize, WORKER_SLOTS, workerSubmetric, type SummaryData } from './handle-summary.ts';
 
 const scenario = applyOverrides(parseScenario(open('./scenario.json')), __ENV);
 

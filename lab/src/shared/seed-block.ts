@@ -12,7 +12,7 @@
  */
 import type { RunResult } from '../report-model.js';
 
-/** What the block prints: a native RunResult, or the summary k6 builds (k6/summary.ts). */
+/** What the block prints: a native RunResult, or the summary k6 builds (k6/handle-summary.ts). */
 export type SeedBlockInput = Pick<RunResult, 'target' | 'requests' | 'concurrency' | 'keepAlive' | 'completed' | 'errors' | 'totalTimeMs' | 'rps' | 'latencyMs'>;
 
 const LABEL_WIDTH = 21; // "Requests per second: " is the longest label.

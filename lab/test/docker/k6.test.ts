@@ -2,7 +2,7 @@
  * k6/bench.ts: it type-checks against @types/k6, runs the native runner's scenario
  * (the same file, the same overrides), prints the native runner's block, and the
  * dashboard's k6 panels read the metric names k6's Prometheus output writes.
- * k6/scenario.ts and k6/summary.ts are plain TypeScript: Node 24 runs them here.
+ * k6/bench-options.ts and k6/handle-summary.ts are plain TypeScript: Node 24 runs them here.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -23,7 +23,7 @@ const benchSource = (): string => readFileSync(join(k6Dir, K6_SCRIPT), 'utf8');
 /** Runs an ES module snippet on Node 24 (type stripping) with k6/<module>.ts importable; returns its JSON output. */
 function runK6Module(code: string): unknown {
   const url = (m: string): string => pathToFileURL(join(k6Dir, m)).href;
-  const source = code.replaceAll('@k6/scenario', url('scenario.ts')).replaceAll('@k6/summary', url('summary.ts'));
+  const source = code.replaceAll('@k6/scenario', url('bench-options.ts')).replaceAll('@k6/summary', url('handle-summary.ts'));
   const res = spawnSync(node24, ['--no-warnings', '--input-type=module', '-e', source], { encoding: 'utf8', cwd: root });
   assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);
   return JSON.parse(res.stdout) as unknown;
@@ -44,7 +44,7 @@ test("the script reads exactly k6/scenario.json, the native runner's file, as th
   assert.ok(k6?.command?.includes(K6_SCRIPT));
   // Every variable the script reads is one the k6 service passes.
   const env = k6?.environment ?? {};
-  const read = new Set([...`${src}\n${readFileSync(join(k6Dir, 'scenario.ts'), 'utf8')}`.matchAll(/(?:__ENV|env)\['([A-Z_0-9]+)'\]/g)].map((m) => m[1] ?? ''));
+  const read = new Set([...`${src}\n${readFileSync(join(k6Dir, 'bench-options.ts'), 'utf8')}`.matchAll(/(?:__ENV|env)\['([A-Z_0-9]+)'\]/g)].map((m) => m[1] ?? ''));
   for (const name of read) assert.ok(name in env, `${name} is set by the k6 service`);
 });
 

@@ -7,7 +7,7 @@
  * the native runner's for the same figures).
  */
 import type { K6RunSummary } from '../lab/src/shared/k6-summary.ts';
-import { MEASURED, type Scenario } from './scenario.ts';
+import { MEASURED, type Scenario } from './bench-options.ts';
 
 export type { K6RunSummary };
 
