@@ -159,12 +159,9 @@ async function imageAvailable(ctx: DockerContext, image: string): Promise<boolea
 export function hostPorts(env: NodeJS.ProcessEnv = process.env): { service: string; variable: string; port: number }[] {
   const model = composeModel();
   return Object.entries(PORT_VARIABLES).map(([service, variable]) => {
-    const raw = env[variable];
     const fallback = Number(/:-(\d+)\}/.exec(model.services[service]?.ports?.[0] ?? '')?.[1]);
-    if (raw === undefined || raw.trim() === '') return { service, variable, port: fallback };
-    const port = Number(raw);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${variable}=${raw} is not accepted: expected a port from 1 to 65535`);
-    return { service, variable, port };
+    // The lab's one integer rule (lab-options.ts): a bad value is one line naming the variable.
+    return { service, variable, port: integer(env, variable, 1, 65535) ?? fallback };
   });
 }
 
