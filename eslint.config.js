@@ -21,4 +21,14 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
+  {
+    // The HTML reports' browser scripts: plain ES2017 scripts (not modules), inlined as they are.
+    files: ['lab/src/report/browser/**/*.js'],
+    languageOptions: {
+      ecmaVersion: 2017,
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', Chart: 'readonly', fmtMs: 'readonly', fmtRps: 'readonly' },
+    },
+    rules: { 'no-var': 'off', 'prefer-rest-params': 'off' },
+  },
 );

@@ -11,10 +11,10 @@
  */
 import exec from 'k6/execution';
 import http from 'k6/http';
-import { Counter, Gauge } from 'k6/metrics';
+import { Counter, Gauge, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { applyOverrides, benchOptions, defaultTestId, parseScenario, requestTimeout } from './scenario.ts';
-import { formatSeedBlock, METRICS, summarize, type SummaryData } from './summary.ts';
+import { applyOverrides, benchOptions, defaultTestId, parseScenario, requestTimeout } from './bench-options.ts';
+import { formatSeedBlock, METRICS, summarize, WORKER_SLOTS, workerSubmetric, type SummaryData } from './handle-summary.ts';
 
 const scenario = applyOverrides(parseScenario(open('./scenario.json')), __ENV);
 
@@ -27,13 +27,19 @@ const mode = __ENV['LAB_MODE'] || (/^https?:\/\/([^:/]+)/.exec(baseUrl)?.[1] ?? 
 const testid = __ENV['TESTID'] || defaultTestId(mode, new Date());
 const resultsDir = __ENV['RESULTS_DIR'] || 'results';
 
-export const options: Options = benchOptions(scenario, { testid, mode });
+export const options: Options = benchOptions(scenario, { testid, mode }, Array.from({ length: WORKER_SLOTS }, (_, i) => workerSubmetric(i)));
 
 const non2xx = new Counter(METRICS.non2xx);
 const socketErrors = new Counter(METRICS.socket);
 const timeouts = new Counter(METRICS.timeout);
 const requestStart = new Gauge(METRICS.firstRequest);
 const responseEnd = new Gauge(METRICS.lastResponse);
+const workerRequests = new Counter(METRICS.workerRequests);
+const firstOnConnection = new Trend(METRICS.first, true);
+const laterOnConnection = new Trend(METRICS.later, true);
+
+/** Each VU runs its own copy of this module and holds one keep-alive connection: its first request is the connection's. */
+let firstOnThisVu = true;
 
 /** Only 2xx counts as success, as in the native runner. */
 http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }));
@@ -61,6 +67,10 @@ export default function bench(): void {
   requestStart.add(Date.now());
   const res = http.get(target, params);
   responseEnd.add(Date.now());
+  (firstOnThisVu ? firstOnConnection : laterOnConnection).add(res.timings.duration);
+  firstOnThisVu = false;
+  const worker = res.headers['X-Worker'];
+  if (worker !== undefined) workerRequests.add(1, { worker });
   if (res.status === 0) {
     if (res.error_code === REQUEST_TIMEOUT) timeouts.add(1);
     else socketErrors.add(1);

@@ -2,22 +2,25 @@
 /**
  * The lab's command line; the Makefile's targets call it. Inputs come from the
  * environment (the make variables), so `make bench MODE=cluster` and
- * `MODE=cluster node lab/dist/cli.js bench` are the same thing.
+ * `MODE=cluster node lab/dist/cli.js bench` are the same thing. It parses and
+ * dispatches: one entry per command in COMMANDS; what runs is in core/ (against the
+ * Runtime interface), native/, docker/, setup/.
  */
-import { readOptions, runtimeChoice, UsageError, type LabOptions, type RuntimeChoice } from './options.js';
-import { DEFAULT_WORKERS } from './docker/compose.js';
-import { isMode, MODES, type Mode } from './topologies.js';
-import { nativeBench, nativeCompare, nativeDown, nativePs, nativeUp, type NativeOptions } from './native/lab.js';
+import { availableParallelism } from 'node:os';
+import { bench, compare } from './core/commands.js';
+import type { Runtime, RuntimeName } from './core/runtime.js';
+import { dockerAvailable, dockerRuntime, hostPorts } from './docker/docker-runtime.js';
+import { nativeRuntime, type NativeOptions } from './native/native-runtime.js';
 import { defaultAppNode } from './native/node-binary.js';
+import { nativeScale, scalableMode } from './native/scale.js';
+import { nativeSweep } from './native/sweep.js';
+import { durationSeconds, readOptions, runtimeChoice, UsageError, type LabOptions } from './lab-options.js';
+import { scenarioFor } from './scenario-file.js';
 import { ensureSetup } from './setup/ensure.js';
 import { blockedLine } from './setup/plan.js';
 import { PURPOSES, type Purpose } from './setup/requirements.js';
-import { dockerAvailable, dockerBench, dockerCompare, dockerDown, dockerLogs, dockerPs, dockerUp, hostPorts } from './docker/runtime.js';
-import { logDir, readRegistry } from './native/processes.js';
-import { nativeSweep } from './native/sweep.js';
-import { nativeScale, scalableMode } from './native/scale.js';
-import { readSweepOptions } from './sweep/options.js';
-import { availableParallelism } from 'node:os';
+import { readSweepOptions } from './sweep/sweep-options.js';
+import { DEFAULT_DOCKER_WORKERS, isMode, MODES, type Mode } from './topologies.js';
 
 /** The help text; Docker's host ports are read from the compose model, never repeated here. */
 function helpText(): string {
@@ -45,9 +48,10 @@ Targets:
 
 Variables:
   MODE         ${MODES.join(', ')} (compare: a comma-separated subset)
-  WORKERS      processes per multi-process topology (default: available parallelism natively, ${DEFAULT_WORKERS} in Docker)
+  WORKERS      processes per multi-process topology (default: available parallelism natively, ${DEFAULT_DOCKER_WORKERS} in Docker, set at up)
   REQUESTS, CONCURRENCY, TARGET_PATH   override k6/scenario.json (1200, 200, /heavy)
   REPEAT       repetitions per topology (default 3)
+  DURATION     bench: run back to back for this many seconds instead of REPEAT times
   RUNTIME      auto (Docker when an engine answers, else native), native or docker
   NODE         node binary that runs the app natively (default: Node 24 from tools/node24, the image's)
   LAB_INSTALL  auto (install what is missing when root or passwordless sudo allows) or no (only report)
@@ -57,15 +61,12 @@ Variables:
   SWEEP_CONNECTIONS  sweep: most requests in flight (default 200)
   (scale: WORKERS is the largest worker count, default 2 × cores; REPEAT defaults to 1)
   Docker only:
-  DURATION     bench: seconds to replay the scenario back to back, for watching the dashboard (1..3600)
   APP_CPUS     CPU limit of every app container (default 2, capped at the engine's CPUs)
   host ports   ${hostPorts({}).map((p) => `${p.variable} (${p.port})`).join(', ')}:
                a busy one stops \`up\` with one line naming it
   GRAFANA_ADMIN_PASSWORD  read only when the grafana-data volume is first created (default admin)
 `;
 }
-
-type Runtime = 'native' | 'docker';
 
 /**
  * `lab setup [lab|up|test]`: installs what that purpose needs and is missing. What it
@@ -82,15 +83,43 @@ function setup(purpose: string): void {
   }
 }
 
-async function chooseRuntime(choice: RuntimeChoice): Promise<Runtime> {
+async function chooseRuntime(): Promise<RuntimeName> {
+  const choice = runtimeChoice(process.env);
   if (choice !== 'auto') return choice;
   const docker = await dockerAvailable();
-  const runtime: Runtime = docker ? 'docker' : 'native';
   process.stderr.write(`RUNTIME=auto: ${docker ? 'a Docker engine answers, using docker' : 'no Docker engine answers, using native'}\n`);
-  return runtime;
+  return docker ? 'docker' : 'native';
 }
 
-function requireMode(options: LabOptions, command = 'bench'): Mode {
+/** The native options once the set-up step ran (only when a command needs them). */
+function nativeOptions(options: LabOptions, purpose: Purpose): NativeOptions {
+  return { ...options, node: options.node ?? defaultAppNode(), setup: ensureSetup(purpose) };
+}
+
+/** Variables a Docker command would silently ignore are refused instead. */
+function refuseForDocker(command: string, options: LabOptions, refused: { mode?: boolean; workers?: boolean }): void {
+  if (refused.mode && options.modes !== undefined) {
+    throw new UsageError(`MODE=${options.modes.join(',')} is not accepted by \`${command}\` with RUNTIME=docker: it starts every topology with a Docker service`);
+  }
+  if (refused.workers && options.workersGiven) {
+    throw new UsageError(`WORKERS=${options.workers} is not accepted by \`${command}\` with RUNTIME=docker: containers are sized by \`make up WORKERS=…\``);
+  }
+}
+
+/**
+ * The runtime a command runs with. Options are read only by commands that take them
+ * (ps, logs and down read RUNTIME alone, so a stray bad variable never blocks them).
+ */
+async function runtimeFor(command: string, options?: LabOptions, refused: { mode?: boolean; workers?: boolean } = {}): Promise<Runtime> {
+  const name = await chooseRuntime();
+  if (name === 'docker') {
+    if (options) refuseForDocker(command, options, refused);
+    return dockerRuntime(undefined, options?.workersGiven ? options.workers : DEFAULT_DOCKER_WORKERS);
+  }
+  return nativeRuntime(() => nativeOptions(options ?? readOptions(), command === 'up' ? 'up' : 'lab'));
+}
+
+function requireMode(options: LabOptions, command: string): Mode {
   const mode = options.modes?.[0];
   if (!mode || options.modes?.length !== 1 || !isMode(mode)) {
     throw new UsageError(`MODE is required for ${command}: expected one of ${MODES.join(', ')}`);
@@ -98,87 +127,59 @@ function requireMode(options: LabOptions, command = 'bench'): Mode {
   return mode;
 }
 
-/** Variables that a Docker command would silently ignore are refused instead. */
-function refuseForDocker(command: string, options: LabOptions, ignored: { mode?: boolean; workers?: boolean }): void {
-  if (ignored.mode && options.modes !== undefined) {
-    throw new UsageError(`MODE=${options.modes.join(',')} is not accepted by \`${command}\` with RUNTIME=docker: it runs every topology with a Docker service`);
-  }
-  if (ignored.workers && options.workersGiven) {
-    throw new UsageError(`WORKERS=${options.workers} is not accepted by \`${command}\` with RUNTIME=docker: containers are sized by \`make up WORKERS=…\``);
-  }
+function nativeOnly(command: string): void {
+  if (runtimeChoice(process.env) === 'docker') throw new UsageError(`RUNTIME=docker is not accepted by ${command} yet: run it with RUNTIME=native`);
 }
 
-async function main(command: string | undefined): Promise<void> {
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(helpText());
-    return;
-  }
-  switch (command) {
-    // These read only RUNTIME, so a stray bad variable never blocks stopping the lab.
-    case 'down': {
-      const runtime = runtimeChoice(process.env);
-      await nativeDown();
-      // Both, so nothing is left behind whichever runtime started it.
-      if (runtime !== 'native' && (await dockerAvailable())) await dockerDown();
-      return;
-    }
-    case 'ps':
-      return (await chooseRuntime(runtimeChoice(process.env))) === 'docker' ? dockerPs() : nativePs();
-    case 'logs':
-      if ((await chooseRuntime(runtimeChoice(process.env))) === 'docker') return dockerLogs();
-      process.stdout.write(`native logs are in ${logDir()}\n`);
-      for (const p of readRegistry()) process.stdout.write(`  ${p.name}: ${p.log}\n`);
-      return;
-    case 'setup':
-      return setup(process.argv[3] ?? 'lab');
-    default:
-  }
-  if (command !== 'up' && command !== 'bench' && command !== 'compare' && command !== 'sweep' && command !== 'scale') {
-    throw new UsageError(`unknown command ${command}: expected up, bench, compare, sweep, scale, down, ps, logs, setup or help`);
-  }
-  const options = readOptions();
-  // Validated before anything starts: a bad RATES or SLO_P99_MS is one line, exit 2.
-  const sweepOptions = command === 'sweep' ? readSweepOptions() : undefined;
-  const scaleMode = command === 'scale' ? scalableMode(requireMode(options, 'scale')) : undefined;
-  const runtime = await chooseRuntime(options.runtime);
-  const overrides = { requests: options.requests, concurrency: options.concurrency, path: options.path };
-  const native = (): NativeOptions => {
-    const setup = ensureSetup(command === 'up' ? 'up' : 'lab');
-    return { ...options, node: options.node ?? defaultAppNode(), setup };
-  };
-  switch (command) {
-    case 'up':
-      if (runtime === 'native') return nativeUp(native());
-      refuseForDocker(command, options, { mode: true });
-      return dockerUp(options.workersGiven ? options.workers : DEFAULT_WORKERS);
-    case 'bench': {
-      const mode = requireMode(options);
-      if (runtime === 'native') {
-        await nativeBench(mode, native());
-        return;
-      }
-      refuseForDocker(command, options, { workers: true });
-      return dockerBench(mode, overrides, options.repeat);
-    }
-    case 'sweep':
-      if (runtime !== 'native') throw new UsageError('RUNTIME=docker is not accepted by sweep yet: run it with RUNTIME=native');
-      await nativeSweep(native(), sweepOptions ?? readSweepOptions());
-      return;
-    case 'scale':
-      if (runtime !== 'native') throw new UsageError('RUNTIME=docker is not accepted by scale yet: run it with RUNTIME=native');
-      await nativeScale(scaleMode ?? requireMode(options, 'scale'), native(), {
-        maxWorkers: options.workersGiven ? options.workers : 2 * availableParallelism(),
-        repeat: process.env['REPEAT'] === undefined || process.env['REPEAT'].trim() === '' ? 1 : options.repeat,
-      });
-      return;
-    case 'compare':
-      if (runtime === 'native') {
-        await nativeCompare(native());
-        return;
-      }
-      refuseForDocker(command, options, { mode: true, workers: true });
-      return dockerCompare(overrides, options.repeat);
-  }
+/** Every command, one entry each: a new command is one more line. */
+const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> = {
+  help: () => process.stdout.write(helpText()),
+  setup: ([purpose = 'lab']) => setup(purpose),
+  up: async () => {
+    const options = readOptions();
+    return (await runtimeFor('up', options, { mode: true })).up(options.modes);
+  },
+  bench: async () => {
+    const options = readOptions();
+    const mode = requireMode(options, 'bench');
+    const plan = { scenario: scenarioFor(options), repeat: options.repeat, durationSeconds: durationSeconds() };
+    return bench(await runtimeFor('bench', options, { workers: true }), mode, plan);
+  },
+  compare: async () => {
+    const options = readOptions();
+    const plan = { scenario: scenarioFor(options), repeat: options.repeat, modes: options.modes };
+    return compare(await runtimeFor('compare', options, { workers: true }), plan);
+  },
+  // Both runtimes (Docker when it answers, unless RUNTIME=native), so nothing is left behind whichever started it.
+  down: async () => {
+    const choice = runtimeChoice(process.env);
+    await nativeRuntime(() => nativeOptions(readOptions(), 'lab')).down();
+    if (choice !== 'native' && (await dockerAvailable())) await dockerRuntime().down();
+  },
+  ps: async () => (await runtimeFor('ps')).ps(),
+  logs: async () => (await runtimeFor('logs')).logs(),
+  sweep: async () => {
+    const options = readOptions();
+    const sweep = readSweepOptions(); // a bad RATES or SLO_P99_MS: one line, exit 2, before anything starts
+    nativeOnly('sweep');
+    return nativeSweep(nativeOptions(options, 'lab'), sweep);
+  },
+  scale: async () => {
+    const options = readOptions();
+    const mode = scalableMode(requireMode(options, 'scale'));
+    nativeOnly('scale');
+    return nativeScale(mode, nativeOptions(options, 'lab'), {
+      maxWorkers: options.workersGiven ? options.workers : 2 * availableParallelism(),
+      repeat: process.env['REPEAT'] === undefined || process.env['REPEAT'].trim() === '' ? 1 : options.repeat,
+    });
+  },
+};
+
+async function main(command = 'help'): Promise<void> {
+  const name = command === '--help' || command === '-h' ? 'help' : command;
+  const run = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!run) throw new UsageError(`unknown command ${command}: expected ${Object.keys(COMMANDS).join(', ')}`);
+  await run(process.argv.slice(3));
 }
 
 main(process.argv[2]).catch((error: unknown) => {

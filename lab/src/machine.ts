@@ -1,8 +1,8 @@
 /** The machine the figures were measured on: the limit each figure is read against. */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import type { MachineInfo } from './results.js';
+import type { MachineInfo } from './report-model.js';
 
-export function machineInfo(appNodeVersion: string): MachineInfo {
+export function machineInfo(appNodeVersion: string, facts: Pick<MachineInfo, 'cpuLimit' | 'generator'>): MachineInfo {
   const [l1 = 0, l5 = 0, l15 = 0] = loadavg();
   return {
     cores: cpus().length,
@@ -13,5 +13,6 @@ export function machineInfo(appNodeVersion: string): MachineInfo {
     appNodeVersion,
     platform: `${process.platform} ${process.arch}`,
     loadAverageAtStart: [l1, l5, l15],
+    ...facts,
   };
 }

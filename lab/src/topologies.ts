@@ -1,9 +1,11 @@
 /**
- * The lab's topologies and every port they use, defined once.
+ * The lab's topologies, one row each, and every port they use, defined once.
  *
- * The native runtime starts them from local processes, the Docker Compose file is
- * generated from them, and Prometheus' scrape targets are rendered from them: a
- * port lives here and nowhere else.
+ * A row says everything either runtime needs to start a topology: the app's entry
+ * point, how many of it run, its own environment, a front proxy if any, when it can
+ * run, its label and colour. The native plan (native/topology-plan.ts) and the Compose
+ * generator (docker/compose.ts) are both derived from the row; Prometheus' scrape
+ * targets are rendered from it. A new topology is one new row plus its tests.
  */
 
 export type Mode = 'single' | 'cluster' | 'cluster-none' | 'pm2' | 'nginx' | 'reuseport';
@@ -17,32 +19,71 @@ export type Strategy =
   | 'proxy balancing'
   | 'kernel reuse-port hashing';
 
+/** The app's entry point: a serving process, a node:cluster primary, or PM2 in cluster mode. */
+export type Entry = 'server' | 'primary' | 'pm2';
+
+/** The entry's file, relative to app/ (server and primary are built to app/dist/). */
+export const ENTRY_FILES: Readonly<Record<Entry, string>> = {
+  server: 'dist/server.js',
+  primary: 'dist/primary.js',
+  pm2: 'ecosystem.config.cjs',
+};
+
+/**
+ * When a topology can run: always, or only where the app's Node has listen({ reusePort }).
+ * A front proxy adds its own rule (the proxy's binary natively).
+ */
+export type Requirement = 'reuse-port' | null;
+
 export interface Topology {
   readonly mode: Mode;
   readonly title: string;
   readonly strategy: Strategy;
+  /** What the lab starts. */
+  readonly entry: Entry;
+  /** 'one': one entry process (a primary or PM2 forks WORKERS itself); 'per-worker': WORKERS entry processes. */
+  readonly instances: 'one' | 'per-worker';
+  /** The topology's own environment for every app process (on top of ports and WORKERS). */
+  readonly env: Readonly<Record<string, string>>;
+  /** A proxy in front of per-worker instances (which then listen on their own ports), or null. */
+  readonly proxy: 'nginx' | null;
+  readonly requires: Requirement;
   /** Host port the load generator targets (container port 3000 in Docker). */
   readonly port: number;
   /** Worker i exposes /metrics on metricsPort + i. */
   readonly metricsPort: number;
-  /** Whether the topology runs WORKERS processes (single always runs one). */
-  readonly multiProcess: boolean;
-  /** Whether a cluster primary (with its own metrics port) runs beside the workers. */
-  readonly hasPrimary: boolean;
   /** Its Docker Compose service, or null when the topology runs natively only. */
   readonly service: string | null;
+  /** The report's colour for it. */
+  readonly colour: string;
+  /** Whether the topology runs WORKERS processes (single always runs one): derived from entry and instances. */
+  readonly multiProcess: boolean;
+  /** Whether a cluster primary (with its own metrics port) runs beside the workers: derived from entry. */
+  readonly hasPrimary: boolean;
 }
+
+type Row = Omit<Topology, 'multiProcess' | 'hasPrimary'>;
+
+const row = (r: Row): Topology => ({
+  ...r,
+  multiProcess: r.entry !== 'server' || r.instances === 'per-worker',
+  hasPrimary: r.entry === 'primary',
+});
 
 /** Largest WORKERS value: each topology owns a block of 100 metrics ports. */
 export const MAX_WORKERS = 99;
 
+/** WORKERS where none is given in Docker (containers are sized at `make up`). */
+export const DEFAULT_DOCKER_WORKERS = 2;
+
 export const TOPOLOGIES: readonly Topology[] = [
-  { mode: 'single', title: 'single process', strategy: 'one process', port: 3001, metricsPort: 9100, multiProcess: false, hasPrimary: false, service: 'app-single' },
-  { mode: 'cluster', title: 'node:cluster (round-robin)', strategy: 'round-robin handoff', port: 3002, metricsPort: 9200, multiProcess: true, hasPrimary: true, service: 'app-cluster' },
-  { mode: 'cluster-none', title: 'node:cluster (scheduling none)', strategy: 'OS accept race', port: 3006, metricsPort: 9600, multiProcess: true, hasPrimary: true, service: 'app-cluster-none' },
-  { mode: 'pm2', title: 'PM2 cluster mode', strategy: 'PM2 round-robin handoff', port: 3003, metricsPort: 9300, multiProcess: true, hasPrimary: false, service: 'app-pm2' },
-  { mode: 'nginx', title: 'nginx upstream (least_conn)', strategy: 'proxy balancing', port: 3004, metricsPort: 9400, multiProcess: true, hasPrimary: false, service: 'nginx' },
-  { mode: 'reuseport', title: 'reusePort instances', strategy: 'kernel reuse-port hashing', port: 3005, metricsPort: 9500, multiProcess: true, hasPrimary: false, service: null },
+  row({ mode: 'single', title: 'single process', strategy: 'one process', entry: 'server', instances: 'one', env: {}, proxy: null, requires: null, port: 3001, metricsPort: 9100, service: 'app-single', colour: '#64748b' }),
+  row({ mode: 'cluster', title: 'node:cluster (round-robin)', strategy: 'round-robin handoff', entry: 'primary', instances: 'one', env: { CLUSTER_SCHEDULING: 'rr' }, proxy: null, requires: null, port: 3002, metricsPort: 9200, service: 'app-cluster', colour: '#2563eb' }),
+  row({ mode: 'cluster-none', title: 'node:cluster (scheduling none)', strategy: 'OS accept race', entry: 'primary', instances: 'one', env: { CLUSTER_SCHEDULING: 'none' }, proxy: null, requires: null, port: 3006, metricsPort: 9600, service: 'app-cluster-none', colour: '#ea580c' }),
+  row({ mode: 'pm2', title: 'PM2 cluster mode', strategy: 'PM2 round-robin handoff', entry: 'pm2', instances: 'one', env: {}, proxy: null, requires: null, port: 3003, metricsPort: 9300, service: 'app-pm2', colour: '#16a34a' }),
+  row({ mode: 'nginx', title: 'nginx upstream (least_conn)', strategy: 'proxy balancing', entry: 'server', instances: 'per-worker', env: {}, proxy: 'nginx', requires: null, port: 3004, metricsPort: 9400, service: 'nginx', colour: '#9333ea' }),
+  // One container cannot hold WORKERS entry processes on one port: native only.
+  row({ mode: 'reuseport', title: 'reusePort instances', strategy: 'kernel reuse-port hashing', entry: 'server', instances: 'per-worker', env: { REUSE_PORT: 'true' }, proxy: null, requires: 'reuse-port', port: 3005, metricsPort: 9500, service: null, colour: '#0891b2' }),
 ];
 
 /** nginx's upstream app instances listen on upstreamPort + i (natively; in Docker each replica listens on 3000). */
@@ -76,4 +117,10 @@ export function workerCount(t: Topology, workers: number): number {
 /** The cluster primary's own metrics port: right after its workers' block. */
 export function primaryMetricsPort(t: Topology, workers: number): number {
   return t.metricsPort + workers;
+}
+
+/** The modes a comparison runs: the given list (default every mode), always with single, the baseline. */
+export function modesWithSingle(modes: readonly Mode[] | undefined): Mode[] {
+  const list = modes === undefined ? [...MODES] : [...modes];
+  return list.includes('single') ? list : ['single', ...list];
 }

@@ -8,11 +8,12 @@ import { DOCKER_REPLICA_HOST } from '../render/nginx.js';
 import {
   CONTAINER_APP_PORT,
   CONTAINER_METRICS_PORT,
+  DEFAULT_DOCKER_WORKERS,
+  ENTRY_FILES,
   GRAFANA_PORT,
   PROMETHEUS_PORT,
   TOPOLOGIES,
   topology,
-  type Mode,
   type Topology,
 } from '../topologies.js';
 import { APP_IMAGE, IMAGES, NODE_IMAGE } from './images.js';
@@ -25,24 +26,23 @@ export const GRAFANA_SERVICE = 'grafana';
 export const K6_SERVICE = 'k6';
 /** The lab's load runner in a container, the load generator where k6's image is missing. */
 export const RUNNER_SERVICE = 'runner';
-export const RUNNER_SCRIPT = 'lab/dist/runner/cli.js';
+export const RUNNER_SCRIPT = 'lab/dist/runner/runner-cli.js';
 /** The profile k6 sits in, so `docker compose up` never starts it. */
 export const BENCH_PROFILE = 'bench';
 /** nginx's upstream replicas: the single-process app, WORKERS times. */
 export const REPLICA_SERVICE = DOCKER_REPLICA_HOST;
 
-/** Defaults of the variables the Compose file reads from the environment. */
-export const DEFAULT_WORKERS = 2;
+/** Default of APP_CPUS, the CPU limit of every app container (WORKERS' default: the topology table's). */
 export const DEFAULT_APP_CPUS = 2;
 
 /**
- * Where the k6 container finds the scripts (k6/ at /lab/k6, beside the one lab module
- * the script imports, at its repository path), and writes its summaries.
+ * Where the k6 container finds the scripts (k6/ at /lab/k6, beside lab/src/shared/, the
+ * modules the lab and the script share, at its repository path), and writes its summaries.
  */
 export const K6_MOUNT_ROOT = '/lab';
 export const K6_SCRIPTS_DIR = `${K6_MOUNT_ROOT}/k6`;
-/** Repository files the k6 script imports from outside k6/. */
-export const K6_SHARED_MODULES = ['lab/src/runner/seed-block.ts', 'lab/src/scenario-rules.ts'] as const;
+/** The one folder of modules both the lab and the k6 script import, mounted into k6 whole. */
+export const K6_SHARED_DIR = 'lab/src/shared';
 export const K6_RESULTS_DIR = '/results';
 export const K6_SCRIPT = 'bench.ts';
 /** `k6 run` as the k6 service runs it: Prometheus remote write on. */
@@ -64,33 +64,24 @@ export const STOP_GRACE_SECONDS = Math.ceil(PM2_KILL_TIMEOUT_MS / 1000) + 5;
 /** The build secret carrying the host's extra CA (NODE_EXTRA_CA_CERTS) into npm ci; never stored. */
 export const BUILD_CA_SECRET = 'npm_extra_ca';
 
+/** A topology's host port variable: its mode, upper case (cluster-none: CLUSTER_NONE_PORT). */
+export function portVariable(mode: string): string {
+  return `${mode.toUpperCase().replace(/-/g, '_')}_PORT`;
+}
+
 /** Host ports: each overridable by a variable, so the stack can move off ports in use. */
 export const PORT_VARIABLES: Readonly<Record<string, string>> = {
-  'app-single': 'SINGLE_PORT',
-  'app-cluster': 'CLUSTER_PORT',
-  'app-cluster-none': 'CLUSTER_NONE_PORT',
-  'app-pm2': 'PM2_PORT',
-  nginx: 'NGINX_PORT',
+  ...Object.fromEntries(TOPOLOGIES.flatMap((t) => (t.service === null ? [] : [[t.service, portVariable(t.mode)]]))),
   prometheus: 'PROMETHEUS_PORT',
   grafana: 'GRAFANA_PORT',
 };
 
 export const PROMETHEUS_URL_IN_NETWORK = `http://${PROMETHEUS_SERVICE}:${PROMETHEUS_PORT}`;
 
-/** The app's start command for a mode, as the container runs it (WORKDIR is the app). */
-export function appCommand(mode: Mode): string[] {
-  switch (mode) {
-    case 'single':
-    case 'nginx':
-      return ['node', 'dist/server.js'];
-    case 'cluster':
-    case 'cluster-none':
-      return ['node', 'dist/primary.js'];
-    case 'pm2':
-      return ['pm2-runtime', 'start', 'ecosystem.config.cjs'];
-    case 'reuseport':
-      throw new Error('reuseport runs natively only: it has no Docker service');
-  }
+/** The app's start command for a topology's row, as the container runs it (WORKDIR is the app). */
+export function appCommand(t: Topology): string[] {
+  if (t.service === null) throw new Error(`${t.mode} runs natively only: it has no Docker service`);
+  return t.entry === 'pm2' ? ['pm2-runtime', 'start', ENTRY_FILES.pm2] : ['node', ENTRY_FILES[t.entry]];
 }
 
 /**
@@ -160,25 +151,24 @@ export function publish(service: string, hostPort: number, containerPort: number
   return `127.0.0.1:\${${variable}:-${hostPort}}:${containerPort}`;
 }
 
-function appEnvironment(mode: Mode): Record<string, string> {
-  const env: Record<string, string> = {
+/** The app's environment in a container: the ports inside it, WORKERS, and the row's own variables. */
+export function appEnvironment(t: Topology): Record<string, string> {
+  return {
     HOST: '0.0.0.0',
     PORT: String(CONTAINER_APP_PORT),
     METRICS_PORT: String(CONTAINER_METRICS_PORT),
-    WORKERS: `\${WORKERS:-${DEFAULT_WORKERS}}`,
-    LAB_MODE: mode,
+    WORKERS: `\${WORKERS:-${DEFAULT_DOCKER_WORKERS}}`,
+    LAB_MODE: t.mode,
+    ...t.env,
   };
-  if (mode === 'cluster') env['CLUSTER_SCHEDULING'] = 'rr';
-  if (mode === 'cluster-none') env['CLUSTER_SCHEDULING'] = 'none';
-  return env;
 }
 
-function appService(mode: Mode, extra: Partial<ComposeService>): ComposeService {
+function appService(t: Topology, extra: Partial<ComposeService>): ComposeService {
   return {
     image: APP_IMAGE,
     build: { context: '.', dockerfile: 'app/Dockerfile', secrets: [BUILD_CA_SECRET] },
-    environment: appEnvironment(mode),
-    command: appCommand(mode),
+    environment: appEnvironment(t),
+    command: appCommand(t),
     healthcheck: appHealthcheck(),
     cpus: `\${APP_CPUS:-${DEFAULT_APP_CPUS}}`,
     init: true,
@@ -196,34 +186,33 @@ function serviceOf(t: Topology): string {
   return t.service;
 }
 
-/** The services every topology with a Docker service runs. */
-function topologyServices(): Record<string, ComposeService> {
-  const services: Record<string, ComposeService> = {};
-  for (const t of TOPOLOGIES) {
-    if (t.service === null) continue;
-    if (t.mode === 'nginx') {
-      // WORKERS single-process replicas, each with its share of the CPU budget (see header).
-      services[REPLICA_SERVICE] = appService('nginx', {
-        cpus: `\${REPLICA_CPUS:-${DEFAULT_APP_CPUS / DEFAULT_WORKERS}}`,
-        deploy: { replicas: `\${WORKERS:-${DEFAULT_WORKERS}}` },
-      });
-      // The main config and server block the lab renders (nginx/docker/, `make generate`),
-      // run directly: no image entrypoint or templating, so any nginx image runs them alike.
-      // restart: nginx resolves app-replica at start, so it restarts when the replicas change.
-      services[t.service] = {
-        image: IMAGES.nginx,
-        depends_on: { [REPLICA_SERVICE]: { condition: 'service_healthy', restart: true } },
-        volumes: [`./nginx/docker:${NGINX_CONFIG_DIR}:ro`],
-        ports: [publish(t.service, t.port, CONTAINER_APP_PORT)],
-        entrypoint: ['nginx', '-c', NGINX_MAIN_CONFIG],
-        healthcheck: wgetHealthcheck(`http://127.0.0.1:${CONTAINER_APP_PORT}/nginx_status`, '10s'),
-        init: true,
-      };
-      continue;
-    }
-    services[t.service] = appService(t.mode, { ports: [publish(t.service, t.port, CONTAINER_APP_PORT)] });
-  }
-  return services;
+/**
+ * The services of one topology's row: its entry in one container, or, behind a proxy,
+ * WORKERS single-process replicas (each with its share of the CPU budget, see header)
+ * and the proxy.
+ */
+export function topologyServices(t: Topology): Record<string, ComposeService> {
+  if (t.service === null) return {};
+  const ports = [publish(t.service, t.port, CONTAINER_APP_PORT)];
+  if (t.proxy === null) return { [t.service]: appService(t, { ports }) };
+  return {
+    [REPLICA_SERVICE]: appService(t, {
+      cpus: `\${REPLICA_CPUS:-${DEFAULT_APP_CPUS / DEFAULT_DOCKER_WORKERS}}`,
+      deploy: { replicas: `\${WORKERS:-${DEFAULT_DOCKER_WORKERS}}` },
+    }),
+    // The main config and server block the lab renders (nginx/docker/, `make generate`),
+    // run directly: no image entrypoint or templating, so any nginx image runs them alike.
+    // restart: nginx resolves app-replica at start, so it restarts when the replicas change.
+    [t.service]: {
+      image: IMAGES.nginx,
+      depends_on: { [REPLICA_SERVICE]: { condition: 'service_healthy', restart: true } },
+      volumes: [`./nginx/docker:${NGINX_CONFIG_DIR}:ro`],
+      ports,
+      entrypoint: ['nginx', '-c', NGINX_MAIN_CONFIG],
+      healthcheck: wgetHealthcheck(`http://127.0.0.1:${CONTAINER_APP_PORT}/nginx_status`, '10s'),
+      init: true,
+    },
+  };
 }
 
 function monitoringServices(): Record<string, ComposeService> {
@@ -275,7 +264,7 @@ function monitoringServices(): Record<string, ComposeService> {
       // Prometheus only: `run` recreates any dependency whose configuration differs (an app
       // started with another WORKERS); the lab runs k6 with --no-deps once the stack is up.
       depends_on: healthy(PROMETHEUS_SERVICE),
-      volumes: [`./k6:${K6_SCRIPTS_DIR}:ro`, ...K6_SHARED_MODULES.map((f) => `./${f}:${K6_MOUNT_ROOT}/${f}:ro`), `./results:${K6_RESULTS_DIR}`],
+      volumes: [`./k6:${K6_SCRIPTS_DIR}:ro`, `./${K6_SHARED_DIR}:${K6_MOUNT_ROOT}/${K6_SHARED_DIR}:ro`, `./results:${K6_RESULTS_DIR}`],
       environment: {
         BASE_URL: `\${BASE_URL:-http://${serviceOf(cluster)}:${CONTAINER_APP_PORT}}`,
         LAB_MODE: `\${LAB_MODE:-${cluster.mode}}`,
@@ -332,7 +321,7 @@ function orderKeys(service: ComposeService): ComposeService {
 
 /** The Compose model: every service, alphabetically, keys in dclint's order. */
 export function composeModel(): ComposeFile {
-  const apps = topologyServices();
+  const apps = Object.assign({}, ...TOPOLOGIES.map(topologyServices)) as Record<string, ComposeService>;
   const services = { ...apps, ...monitoringServices() };
   const sorted = Object.keys(services).sort((a, b) => a.localeCompare(b));
   return {
@@ -358,9 +347,9 @@ Start: the lab's \`make up\` writes prometheus/targets/docker.json for WORKERS, 
 \`docker compose up -d --build --wait\`. Benchmark (stack up): \`make bench MODE=…\`, or by hand
 \`LAB_USER="$(id -u):$(id -g)" docker compose --profile ${BENCH_PROFILE} run --rm --no-deps -e BASE_URL=http://app-pm2:${CONTAINER_APP_PORT} -e LAB_MODE=pm2 ${K6_SERVICE}\`.
 
-Variables: WORKERS (default ${DEFAULT_WORKERS}) processes per multi-process topology and nginx replicas;
+Variables: WORKERS (default ${DEFAULT_DOCKER_WORKERS}) processes per multi-process topology and nginx replicas;
 APP_CPUS (default ${DEFAULT_APP_CPUS}) CPU limit of every app container; REPLICA_CPUS (the lab sets
-APP_CPUS / WORKERS, default ${DEFAULT_APP_CPUS / DEFAULT_WORKERS}) CPU limit of each nginx replica, so every topology gets
+APP_CPUS / WORKERS, default ${DEFAULT_APP_CPUS / DEFAULT_DOCKER_WORKERS}) CPU limit of each nginx replica, so every topology gets
 the same CPU budget; GRAFANA_ADMIN_PASSWORD (default admin; read only when the grafana-data
 volume is first created). Host ports: ${Object.values(PORT_VARIABLES).join(', ')}
 (defaults: the native lab's ports, Prometheus 9090, Grafana 3000). NODE_EXTRA_CA_CERTS: an extra CA

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../options.js';
+import { UsageError } from '../lab-options.js';
 import { paths } from '../paths.js';
 
 export interface AppRuntime {

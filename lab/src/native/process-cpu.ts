@@ -9,8 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { groupMembers, type ManagedProcess } from './processes.js';
 
-export type CpuRole = 'app' | 'primary' | 'pm2 daemon' | 'nginx';
-export const CPU_ROLES: readonly CpuRole[] = ['app', 'primary', 'pm2 daemon', 'nginx'];
+import { CPU_ROLES, totalCpu, type CpuByRole, type CpuRole } from '../sweep/cpu-roles.js';
+
+export { CPU_ROLES, totalCpu, type CpuByRole, type CpuRole };
 
 /** pid → [role, CPU ticks (user + system)]. */
 export type CpuSnapshot = Map<number, { role: CpuRole; ticks: number }>;
@@ -64,8 +65,6 @@ export function snapshotCpu(processes: readonly ManagedProcess[]): CpuSnapshot {
   return snapshot;
 }
 
-export type CpuByRole = Record<CpuRole, number>;
-
 /** CPU seconds per role between two snapshots; a process that appeared in between counts from 0. */
 export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuByRole {
   const out: CpuByRole = { app: 0, primary: 0, 'pm2 daemon': 0, nginx: 0 };
@@ -77,6 +76,3 @@ export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuByRole {
   return out;
 }
 
-export function totalCpu(byRole: CpuByRole): number {
-  return CPU_ROLES.reduce((s, r) => s + byRole[r], 0);
-}

@@ -7,16 +7,16 @@
  */
 import { median } from '../runner/stats.js';
 import { runLoad } from '../runner/run-load.js';
-import { scenarioRunOptions } from '../runner/options.js';
+import { scenarioRunOptions } from '../runner/run-options.js';
 import { progressReporter } from '../runner/progress.js';
 import { fitUsl } from '../scale/usl.js';
 import type { ScaleReport, ScaleRun } from '../scale/types.js';
 import { formatScaleTable } from '../report/scale-terminal.js';
 import { writeScaleReport } from '../report/sweep-write.js';
 import { paths } from '../paths.js';
-import { UsageError } from '../options.js';
+import { UsageError } from '../lab-options.js';
 import { topology, type Mode } from '../topologies.js';
-import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './lab.js';
+import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './native-runtime.js';
 import { cpuDelta, snapshotCpu, totalCpu } from './process-cpu.js';
 import { stopGroups } from './processes.js';
 

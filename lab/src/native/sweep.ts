@@ -4,10 +4,10 @@
  * so nothing is left behind), warm it up, probe its capacity unless RATES= is given,
  * run the open-model curve with CPU accounting from /proc, stop it, and report.
  */
-import type { Scenario } from '../results.js';
+import type { Scenario } from '../report-model.js';
 import { progressReporter, type Progress } from '../runner/progress.js';
 import { defaultRates } from '../sweep/analysis.js';
-import type { SweepOptions } from '../sweep/options.js';
+import type { SweepOptions } from '../sweep/sweep-options.js';
 import { probeCapacity } from '../sweep/probe.js';
 import { runCurve } from '../sweep/run-curve.js';
 import { generatorWarnings, summarizeCurve, withCpuVsSingle } from '../sweep/summarize.js';
@@ -15,8 +15,8 @@ import type { SweepReport, SweepTopology } from '../sweep/types.js';
 import { formatSweepTable } from '../report/sweep-terminal.js';
 import { writeSweepReport } from '../report/sweep-write.js';
 import { paths } from '../paths.js';
-import { topology, workerCount, type Mode } from '../topologies.js';
-import { contextFor, ensureRunning, modesWithSingle, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './lab.js';
+import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
+import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './native-runtime.js';
 import { cpuDelta, snapshotCpu } from './process-cpu.js';
 import { stopGroups } from './processes.js';
 import type { RunningTopology } from './topology-runner.js';
@@ -65,7 +65,7 @@ async function sweepOne(mode: Mode, running: RunningTopology, scenario: Scenario
 export async function nativeSweep(options: NativeOptions, sweep: SweepOptions): Promise<SweepReport> {
   requireBuiltApp();
   const { scenario, machine, app } = contextFor(options);
-  const modes = modesWithSingle(options);
+  const modes = modesWithSingle(options.modes);
   const scope = new RunScope();
   try {
     const topologies: SweepTopology[] = [];

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { paths } from '../paths.js';
 import { renderNginxMain, renderNginxServer } from '../render/nginx.js';
-import { NGINX_UPSTREAM_PORT, primaryMetricsPort, topology, workerCount, type Mode, type Topology } from '../topologies.js';
+import { ENTRY_FILES, NGINX_UPSTREAM_PORT, primaryMetricsPort, topology, workerCount, type Mode, type Topology } from '../topologies.js';
 import { isAlive, logTail, spawnManaged, stopGroups, type ManagedProcess, type SpawnOptions } from './processes.js';
 
 export interface StartOptions {
@@ -44,16 +44,6 @@ function appEnv(t: Topology, options: StartOptions, extra: Record<string, string
   };
 }
 
-function server(t: Topology, options: StartOptions, name: string, extra: Record<string, string>): SpawnOptions {
-  return {
-    name,
-    group: t.mode,
-    command: options.node,
-    args: [join(paths.appDist, 'server.js')],
-    env: appEnv(t, options, extra),
-  };
-}
-
 function pm2RuntimeBin(): string {
   const require = createRequire(join(paths.app, 'package.json'));
   return join(require.resolve('pm2/package.json'), '..', 'bin', 'pm2-runtime');
@@ -73,66 +63,40 @@ export function nginxBinary(): string {
   return process.env['NGINX'] ?? '/usr/sbin/nginx';
 }
 
-/** The processes a topology is made of, in start order. */
-function plan(t: Topology, options: StartOptions): SpawnOptions[] {
+/** The command line of a topology's entry point, from its row. */
+function entryCommand(t: Topology, options: StartOptions): { command: string; args: string[] } {
+  if (t.entry === 'pm2') return { command: options.node, args: [pm2RuntimeBin(), 'start', join(paths.app, ENTRY_FILES.pm2)] };
+  return { command: options.node, args: [join(paths.app, ENTRY_FILES[t.entry])] };
+}
+
+/** The processes a topology is made of, in start order, derived from its row of the topology table. */
+export function plan(t: Topology, options: StartOptions): SpawnOptions[] {
   const n = workerCount(t, options.workers);
-  const workers = String(n);
-  switch (t.mode) {
-    case 'single':
-      return [server(t, options, 'single', { PORT: String(t.port), METRICS_PORT: String(t.metricsPort) })];
-    case 'cluster':
-    case 'cluster-none':
-      return [
-        {
-          name: t.mode,
-          group: t.mode,
-          command: options.node,
-          args: [join(paths.appDist, 'primary.js')],
-          env: appEnv(t, options, {
-            PORT: String(t.port),
-            METRICS_PORT: String(t.metricsPort),
-            PRIMARY_METRICS_PORT: String(primaryMetricsPort(t, n)),
-            WORKERS: workers,
-            CLUSTER_SCHEDULING: t.mode === 'cluster-none' ? 'none' : 'rr',
-          }),
-        },
-      ];
-    case 'pm2':
-      return [
-        {
-          name: 'pm2',
-          group: t.mode,
-          command: options.node,
-          args: [pm2RuntimeBin(), 'start', paths.ecosystem],
-          env: appEnv(t, options, {
-            PORT: String(t.port),
-            METRICS_PORT: String(t.metricsPort),
-            WORKERS: workers,
-            PM2_HOME: join(paths.state, 'pm2'),
-          }),
-        },
-      ];
-    case 'nginx':
-      return [
-        ...Array.from({ length: n }, (_, i) =>
-          server(t, options, `nginx-app-${i}`, {
-            PORT: String(NGINX_UPSTREAM_PORT + i),
-            METRICS_PORT: String(t.metricsPort + i),
-            WORKER_INDEX: String(i),
-          }),
-        ),
-        nginxProcess(t, n),
-      ];
-    case 'reuseport':
-      return Array.from({ length: n }, (_, i) =>
-        server(t, options, `reuseport-${i}`, {
-          PORT: String(t.port),
-          REUSE_PORT: 'true',
-          METRICS_PORT: String(t.metricsPort + i),
-          WORKER_INDEX: String(i),
-        }),
-      );
+  const entry = (name: string, extra: Record<string, string>): SpawnOptions => ({
+    name,
+    group: t.mode,
+    ...entryCommand(t, options),
+    env: appEnv(t, options, { ...t.env, ...extra }),
+  });
+  if (t.instances === 'per-worker') {
+    const instances = Array.from({ length: n }, (_, i) =>
+      entry(t.proxy === null ? `${t.mode}-${i}` : `${t.mode}-app-${i}`, {
+        PORT: String(t.proxy === null ? t.port : NGINX_UPSTREAM_PORT + i),
+        METRICS_PORT: String(t.metricsPort + i),
+        WORKER_INDEX: String(i),
+      }),
+    );
+    return t.proxy === 'nginx' ? [...instances, nginxProcess(t, n)] : instances;
   }
+  return [
+    entry(t.mode, {
+      PORT: String(t.port),
+      METRICS_PORT: String(t.metricsPort),
+      ...(t.multiProcess ? { WORKERS: String(n) } : {}),
+      ...(t.hasPrimary ? { PRIMARY_METRICS_PORT: String(primaryMetricsPort(t, n)) } : {}),
+      ...(t.entry === 'pm2' ? { PM2_HOME: join(paths.state, 'pm2') } : {}),
+    }),
+  ];
 }
 
 /** A topology's base URL on this machine, e.g. http://127.0.0.1:3002. */

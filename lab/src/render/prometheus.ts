@@ -8,7 +8,8 @@ import { parse, stringify } from 'yaml';
 import { paths } from '../paths.js';
 import { CONTAINER_METRICS_PORT, PROMETHEUS_PORT, TOPOLOGIES, primaryMetricsPort, workerCount, type Topology } from '../topologies.js';
 
-export type Runtime = 'native' | 'docker';
+export type { RuntimeName as Runtime } from '../report-model.js';
+import type { RuntimeName as Runtime } from '../report-model.js';
 
 /** One entry of a Prometheus file_sd targets file. */
 export interface TargetGroup {

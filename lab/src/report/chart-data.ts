@@ -3,9 +3,12 @@
  * inlined as JSON; the page's script only maps it onto Chart.js.
  */
 
-import type { CompareReport, ModeReport } from '../results.js';
+import type { CompareReport, ModeReport } from '../report-model.js';
 import { idPart } from './escape.js';
 import { sortedWorkers } from './workers.js';
+import { isMode, topology } from '../topologies.js';
+import { round } from '../runner/stats.js';
+import { notMeasured } from './format.js';
 
 export interface ChartMode {
   mode: string;
@@ -38,30 +41,17 @@ export interface ChartData {
   charts: string[];
 }
 
-const MODE_COLORS: Readonly<Record<string, string>> = {
-  single: '#64748b',
-  cluster: '#2563eb',
-  'cluster-none': '#ea580c',
-  pm2: '#16a34a',
-  nginx: '#9333ea',
-  reuseport: '#0891b2',
-};
 const FALLBACK_COLORS = ['#db2777', '#ca8a04', '#0d9488', '#4f46e5', '#b91c1c'];
 
 export function modeColor(mode: string, index: number): string {
-  return MODE_COLORS[mode] ?? FALLBACK_COLORS[index % FALLBACK_COLORS.length] ?? '#333333';
+  return (isMode(mode) ? topology(mode).colour : undefined) ?? FALLBACK_COLORS[index % FALLBACK_COLORS.length] ?? '#333333';
 }
 
 export const TIMELINE_PREFIX = 'chart-timeline-';
 export const COMMON_CHARTS = ['chart-rps', 'chart-latency', 'chart-workers', 'chart-cpu', 'chart-connections'] as const;
 
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
-
 function chartMode(m: ModeReport, index: number, singleRps: number | null): ChartMode {
-  const run = m.median_run;
+  const run = m.medianRun;
   const timeline = (run?.timeline ?? []).map(([t, l]): [number, number] => [round(t, 1), round(l, 1)]);
   return {
     mode: m.mode,
@@ -69,15 +59,15 @@ function chartMode(m: ModeReport, index: number, singleRps: number | null): Char
     color: modeColor(m.mode, index),
     rps: { ...m.rps },
     speedup: m.speedup,
-    p99: m.latency_ms.p99,
-    ideal: singleRps === null ? null : singleRps * m.cores_usable,
-    coresUsable: m.cores_usable,
+    p99: m.latencyMs.p99,
+    ideal: singleRps === null ? null : singleRps * m.coresUsable,
+    coresUsable: m.coresUsable,
     curve: (run?.percentileCurve ?? []).map(([p, ms]): [number, number] => [p, round(ms, 2)]),
-    workers: sortedWorkers(m.per_worker).map((w) => ({ label: String(w.worker), requests: w.requests, cpuSeconds: w.cpu_seconds })),
+    workers: sortedWorkers(m.perWorker).map((w) => ({ label: String(w.worker), requests: w.requests, cpuSeconds: w.cpuSeconds })),
     timeline,
     timelineChart: timeline.length > 0 ? `${TIMELINE_PREFIX}${idPart(m.mode)}` : null,
     connections: (run?.connections ?? []).map((c) => c.requests).sort((a, b) => b - a),
-    jain: run ? run.fairness.jain : null,
+    jain: run && notMeasured(run, 'connections') === null ? run.fairness.jain : null,
   };
 }
 

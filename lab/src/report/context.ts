@@ -3,7 +3,7 @@
  * shared by the terminal and HTML reports.
  */
 
-import type { MachineInfo, Scenario } from '../results.js';
+import type { MachineInfo, Scenario } from '../report-model.js';
 import { plural } from './format.js';
 
 export interface ContextLine {
@@ -23,6 +23,8 @@ export function machineLines(machine: MachineInfo): ContextLine[] {
         + `${machine.cpuModel}, ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.platform}`,
     },
     { label: 'node', text: appNode },
+    ...(machine.cpuLimit === null ? [] : [{ label: 'CPU limit', text: `${machine.cpuLimit} CPUs per app container (nginx's replicas share it): the limit each figure is read against` }]),
+    { label: 'load generator', text: machine.generator },
     { label: 'load average', text: `${load} (1, 5, 15 min) at start` },
   ];
 }

@@ -14,8 +14,8 @@
  * The largest wins; its sentence quotes the figures it was chosen from.
  */
 
-import type { ModeReport, PerWorker } from '../results.js';
-import { fmtJain, fmtMs, fmtPercent, fmtRps } from './format.js';
+import type { ModeReport, PerWorker } from '../report-model.js';
+import { fmtJain, fmtMs, fmtPercent, fmtRps, notMeasured } from './format.js';
 import { serverMeanMs, sortedWorkers } from './workers.js';
 
 export type TailEffect = 'starvation' | 'imbalance' | 'queueing' | 'handler';
@@ -43,7 +43,7 @@ interface Service {
 }
 
 function serviceTime(mode: ModeReport, single: ModeReport | undefined): Service | null {
-  const measured = serverMeanMs(mode.per_worker);
+  const measured = serverMeanMs(mode.perWorker);
   if (measured !== null) return { ms: measured, measured: true };
   if (single?.available && single.rps.median > 0) {
     return { ms: 1000 / single.rps.median, measured: false, singleRps: single.rps.median };
@@ -61,16 +61,16 @@ interface Imbalance {
 }
 
 function imbalance(mode: ModeReport): Imbalance | null {
-  const workers = sortedWorkers(mode.per_worker);
+  const workers = sortedWorkers(mode.perWorker);
   const [first] = workers;
   if (first === undefined || workers.length < 2) return null;
   const totalRequests = workers.reduce((s, w) => s + w.requests, 0);
-  const totalCpu = workers.reduce((s, w) => s + w.cpu_seconds, 0);
+  const totalCpu = workers.reduce((s, w) => s + w.cpuSeconds, 0);
   if (totalRequests <= 0) return null;
   const byRequests = workers.reduce((a, w) => (w.requests > a.requests ? w : a), first);
-  const byCpu = workers.reduce((a, w) => (w.cpu_seconds > a.cpu_seconds ? w : a), first);
+  const byCpu = workers.reduce((a, w) => (w.cpuSeconds > a.cpuSeconds ? w : a), first);
   const requestShare = (w: PerWorker): number => w.requests / totalRequests;
-  const cpuShare = (w: PerWorker): number => (totalCpu > 0 ? w.cpu_seconds / totalCpu : 0);
+  const cpuShare = (w: PerWorker): number => (totalCpu > 0 ? w.cpuSeconds / totalCpu : 0);
   // Quote the worker whose share (of requests or of CPU) strays furthest above fair.
   const worker = cpuShare(byCpu) > requestShare(byRequests) ? byCpu : byRequests;
   const fairShare = 1 / workers.length;
@@ -101,10 +101,10 @@ function handlerClause(clientMean: number, service: Service | null): string {
 
 /** Every effect that qualifies, largest first. */
 export function tailCandidates(mode: ModeReport, single: ModeReport | undefined): TailCandidate[] {
-  const run = mode.median_run;
-  const p99 = run?.latencyMs.p99 ?? mode.latency_ms.p99;
-  const clientMean = mode.latency_ms.mean;
-  const jain = run?.fairness.jain;
+  const run = mode.medianRun;
+  const p99 = run?.latencyMs.p99 ?? mode.latencyMs.p99;
+  const clientMean = mode.latencyMs.mean;
+  const jain = notMeasured(run, 'connections') === null ? run?.fairness.jain : undefined;
   const fv = run?.firstVsLater;
   const hasFirstLater = fv !== undefined && fv.first.count > 0 && fv.later.count > 0;
   const laterP99 = hasFirstLater ? fv.later.p99 : p99;
@@ -157,7 +157,7 @@ export function explainTail(mode: ModeReport, single: ModeReport | undefined): s
   if (!mode.available) return `unavailable: ${mode.reason ?? 'no reason given'}`;
   if (mode.completed === 0) return `no request completed (${mode.errors} errors)`;
   const [dominant] = tailCandidates(mode, single);
-  const sentence = dominant?.sentence ?? `p99 ${fmtMs(mode.latency_ms.p99)} ms`;
+  const sentence = dominant?.sentence ?? `p99 ${fmtMs(mode.latencyMs.p99)} ms`;
   const errors = mode.errors > 0 ? `; ${mode.errors} ${mode.errors === 1 ? 'request' : 'requests'} failed` : '';
   return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}${errors}.`;
 }

@@ -3,6 +3,13 @@
  * same figure the same way.
  */
 
+import type { RunResult, Unmeasured } from '../report-model.js';
+
+/** "not measured by k6" when the run's generator cannot measure that figure, else null. */
+export function notMeasured(run: Pick<RunResult, 'generator' | 'unmeasured'> | undefined, figure: Unmeasured): string | null {
+  return run?.unmeasured?.includes(figure) ? `not measured by ${run.generator ?? 'the load generator'}` : null;
+}
+
 /** Milliseconds: one decimal below 10 ms, whole numbers above. */
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return '–';

@@ -3,10 +3,9 @@
  * drawing script are inlined, so it opens offline and makes no request.
  */
 
-import type { CompareReport } from '../results.js';
+import type { CompareReport } from '../report-model.js';
 import { buildChartData, type ChartData, type ChartMode } from './chart-data.js';
-import { chartJsSource } from './chartjs.js';
-import { CLIENT_SCRIPT } from './client-script.js';
+import { browserScriptSource, chartJsSource, formattersSource } from './chartjs.js';
 import { machineLines, scenarioLines } from './context.js';
 import { escapeHtml, jsonForScript, scriptSource } from './escape.js';
 import { fmtMs, plural } from './format.js';
@@ -126,7 +125,7 @@ ${chartsSection(report, data)}
 </main>
 <script type="application/json" id="lab-data">${jsonForScript(data)}</script>
 <script>${scriptSource(chartJsSource())}</script>
-<script>${scriptSource(CLIENT_SCRIPT)}</script>
+<script>${scriptSource(`${formattersSource()}\n${browserScriptSource('compare-charts.js')}`)}</script>
 </body>
 </html>
 `;

@@ -1,4 +1,4 @@
-/** The data sweep.html and scale.html inline for their charts (drawn by sweep-client-script.ts). */
+/** The data sweep.html and scale.html inline for their charts (drawn by browser/sweep-charts.js). */
 import type { ScaleReport } from '../scale/types.js';
 import { uslThroughput } from '../scale/usl.js';
 import type { SweepReport } from '../sweep/types.js';

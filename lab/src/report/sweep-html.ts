@@ -4,13 +4,12 @@
  */
 import type { ScaleReport } from '../scale/types.js';
 import type { SweepReport } from '../sweep/types.js';
-import { chartJsSource } from './chartjs.js';
+import { browserScriptSource, chartJsSource } from './chartjs.js';
 import { machineLines } from './context.js';
 import { escapeHtml as e, jsonForScript, scriptSource } from './escape.js';
 import { fmtMs, fmtRps } from './format.js';
 import { fitLine } from './scale-terminal.js';
 import { scaleCharts, sweepCharts, type ScaleChart, type SweepChart } from './sweep-chart-data.js';
-import { SWEEP_CLIENT_SCRIPT } from './sweep-client-script.js';
 import { CAPACITY_COLUMNS, capacityRow, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
 import { STYLE } from './style.js';
 import type { TextColumn } from './text-table.js';
@@ -48,7 +47,7 @@ ${body}
 </main>
 <script type="application/json" id="lab-data">${jsonForScript({ charts })}</script>
 <script>${scriptSource(chartJsSource())}</script>
-<script>${scriptSource(SWEEP_CLIENT_SCRIPT)}</script>
+<script>${scriptSource(browserScriptSource('sweep-charts.js'))}</script>
 </body>
 </html>
 `;

@@ -3,8 +3,8 @@
  * columns, the HTML report puts them in a <table>, so both show the same figures.
  */
 
-import type { CompareReport, ModeReport } from '../results.js';
-import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup } from './format.js';
+import type { CompareReport, ModeReport } from '../report-model.js';
+import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup, notMeasured } from './format.js';
 import { sortedWorkers } from './workers.js';
 
 export interface TableColumn {
@@ -50,8 +50,8 @@ export function unavailableText(reason: string | null): string {
 }
 
 function measuredCells(m: ModeReport): string[] {
-  const workers = sortedWorkers(m.per_worker);
-  const run = m.median_run;
+  const workers = sortedWorkers(m.perWorker);
+  const run = m.medianRun;
   const firstLater = run && run.firstVsLater.first.count > 0 && run.firstVsLater.later.count > 0
     ? `${fmtMs(run.firstVsLater.first.p99)}/${fmtMs(run.firstVsLater.later.p99)}`
     : '–';
@@ -59,19 +59,19 @@ function measuredCells(m: ModeReport): string[] {
     m.mode,
     String(m.workers),
     fmtMedianRange(m.rps.median, m.rps.min, m.rps.max, fmtRps),
-    fmtSpeedup(m.speedup, m.cores_usable),
-    m.ceiling !== undefined && m.cores_usable > 0
-      ? `${fmtPercent(m.efficiency)} (${fmtPercent(m.ceiling / m.cores_usable)})`
+    fmtSpeedup(m.speedup, m.coresUsable),
+    m.ceiling !== undefined && m.coresUsable > 0
+      ? `${fmtPercent(m.efficiency)} (${fmtPercent(m.ceiling / m.coresUsable)})`
       : fmtPercent(m.efficiency),
-    fmtMs(m.latency_ms.mean),
-    fmtMs(m.latency_ms.p50),
-    fmtMs(m.latency_ms.p90),
-    fmtMs(m.latency_ms.p99),
-    fmtMs(m.latency_ms.max),
+    fmtMs(m.latencyMs.mean),
+    fmtMs(m.latencyMs.p50),
+    fmtMs(m.latencyMs.p90),
+    fmtMs(m.latencyMs.p99),
+    fmtMs(m.latencyMs.max),
     String(m.errors),
     workers.length > 0 ? workers.map((w) => String(w.requests)).join('/') : '–',
-    workers.length > 0 ? workers.map((w) => fmtSeconds(w.cpu_seconds)).join('/') : '–',
-    run ? fmtJain(run.fairness.jain) : '–',
+    workers.length > 0 ? workers.map((w) => fmtSeconds(w.cpuSeconds)).join('/') : '–',
+    run ? (notMeasured(run, 'connections') ?? fmtJain(run.fairness.jain)) : '–',
     firstLater,
   ];
 }

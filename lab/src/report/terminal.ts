@@ -3,9 +3,9 @@
  * aligned table, and one mode over its repetitions. No colour codes.
  */
 
-import type { CompareReport, LatencySummary, MachineInfo, ModeReport, RunResult, Scenario } from '../results.js';
+import type { CompareReport, LatencySummary, MachineInfo, ModeReport, RunResult, Scenario } from '../report-model.js';
 import { machineLines, scenarioLines, type ContextLine } from './context.js';
-import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup, median, plural } from './format.js';
+import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup, median, notMeasured, plural } from './format.js';
 import { buildCompareTable, EFFICIENCY_NOTE, unavailableText, type TableColumn } from './table.js';
 import { sortedWorkers } from './workers.js';
 
@@ -76,7 +76,7 @@ const LATENCY_KEYS: readonly (keyof LatencySummary)[] = ['mean', 'p50', 'p90', '
 
 function latencyRows(mode: ModeReport, runs: readonly RunResult[]): string[][] {
   return LATENCY_KEYS.map((key) => {
-    if (runs.length === 0) return [key, fmtMs(mode.latency_ms[key]), ''];
+    if (runs.length === 0) return [key, fmtMs(mode.latencyMs[key]), ''];
     const values = runs.map((r) => r.latencyMs[key]);
     return [key, fmtMs(median(values)), `${fmtMs(Math.min(...values))}–${fmtMs(Math.max(...values))}`];
   });
@@ -94,7 +94,7 @@ export function formatBenchReport(
   warnings: readonly string[] = [],
   runs: readonly RunResult[] = [],
 ): string {
-  const repeat = Math.max(mode.runs_rps.length, runs.length, 1);
+  const repeat = Math.max(mode.runsRps.length, runs.length, 1);
   const out: string[] = [
     sectionTitle(`${mode.mode}: ${mode.title}, ${mode.strategy}`),
     ...contextBlock([...machineLines(machine), ...scenarioLines(scenario, repeat)]),
@@ -104,14 +104,14 @@ export function formatBenchReport(
     out.push(unavailableText(mode.reason));
     return `${out.join('\n')}\n`;
   }
-  const rpsRuns = mode.runs_rps.map(fmtRps).join(', ');
+  const rpsRuns = mode.runsRps.map(fmtRps).join(', ');
   out.push(
     `req/s:   ${fmtMedianRange(mode.rps.median, mode.rps.min, mode.rps.max, fmtRps)} median (min–max)`
       + (rpsRuns ? `; runs in order: ${rpsRuns}` : ''),
     mode.speedup > 0
-      ? `speedup: ${fmtSpeedup(mode.speedup, mode.cores_usable)} over single, efficiency ${fmtPercent(mode.efficiency)}`
-      : `speedup: not measured here (make compare runs single beside it); the app could use ${mode.cores_usable} core(s)`,
-    `workers: ${mode.workers}; errors: ${mode.errors}; load generator CPU ${fmtSeconds(mode.runner_cpu_seconds)} s per run`,
+      ? `speedup: ${fmtSpeedup(mode.speedup, mode.coresUsable)} over single, efficiency ${fmtPercent(mode.efficiency)}`
+      : `speedup: not measured here (make compare runs single beside it); the app could use ${mode.coresUsable} core(s)`,
+    `workers: ${mode.workers}; errors: ${mode.errors}; load generator CPU ${notMeasured(mode.medianRun, 'generatorCpu') ?? `${fmtSeconds(mode.runnerCpuSeconds)} s per run`}`,
     '',
   );
   const latencyColumns: TableColumn[] = [
@@ -120,7 +120,7 @@ export function formatBenchReport(
     { title: runs.length > 0 ? `min–max over ${plural(runs.length, 'run')}` : '', align: 'right' },
   ];
   out.push(...alignTable(latencyColumns, latencyRows(mode, runs)), '');
-  const workers = sortedWorkers(mode.per_worker);
+  const workers = sortedWorkers(mode.perWorker);
   if (workers.length > 0) {
     const workerColumns: TableColumn[] = [
       { title: 'worker', align: 'left' },
@@ -131,16 +131,16 @@ export function formatBenchReport(
     const workerRows = workers.map((w) => [
       String(w.worker),
       String(w.requests),
-      fmtSeconds(w.cpu_seconds),
-      w.server_mean_ms === undefined ? '–' : fmtMs(w.server_mean_ms),
+      fmtSeconds(w.cpuSeconds),
+      w.serverMeanMs === undefined ? '–' : fmtMs(w.serverMeanMs),
     ]);
     out.push(...alignTable(workerColumns, workerRows), '');
   }
-  const run = mode.median_run;
+  const run = mode.medianRun;
   if (run) {
     const fv = run.firstVsLater;
     out.push(
-      `connections: Jain fairness ${fmtJain(run.fairness.jain)}, busiest carried ${run.fairness.maxOverMedian.toFixed(1)}× the median connection`,
+      `connections: ${notMeasured(run, 'connections') ?? `Jain fairness ${fmtJain(run.fairness.jain)}, busiest carried ${run.fairness.maxOverMedian.toFixed(1)}× the median connection`}`,
       `first request on a connection: p50 ${fmtMs(fv.first.p50)} ms, p99 ${fmtMs(fv.first.p99)} ms (${fv.first.count}); `
         + `later requests: p50 ${fmtMs(fv.later.p50)} ms, p99 ${fmtMs(fv.later.p99)} ms (${fv.later.count})`,
     );

@@ -3,10 +3,11 @@
  * naturally: 0, 1, 2 … 10), so every report lists workers the same way.
  */
 
-import type { PerWorker } from '../results.js';
+import type { PerWorker } from '../report-model.js';
+import { byLabel } from '../runner/stats.js';
 
 export function sortedWorkers(perWorker: readonly PerWorker[]): PerWorker[] {
-  return [...perWorker].sort((a, b) => String(a.worker).localeCompare(String(b.worker), 'en', { numeric: true }));
+  return [...perWorker].sort((a, b) => byLabel(String(a.worker), String(b.worker)));
 }
 
 /**
@@ -17,9 +18,9 @@ export function serverMeanMs(perWorker: readonly PerWorker[]): number | null {
   let weighted = 0;
   let requests = 0;
   for (const w of perWorker) {
-    if (w.server_mean_ms === undefined || !Number.isFinite(w.server_mean_ms)) continue;
+    if (w.serverMeanMs === undefined || !Number.isFinite(w.serverMeanMs)) continue;
     const weight = w.requests > 0 ? w.requests : 0;
-    weighted += w.server_mean_ms * weight;
+    weighted += w.serverMeanMs * weight;
     requests += weight;
   }
   return requests > 0 ? weighted / requests : null;

@@ -4,7 +4,7 @@
  * about it — when it connected, when it first answered, how many requests it carried.
  */
 import { buildConnector, Client } from 'undici';
-import type { ConnectionStats } from '../results.js';
+import type { ConnectionStats } from '../report-model.js';
 import { round } from './stats.js';
 
 /** The run's monotonic clock: ms since the run started (performance.now based). */

@@ -3,7 +3,7 @@
  * plus the exact count, sum, min and max, read back in milliseconds.
  */
 import { build, type Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../results.js';
+import type { LatencySummary } from '../report-model.js';
 import { CURVE_PERCENTILES, round } from './stats.js';
 
 /** One hour in microseconds: anything longer is recorded as one hour. */

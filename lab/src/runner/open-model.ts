@@ -15,7 +15,7 @@
  * `dropped`, and what is still in flight then is `unfinished`: counted, never skipped.
  */
 import { Client, type Dispatcher } from 'undici';
-import type { RunErrors } from '../results.js';
+import type { RunErrors } from '../report-model.js';
 import { LatencyDistribution } from './latency.js';
 import { classifyError, classifyStatus } from './outcome.js';
 import { round } from './stats.js';

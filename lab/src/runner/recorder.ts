@@ -12,10 +12,10 @@
  *     first-vs-later cover the requests that got a complete response (2xx or not);
  *     socket errors and timeouts carry no latency.
  */
-import type { RunErrors } from '../results.js';
+import type { RunErrors } from '../report-model.js';
 import { LatencyDistribution } from './latency.js';
 import type { Outcome } from './outcome.js';
-import { round } from './stats.js';
+import { byLabel, round } from './stats.js';
 
 export class RunRecorder {
   readonly all = new LatencyDistribution();
@@ -81,6 +81,6 @@ export class RunRecorder {
   }
 
   perWorkerRecord(): Record<string, number> {
-    return Object.fromEntries([...this.perWorker].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
+    return Object.fromEntries([...this.perWorker].sort(([a], [b]) => byLabel(a, b)));
   }
 }

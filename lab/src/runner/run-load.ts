@@ -5,9 +5,9 @@
  * connection simply carries fewer of them.
  */
 import type { Dispatcher } from 'undici';
-import type { RunResult } from '../results.js';
+import type { RunResult } from '../report-model.js';
 import { LoadConnection, type RunClock } from './connection.js';
-import { normalizeRunOptions, type RunOptions } from './options.js';
+import { normalizeRunOptions, type RunOptions } from './run-options.js';
 import { RunRecorder } from './recorder.js';
 import { RequestHandler, type RequestContext } from './request.js';
 import { buildRunResult } from './run-result.js';

@@ -1,10 +1,10 @@
 /**
  * Turns what a run recorded into the RunResult the lab stores and reports.
  */
-import type { RunResult } from '../results.js';
+import type { RunResult } from '../report-model.js';
 import type { LoadConnection } from './connection.js';
 import type { LatencyDistribution } from './latency.js';
-import type { NormalizedRunOptions } from './options.js';
+import type { NormalizedRunOptions } from './run-options.js';
 import type { RunRecorder } from './recorder.js';
 import { jainIndex, maxOverMedian, round } from './stats.js';
 

@@ -1,5 +1,5 @@
 /** What `make scale` stores (results/scale.json) and reports. */
-import type { MachineInfo, Scenario } from '../results.js';
+import type { MachineInfo, Scenario } from '../report-model.js';
 import type { UslFit } from './usl.js';
 
 export interface ScaleRun {

@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import { paths } from '../paths.js';
-import { envValue, UsageError, type Env } from '../scenario-rules.js';
+import { envValue, UsageError, type Env } from '../shared/scenario-rules.js';
 import type { Host } from './host.js';
 import { neededFor, type NodeRuntime, type OsPackage, type Purpose, type Requirement } from './requirements.js';
 

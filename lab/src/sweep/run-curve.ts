@@ -15,7 +15,7 @@ import { runOpenLoad, type OpenStepResult } from '../runner/open-model.js';
 import { meetsObjective } from './analysis.js';
 import { settle } from './settle.js';
 import type { SweepStep } from './types.js';
-import type { CpuByRole } from '../native/process-cpu.js';
+import type { CpuByRole } from './cpu-roles.js';
 
 export interface CurveOptions {
   url: string;

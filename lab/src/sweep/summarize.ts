@@ -4,7 +4,7 @@
  * generator's own CPU per request, and warnings when the generator itself may have
  * shaped the figures.
  */
-import { CPU_ROLES, totalCpu, type CpuByRole } from '../native/process-cpu.js';
+import { CPU_ROLES, totalCpu, type CpuByRole } from './cpu-roles.js';
 import { capacityAtObjective, knee } from './analysis.js';
 import type { Curve } from './run-curve.js';
 import type { SweepStep, SweepTopology } from './types.js';

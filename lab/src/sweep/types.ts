@@ -3,8 +3,8 @@
  * open-model step per offered rate, the curve's knee and its capacity at the objective,
  * and the CPU each process model spends per request.
  */
-import type { CpuByRole } from '../native/process-cpu.js';
-import type { MachineInfo } from '../results.js';
+import type { CpuByRole } from './cpu-roles.js';
+import type { MachineInfo } from '../report-model.js';
 import type { OpenStepResult } from '../runner/open-model.js';
 
 export interface SweepStep extends OpenStepResult {

@@ -130,7 +130,7 @@ test('the app services: one image from app/Dockerfile, the mode commands, the sa
   for (const t of TOPOLOGIES) {
     if (t.service === null || t.mode === 'nginx') continue;
     assert.equal(service(t.service).environment?.['LAB_MODE'], t.mode);
-    assert.deepEqual(service(t.service).command, appCommand(t.mode));
+    assert.deepEqual(service(t.service).command, appCommand(t));
   }
   assert.equal(service('app-cluster').environment?.['CLUSTER_SCHEDULING'], 'rr');
   assert.equal(service('app-cluster-none').environment?.['CLUSTER_SCHEDULING'], 'none');
@@ -222,7 +222,7 @@ test('k6: pinned grafana/k6 1.x, bench profile only, remote write to Prometheus 
   assert.equal(k6.environment?.['K6_PROMETHEUS_RW_SERVER_URL'], `http://${PROMETHEUS_SERVICE}:${PROMETHEUS_PORT}/api/v1/write`);
   assert.equal(k6.environment?.['K6_PROMETHEUS_RW_TREND_STATS'], 'p(50),p(90),p(95),p(99),min,max,avg');
   assert.ok(k6.volumes?.includes('./k6:/lab/k6:ro'));
-  assert.ok(k6.volumes?.includes('./lab/src/runner/seed-block.ts:/lab/lab/src/runner/seed-block.ts:ro'), 'the seed block formatter at its repository path');
+  assert.ok(k6.volumes?.includes('./lab/src/shared:/lab/lab/src/shared:ro'), 'the shared modules (seed block, scenario rules, ids, summary shape) at their repository path, whole');
   assert.equal(k6.working_dir, '/lab/k6');
   assert.equal(withDefaults(k6.environment?.['BASE_URL'] ?? ''), `http://app-cluster:${CONTAINER_APP_PORT}`);
 });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { validate, ValidationCode } from 'dockerfile-utils';
 import { APP_HEALTHCHECK_SCRIPT, appCommand } from '../../src/docker/compose.js';
 import { NODE_IMAGE } from '../../src/docker/images.js';
-import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT } from '../../src/topologies.js';
+import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology } from '../../src/topologies.js';
 import { envPairs, execForm, parseDockerIgnore, parseInstructions, readDockerfile, root, type Instruction } from './helpers.js';
 
 const dockerfileText = (): string => readFileSync(join(root, 'app', 'Dockerfile'), 'utf8');
@@ -78,7 +78,7 @@ test('runtime: NODE_ENV=production, non-root node user, the ports of topologies.
   const hc = last('HEALTHCHECK');
   assert.ok(hc);
   assert.deepEqual(execForm(hc.args.replace(/^CMD\s+/, '')), ['node', '-e', APP_HEALTHCHECK_SCRIPT], 'the same check as docker-compose.yml');
-  assert.deepEqual(execForm(last('CMD')?.args ?? ''), appCommand('single'));
+  assert.deepEqual(execForm(last('CMD')?.args ?? ''), appCommand(topology('single')));
 });
 
 test('.dockerignore lets in exactly what the Dockerfile copies, and no node_modules, dist, .git or results', () => {

@@ -2,7 +2,7 @@
  * k6/bench.ts: it type-checks against @types/k6, runs the native runner's scenario
  * (the same file, the same overrides), prints the native runner's block, and the
  * dashboard's k6 panels read the metric names k6's Prometheus output writes.
- * k6/scenario.ts and k6/summary.ts are plain TypeScript: Node 24 runs them here.
+ * k6/bench-options.ts and k6/handle-summary.ts are plain TypeScript: Node 24 runs them here.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,11 +10,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { K6_MOUNT_ROOT, K6_SCRIPT, K6_SCRIPTS_DIR, K6_SERVICE, K6_SHARED_MODULES, K6_TREND_STATS } from '../../src/docker/compose.js';
-import type { K6Summary } from '../../src/docker/runtime.js';
+import { K6_MOUNT_ROOT, K6_SCRIPT, K6_SCRIPTS_DIR, K6_SERVICE, K6_SHARED_DIR, K6_TREND_STATS } from '../../src/docker/compose.js';
+import type { K6RunSummary } from '../../src/shared/k6-summary.js';
 import { paths } from '../../src/paths.js';
-import { formatSeedBlock } from '../../src/runner/seed-block.js';
-import { scenarioFor } from '../../src/scenario.js';
+import { formatSeedBlock } from '../../src/shared/seed-block.js';
+import { scenarioFor } from '../../src/scenario-file.js';
 import { node24, readComposeFile, root } from './helpers.js';
 
 const k6Dir = join(root, 'k6');
@@ -23,7 +23,7 @@ const benchSource = (): string => readFileSync(join(k6Dir, K6_SCRIPT), 'utf8');
 /** Runs an ES module snippet on Node 24 (type stripping) with k6/<module>.ts importable; returns its JSON output. */
 function runK6Module(code: string): unknown {
   const url = (m: string): string => pathToFileURL(join(k6Dir, m)).href;
-  const source = code.replaceAll('@k6/scenario', url('scenario.ts')).replaceAll('@k6/summary', url('summary.ts'));
+  const source = code.replaceAll('@k6/scenario', url('bench-options.ts')).replaceAll('@k6/summary', url('handle-summary.ts'));
   const res = spawnSync(node24, ['--no-warnings', '--input-type=module', '-e', source], { encoding: 'utf8', cwd: root });
   assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);
   return JSON.parse(res.stdout) as unknown;
@@ -44,7 +44,7 @@ test("the script reads exactly k6/scenario.json, the native runner's file, as th
   assert.ok(k6?.command?.includes(K6_SCRIPT));
   // Every variable the script reads is one the k6 service passes.
   const env = k6?.environment ?? {};
-  const read = new Set([...`${src}\n${readFileSync(join(k6Dir, 'scenario.ts'), 'utf8')}`.matchAll(/(?:__ENV|env)\['([A-Z_0-9]+)'\]/g)].map((m) => m[1] ?? ''));
+  const read = new Set([...`${src}\n${readFileSync(join(k6Dir, 'bench-options.ts'), 'utf8')}`.matchAll(/(?:__ENV|env)\['([A-Z_0-9]+)'\]/g)].map((m) => m[1] ?? ''));
   for (const name of read) assert.ok(name in env, `${name} is set by the k6 service`);
 });
 
@@ -90,7 +90,7 @@ test("k6's closing block is the native runner's, line for line, and its JSON has
     { completed: 400, non2xx: 3, socket: 1, timeout: 2, avg: 4.5, p50: 3.333, p90: 7.1, p95: 9.99, p99: 12.5, max: 30, first: 5000, last: 7500 },
   ];
   const out = runK6Module(`
-    import { formatSeedBlock, summarize, METRICS } from '@k6/summary';
+    import { formatSeedBlock, summarize, METRICS, workerSubmetric } from '@k6/summary';
     import { MEASURED } from '@k6/scenario';
     const fixtures = ${JSON.stringify(fixtures)};
     const scenario = { path: '/heavy', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 30000, warmupRequests: 100 };
@@ -103,11 +103,14 @@ test("k6's closing block is the native runner's, line for line, and its JSON has
         [METRICS.timeout]: { values: { count: f.timeout } },
         [METRICS.firstRequest]: { values: { min: f.first } },
         [METRICS.lastResponse]: { values: { max: f.last } },
+        [workerSubmetric(1)]: { values: { count: f.completed } },
+        [METRICS.first]: { values: { count: 1, 'p(50)': f.p50, 'p(99)': f.p99 } },
+        [METRICS.later]: { values: { count: f.completed - 1, 'p(50)': f.p50, 'p(99)': f.p90 } },
       } };
       const summary = summarize(data, scenario, { testid: 'cluster-x', mode: 'cluster', target: 'http://app-cluster:3000/heavy' });
       return { summary, block: formatSeedBlock(summary) };
     })));
-  `) as { summary: K6Summary & { errors: { non2xx: number; socket: number; timeout: number; total: number }; requests: number; concurrency: number; keepAlive: boolean }; block: string }[];
+  `) as { summary: K6RunSummary; block: string }[];
   out.forEach(({ summary, block }, i) => {
     const f = fixtures[i];
     assert.ok(f);
@@ -123,6 +126,8 @@ test("k6's closing block is the native runner's, line for line, and its JSON has
       latencyMs: { mean: f.avg, p50: f.p50, p90: f.p90, p95: f.p95, p99: f.p99, max: f.max },
     });
     assert.equal(block, native);
+    assert.deepEqual(summary.perWorker, { 1: f.completed }, 'requests per worker, from the X-Worker tag');
+    assert.deepEqual(summary.firstVsLater, { first: { count: 1, p50: f.p50, p99: f.p99 }, later: { count: f.completed - 1, p50: f.p50, p99: f.p90 } });
     for (const key of ['testid', 'mode', 'target', 'completed', 'totalTimeMs', 'rps'] as const) assert.ok(summary[key] !== undefined, key);
     assert.equal(summary.errors.total, f.non2xx + f.socket + f.timeout);
   });
@@ -159,20 +164,20 @@ test("the dashboard's k6 panels read the series k6's Prometheus remote write pro
   assert.ok(used.has('k6_http_reqs_total'));
 });
 
-test('every module the k6 script imports is inside the k6 container: k6/ or a mounted shared module whose own imports are type-only', () => {
-  const shared = new Set<string>(K6_SHARED_MODULES);
+test('every module the k6 script imports is inside the k6 container: k6/ or the shared folder (mounted whole), whose own imports outside it are type-only', () => {
   const files = readdirSync(k6Dir).filter((f) => f.endsWith('.ts')).map((f) => join(k6Dir, f));
   const fromRe = /^\s*(import|export)\s+(type\s+)?[^'"]*from\s+'(\.{1,2}\/[^']+)'/gm;
   for (const file of files) {
     for (const m of readFileSync(file, 'utf8').matchAll(fromRe)) {
       const target = relative(root, resolve(dirname(file), m[3] ?? ''));
       if (target.startsWith('k6/') || m[2]) continue;
-      assert.ok(shared.has(target), `${relative(root, file)} imports ${target}, which the k6 service does not mount`);
+      assert.ok(target.startsWith(`${K6_SHARED_DIR}/`), `${relative(root, file)} imports ${target}, outside the shared folder the k6 service mounts`);
       for (const inner of readFileSync(join(root, target), 'utf8').matchAll(fromRe)) {
         assert.ok(inner[2], `${target} imports ${inner[3]} at run time: k6 would not find it`);
       }
     }
   }
   const volumes = readComposeFile().services[K6_SERVICE]?.volumes ?? [];
-  for (const f of shared) assert.ok(volumes.includes(`./${f}:${K6_MOUNT_ROOT}/${f}:ro`), `${f} mounted`);
+  assert.ok(volumes.includes(`./${K6_SHARED_DIR}:${K6_MOUNT_ROOT}/${K6_SHARED_DIR}:ro`), `${K6_SHARED_DIR} mounted whole`);
+  assert.equal(volumes.filter((v) => v.startsWith('./lab/')).length, 1, 'no per-file mount list');
 });

@@ -1,5 +1,5 @@
 /**
- * lab/src/docker/runtime.ts against a stand-in `docker` that records what it is
+ * lab/src/docker/docker-runtime.ts against a stand-in `docker` that records what it is
  * asked (no engine runs here), and against the real client where none answers.
  */
 import assert from 'node:assert/strict';
@@ -10,18 +10,19 @@ import { after, beforeEach, test } from 'node:test';
 import { renderTargets } from '../../src/render/prometheus.js';
 import {
   dockerAvailable,
-  dockerBench,
-  dockerCompare,
   dockerDown,
+  dockerRuntime,
   dockerLogs,
   dockerPs,
   dockerUp,
   stackEnv,
   targetsFile,
-  testId,
   type DockerContext,
-} from '../../src/docker/runtime.js';
-import { TOPOLOGIES } from '../../src/topologies.js';
+} from '../../src/docker/docker-runtime.js';
+import { testId } from '../../src/shared/ids.js';
+import { modeReport } from '../../src/mode-report.js';
+import { formatBenchReport } from '../../src/report/terminal.js';
+import { TOPOLOGIES, topology } from '../../src/topologies.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lab-docker-runtime-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -53,19 +54,42 @@ if (args[0] === 'compose' && args[1] === 'version') {
     if (args.includes('{{.NCPU}}') && pick('FAKE_NCPU')) process.stdout.write(pick('FAKE_NCPU') + '\\n');
     process.exit(Number(pick('FAKE_INFO_EXIT') ?? 0));
   }
+} else if (args.includes('ps') && args.includes('--format') && args.includes('app-replica')) {
+  const replicas = pick('FAKE_REPLICAS') ?? 'lab-app-replica-2 lab-app-replica-1';
+  process.stdout.write(replicas.split(' ').filter(Boolean).join('\\n') + '\\n');
+} else if (args.includes('ps') && args.includes('--format')) {
+  process.stdout.write('lab-' + args[args.length - 1] + '-1\\n');
+} else if (args[0] === 'exec') {
+  // Each worker's metrics, its CPU growing with the clock.
+  const urls = args.slice(args.indexOf('-e') + 2);
+  const cpu = Date.now() / 1000;
+  process.stdout.write(JSON.stringify(urls.map(() => 'process_cpu_seconds_total{worker="0"} ' + cpu + '\\nhttp_request_duration_seconds_count{worker="0"} ' + cpu)) + '\\n');
 } else if (args.includes('ps') && args.includes('--services')) {
   const running = pick('FAKE_RUNNING') ?? 'app-cluster app-cluster-none app-pm2 app-replica app-single grafana nginx prometheus';
   process.stdout.write(running.split(' ').join('\\n') + '\\n');
 } else {
   const code = Number(pick('FAKE_COMPOSE_EXIT') ?? 0);
-  const run = args.indexOf('run');
-  if (code === 0 && run >= 0 && !pick('FAKE_NO_SUMMARY')) {
+  const k6 = args.indexOf('k6');
+  if (code === 0 && k6 >= 0) {
     const env = {};
     args.forEach((a, i) => { if (args[i - 1] === '-e') { const eq = a.indexOf('='); env[a.slice(0, eq)] = a.slice(eq + 1); } });
     const root = args[args.indexOf('--project-directory') + 1];
     fs.mkdirSync(path.join(root, 'results'), { recursive: true });
-    const rps = { single: 100, cluster: 200 }[env.LAB_MODE] ?? 150;
-    fs.writeFileSync(path.join(root, 'results', 'k6-' + env.TESTID + '.json'), JSON.stringify({ testid: env.TESTID, mode: env.LAB_MODE, target: env.BASE_URL, completed: 10, errors: { total: 0 }, totalTimeMs: 1000, rps, latencyMs: { mean: 1, p50: 1, p90: 2, p95: 3, p99: 4, max: 5 } }));
+    const summary = { tool: 'k6', testid: env.TESTID, mode: env.LAB_MODE, target: env.BASE_URL + env.TARGET_PATH, requests: 100, concurrency: 10, keepAlive: true, timeoutMs: 30000,
+      completed: 100, errors: { non2xx: 0, socket: 0, timeout: 0, total: 0 }, totalTimeMs: 1000, rps: 100, latencyMs: { mean: 1, p50: 1, p90: 2, p95: 3, p99: 4, max: 5 },
+      perWorker: { 0: 50, 1: 50 }, firstVsLater: { first: { count: 10, p50: 3, p99: 9 }, later: { count: 90, p50: 1, p99: 4 } } };
+    fs.writeFileSync(path.join(root, 'results', 'k6-' + env.TESTID + '.json'), JSON.stringify(summary));
+  }
+  const json = args.indexOf('--json');
+  if (code === 0 && json >= 0) {
+    const root = args[args.indexOf('--project-directory') + 1];
+    const url = args[args.indexOf('--url') + 1];
+    const metrics = args.filter((a, i) => args[i - 1] === '--metrics');
+    fs.mkdirSync(path.join(root, 'results'), { recursive: true });
+    const rps = url.includes('app-single') ? 100 : url.includes('app-cluster:') ? 200 : 150;
+    const result = { target: url, rps, perWorker: { 0: 14 }, latencyMs: { p99: 4 }, errors: { total: 0 } };
+    const workers = metrics.map(() => ({ worker: '0', cpuSeconds: 0.5, handlerCount: 7, handlerMeanMs: 2 }));
+    fs.writeFileSync(path.join(root, args[json + 1]), JSON.stringify({ result, workers }));
   }
   process.exit(code);
 }
@@ -86,7 +110,7 @@ const compose = [ 'compose', '--project-directory', ctx.root, '-f', join(ctx.roo
 const saved = { ...process.env };
 beforeEach(() => {
   rmSync(calls, { force: true });
-  for (const k of ['FAKE_INFO_EXIT', 'FAKE_INFO_HANG', 'FAKE_COMPOSE_EXIT', 'FAKE_NCPU', 'FAKE_RUNNING', 'APP_CPUS', 'FAKE_COMPOSE_VERSION', 'FAKE_IMAGE_EXIT', 'FAKE_NO_SUMMARY', 'NGINX_PORT', 'DURATION']) Reflect.deleteProperty(process.env, k);
+  for (const k of ['FAKE_INFO_EXIT', 'FAKE_INFO_HANG', 'FAKE_COMPOSE_EXIT', 'FAKE_NCPU', 'FAKE_RUNNING', 'APP_CPUS', 'FAKE_COMPOSE_VERSION', 'FAKE_IMAGE_EXIT', 'FAKE_REPLICAS', 'NGINX_PORT', 'DURATION']) Reflect.deleteProperty(process.env, k);
 });
 after(() => {
   process.env = saved;
@@ -173,62 +197,62 @@ test('dockerUp(): Grafana left out when its image cannot be had; a busy host por
   }
 });
 
-test("dockerBench(): k6 in the bench profile against the mode's service, a testid per repetition, the overrides passed", async () => {
-  const { printed } = await quietly((c) => dockerBench('pm2', { requests: 100, path: '/heavy?n=10' }, 2, c));
+const scenario = { path: '/heavy', requests: 100, concurrency: 10, keepAlive: true, timeoutMs: 30_000, warmupRequests: 20 };
+
+test("dockerRuntime(): the lab's runner in the bench profile against the service, each worker's metrics read on the Compose network", async () => {
+  process.env['FAKE_IMAGE_EXIT'] = '1'; // no k6 image
+  const runtime = dockerRuntime(ctx);
+  assert.equal(await runtime.unavailability('pm2'), null);
+  assert.equal(runtime.workers(), 2, 'WORKERS as up sized the stack: the replicas running');
+  const target = await runtime.start('pm2');
+  assert.deepEqual(target, { mode: 'pm2', workers: 2, url: 'http://localhost:3003' });
+  await runtime.warm(target, scenario);
+  const rep = await runtime.measure(target, scenario);
   const runs = recorded().filter((c) => c.args.includes('run'));
-  assert.equal(runs.length, 2);
-  const testids = runs.map((c) => c.args.find((a) => a.startsWith('TESTID='))?.slice('TESTID='.length));
-  assert.match(testids[0] ?? '', /^pm2-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-r1$/);
-  assert.match(testids[1] ?? '', /-r2$/);
-  const args = runs[0]?.args ?? [];
+  assert.equal(runs.length, 2, 'warm-up, then the measured run');
   const user = ['--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`];
-  assert.deepEqual(args, [
-    ...compose,
-    '--profile', 'bench', 'run', '--rm', '--no-deps', ...user,
-    '-e', 'BASE_URL=http://app-pm2:3000',
-    '-e', 'LAB_MODE=pm2',
-    '-e', `TESTID=${testids[0]}`,
-    '-e', 'REQUESTS=100',
-    '-e', 'CONCURRENCY=',
-    '-e', 'TARGET_PATH=/heavy?n=10',
-    'k6', 'run', '-o', 'experimental-prometheus-rw', 'bench.ts',
+  const runner = [...compose, '--profile', 'bench', 'run', '--rm', '--no-deps', ...user, 'runner', 'node', 'lab/dist/runner/runner-cli.js'];
+  assert.deepEqual(runs[0]?.args, [...runner, '--url', 'http://app-pm2:3000/heavy', '-n', '20', '-c', '10', '--timeout-ms', '30000']);
+  const measured = runs[1]?.args ?? [];
+  const json = measured[measured.indexOf('--json') + 1] ?? '';
+  assert.match(json, /^\/results\/runner-pm2-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-\d+\.json$/);
+  assert.deepEqual(measured, [
+    ...runner, '--url', 'http://app-pm2:3000/heavy', '-n', '100', '-c', '10', '--timeout-ms', '30000', '--json', json,
+    '--metrics', 'http://app-pm2:9100/metrics', '--metrics', 'http://app-pm2:9101/metrics',
   ]);
-  assert.match(printed, /pm2: median 150 req\/s over 2 runs/);
-  // k6 runs --no-deps (a run with dependencies would recreate containers started with other WORKERS): the stack must be up.
-  process.env['FAKE_RUNNING'] = 'prometheus grafana app-single';
-  await assert.rejects(dockerBench('pm2', {}, 1, ctx), (e: Error) => e.message === 'the Docker stack is not up (not running: app-pm2): run `make up` first');
-  await assert.rejects(dockerCompare({}, 1, ctx), /the Docker stack is not up \(not running: app-cluster, app-cluster-none, app-pm2, nginx\)/);
-  await assert.rejects(dockerBench('reuseport', {}, 1, ctx), (e: Error) => e.message === 'MODE=reuseport runs natively only (it has no Docker service): use RUNTIME=native');
-  await assert.rejects(dockerBench('single', {}, 0, ctx), /REPEAT=0 is not accepted/);
-  process.env['DURATION'] = '0';
-  await assert.rejects(dockerBench('single', {}, 1, ctx), (e: Error) => e.message === 'DURATION=0 is not accepted: expected whole seconds from 1 to 3600');
-  Reflect.deleteProperty(process.env, 'DURATION');
-  // k6 exiting 0 without a summary (results/ not writable) is an error, never a row of zeros.
+  assert.equal(rep.result.rps, 150);
+  assert.equal(existsSync(join(ctx.root, json)), false, "the run's file is removed once read");
+  const machine = await runtime.machine();
+  assert.equal(machine.cpuLimit, 2, 'APP_CPUS when no container reports a limit');
+  assert.match(machine.generator, /container on the Compose network/);
+});
+
+test('dockerRuntime(): behind nginx each replica is a worker, numbered in container order, its requests its own count', async () => {
+  process.env['FAKE_IMAGE_EXIT'] = '1';
+  const runtime = dockerRuntime(ctx);
+  const target = await runtime.start('nginx');
+  const rep = await runtime.measure(target, { ...scenario, warmupRequests: 0 });
+  const measured = recorded().filter((c) => c.args.includes('run'))[0]?.args ?? [];
+  assert.deepEqual(measured.filter((_, i) => measured[i - 1] === '--metrics'), [
+    'http://lab-app-replica-1:9100/metrics', 'http://lab-app-replica-2:9100/metrics',
+  ]);
+  assert.deepEqual(rep.workers.map((w) => w.worker), ['0', '1']);
+  assert.deepEqual(rep.result.perWorker, { 0: 7, 1: 7 }, 'from each replica\'s handler count, not X-Worker (always 0 there)');
+});
+
+test('dockerRuntime(): what cannot run is one line; a stack that is not up, one error; a failed run says so', async () => {
+  const runtime = dockerRuntime(ctx);
+  assert.match((await runtime.unavailability('reuseport')) ?? '', /^reuseport runs natively only .*: use RUNTIME=native$/);
+  process.env['FAKE_RUNNING'] = 'prometheus app-single app-replica';
+  assert.equal(await dockerRuntime(ctx).unavailability('pm2'), 'its service app-pm2 is not running: run `make up RUNTIME=docker`');
+  process.env['FAKE_REPLICAS'] = '';
+  await assert.rejects(dockerRuntime(ctx).machine(), (e: Error) => e.message === 'the Docker stack is not up (no app-replica runs): run `make up RUNTIME=docker` first');
+  Reflect.deleteProperty(process.env, 'FAKE_REPLICAS');
   Reflect.deleteProperty(process.env, 'FAKE_RUNNING');
-  process.env['FAKE_NO_SUMMARY'] = '1';
-  await assert.rejects(quietly((c) => dockerBench('pm2', {}, 1, c)), /^Error: k6 wrote no summary to results\/k6-pm2-/);
-});
-
-test('dockerBench() with DURATION: runs back to back until it has passed, each its own testid', async () => {
-  process.env['DURATION'] = '1';
-  const started = Date.now();
-  await quietly((c) => dockerBench('cluster', {}, 1, c));
-  const runs = recorded().filter((c) => c.args.includes('run'));
-  assert.ok(Date.now() - started >= 1000, 'kept going for DURATION');
-  assert.ok(runs.length >= 2, `${runs.length} runs`);
-  const testids = runs.map((c) => c.args.find((a) => a.startsWith('TESTID=')));
-  assert.equal(new Set(testids).size, runs.length, 'a testid per run');
-});
-
-test('dockerCompare(): every mode with a service, repetitions interleaved, a table of medians', async () => {
-  const { printed } = await quietly((c) => dockerCompare({}, 2, c));
-  const modes = recorded()
-    .filter((c) => c.args.includes('run'))
-    .map((c) => c.args.find((a) => a.startsWith('LAB_MODE='))?.slice('LAB_MODE='.length));
-  const withService = TOPOLOGIES.filter((t) => t.service !== null).map((t) => t.mode);
-  assert.deepEqual(modes, [...withService, ...withService]);
-  assert.match(printed, /single +100 req\/s/);
-  assert.match(printed, /cluster +200 req\/s/);
+  process.env['FAKE_COMPOSE_EXIT'] = '1';
+  process.env['FAKE_IMAGE_EXIT'] = '1';
+  const failing = dockerRuntime(ctx);
+  await assert.rejects(failing.measure(await failing.start('single'), scenario), /^Error: the runner against single failed \(exit code 1\)/);
 });
 
 test('dockerDown(), dockerLogs(), dockerPs(): the compose commands', async () => {
@@ -244,7 +268,37 @@ test('dockerDown(), dockerLogs(), dockerPs(): the compose commands', async () =>
   await assert.rejects(dockerPs(ctx), (e: Error) => !e.message.includes('\n') && /^docker compose ps failed/.test(e.message));
 });
 
-test('testId(): mode and UTC time, label-safe', () => {
+test('dockerRuntime() with the k6 image: k6 runs, each worker\'s CPU is read inside its container, and what k6 cannot measure is marked so', async () => {
+  const runtime = dockerRuntime(ctx);
+  const target = await runtime.start('cluster');
+  await runtime.warm(target, scenario);
+  const rep = await runtime.measure(target, scenario);
+  const runs = recorded().filter((c) => c.args.includes('run'));
+  assert.equal(runs.length, 1, 'k6 warms up in its own setup');
+  const args = runs[0]?.args ?? [];
+  assert.deepEqual(args.slice(args.indexOf('-e')), [
+    '-e', 'BASE_URL=http://app-cluster:3000', '-e', 'LAB_MODE=cluster', '-e', `TESTID=${args.find((a) => a.startsWith('TESTID='))?.slice(7) ?? ''}`,
+    '-e', 'REQUESTS=100', '-e', 'CONCURRENCY=10', '-e', 'TARGET_PATH=/heavy',
+    'k6', 'run', '-o', 'experimental-prometheus-rw', 'bench.ts',
+  ]);
+  const execs = recorded().filter((c) => c.args[0] === 'exec');
+  assert.deepEqual(execs[0]?.args.filter((a) => a.startsWith('http')), ['http://127.0.0.1:9100/metrics', 'http://127.0.0.1:9101/metrics']);
+  assert.equal(execs[0]?.args[1], 'lab-app-cluster-1');
+  assert.equal(rep.result.generator, 'k6');
+  assert.deepEqual(rep.result.unmeasured, ['connections', 'timeline', 'percentileCurve', 'generatorCpu']);
+  assert.deepEqual(rep.result.perWorker, { 0: 50, 1: 50 });
+  assert.equal(rep.result.firstVsLater.first.p99, 9);
+  assert.equal(rep.workers.length, 2);
+  assert.ok(rep.workers.every((w) => w.cpuSeconds > 0), 'CPU read before and after');
+  assert.match((await runtime.machine()).generator, /^k6, in a container/);
+  const report = modeReport(topology('cluster'), 2, await runtime.machine(), [rep]);
+  const text = formatBenchReport(report, scenario, await runtime.machine(), [], [rep.result]);
+  assert.match(text, /connections: not measured by k6\n/);
+  assert.match(text, /load generator CPU not measured by k6/);
+  assert.match(text, /first request on a connection: p50 3\.0 ms, p99 9\.0 ms \(10\)/);
+});
+
+test('testId(): mode and UTC time, label-safe (the rule the lab and k6 share)', () => {
   assert.equal(testId('cluster-none', new Date('2026-11-24T22:19:02.123Z')), 'cluster-none-2026-11-24T22-19-02Z');
   assert.equal(testId('nginx', new Date('2026-11-24T22:19:02Z'), 3), 'nginx-2026-11-24T22-19-02Z-r3');
 });

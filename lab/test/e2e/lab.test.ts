@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { paths } from '../../src/paths.js';
 import { queryPrometheus } from '../../src/native/prometheus.js';
 import { groupAlive } from '../../src/native/processes.js';
-import type { CompareReport } from '../../src/results.js';
+import { assertCompareReport } from './compare-shape.js';
 import { MODES, workerCount, topology } from '../../src/topologies.js';
 
 const run = promisify(execFile);
@@ -80,24 +80,10 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
 
   test('make compare measures every topology with zero errors and every worker serving', async () => {
     const { stdout } = await make('compare');
-    const report = JSON.parse(readFileSync(join(results, 'compare.json'), 'utf8')) as CompareReport;
-    assert.ok(existsSync(join(results, 'compare.html')));
+    const report = assertCompareReport(results, stdout, { runtime: 'native', requests: 400, unavailable: [] });
     assert.match(report.machine.appNodeVersion, /^24\./, 'the app ran on Node 24 by default');
     assert.equal(report.machine.nodeVersion, process.versions.node, 'the lab ran on the host\'s Node');
     assert.match(stdout, new RegExp(`node: +${process.versions.node.replaceAll('.', '\\.')} \\(lab\\), 24\\.[0-9.]+ \\(app\\)`));
-    assert.deepEqual(report.modes.map((m) => m.mode).sort(), [...MODES].sort());
-    for (const m of report.modes) {
-      assert.equal(m.available, true, `${m.mode} available (${m.reason ?? ''})`);
-      assert.equal(m.errors, 0, `${m.mode} errors`);
-      assert.equal(m.completed, 400, `${m.mode} completed`);
-      const serving = m.per_worker.filter((w) => w.requests > 0).map((w) => w.worker);
-      const expected = Array.from({ length: m.workers }, (_, i) => i);
-      assert.deepEqual(serving, expected, `${m.mode}: every worker served requests`);
-      assert.ok(m.per_worker.every((w) => w.cpu_seconds > 0), `${m.mode}: every worker used CPU`);
-      assert.match(stdout, new RegExp(`\\b${m.mode}\\b`));
-    }
-    const single = report.modes.find((m) => m.mode === 'single');
-    assert.equal(single?.speedup, 1);
   });
 
   test('Prometheus holds CPU and latency series for every worker of every topology', async () => {

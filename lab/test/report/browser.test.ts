@@ -116,7 +116,7 @@ describe('compare.html in headless Chromium', () => {
       assert.ok(row);
       if (m.available) {
         assert.ok(row.text.includes(fmtRps(m.rps.median)), `${m.mode}: ${row.text}`);
-        assert.ok(row.text.includes(`× of ${m.cores_usable} core`), `${m.mode}: ${row.text}`);
+        assert.ok(row.text.includes(`× of ${m.coresUsable} core`), `${m.mode}: ${row.text}`);
       } else {
         assert.ok(row.text.includes(`unavailable: ${REUSEPORT_REASON}`), row.text);
       }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { explainTail, tailCandidates } from '../../src/report/explain.js';
 import { fmtJain, fmtMs } from '../../src/report/format.js';
-import type { ModeReport, PerWorker, RunResult } from '../../src/results.js';
+import type { ModeReport, PerWorker, RunResult } from '../../src/report-model.js';
 import { compareFixture } from './fixture.js';
 
 interface Shape {
@@ -43,26 +43,26 @@ function modeWith(s: Shape): ModeReport {
     available: true,
     reason: null,
     workers: s.workers.length,
-    cores_usable: Math.min(2, s.workers.length),
+    coresUsable: Math.min(2, s.workers.length),
     rps: { median: s.rps ?? 200, min: (s.rps ?? 200) - 3, max: (s.rps ?? 200) + 2 },
     speedup: 1.8,
     efficiency: 0.9,
-    latency_ms: latency,
+    latencyMs: latency,
     completed: 1200,
     errors: s.errors ?? 0,
-    per_worker: s.workers,
-    runner_cpu_seconds: 2,
-    median_run: run,
-    runs_rps: [s.rps ?? 200],
+    perWorker: s.workers,
+    runnerCpuSeconds: 2,
+    medianRun: run,
+    runsRps: [s.rps ?? 200],
   };
 }
 
 const evenWorkers = (mean: number | undefined): PerWorker[] => [
-  { worker: '0', requests: 601, cpu_seconds: 6.0, ...(mean === undefined ? {} : { server_mean_ms: mean }) },
-  { worker: '1', requests: 599, cpu_seconds: 5.9, ...(mean === undefined ? {} : { server_mean_ms: mean }) },
+  { worker: '0', requests: 601, cpuSeconds: 6.0, ...(mean === undefined ? {} : { serverMeanMs: mean }) },
+  { worker: '1', requests: 599, cpuSeconds: 5.9, ...(mean === undefined ? {} : { serverMeanMs: mean }) },
 ];
 
-const single = modeWith({ mean: 1720, p99: 1890, firstP99: 1700, laterP99: 1890, jain: 0.99, workers: [{ worker: '0', requests: 1200, cpu_seconds: 10.6 }], rps: 116 });
+const single = modeWith({ mean: 1720, p99: 1890, firstP99: 1700, laterP99: 1890, jain: 0.99, workers: [{ worker: '0', requests: 1200, cpuSeconds: 10.6 }], rps: 116 });
 
 function effect(m: ModeReport, s?: ModeReport): string | undefined {
   return tailCandidates(m, s)[0]?.effect;
@@ -97,10 +97,10 @@ describe('explainTail', () => {
 
   it('blames imbalance when one worker took far more than its share, quoting the shares', () => {
     const workers: PerWorker[] = [
-      { worker: '0', requests: 840, cpu_seconds: 7.4, server_mean_ms: 5 },
-      { worker: '1', requests: 120, cpu_seconds: 1.1, server_mean_ms: 5 },
-      { worker: '2', requests: 120, cpu_seconds: 1.0, server_mean_ms: 5 },
-      { worker: '3', requests: 120, cpu_seconds: 1.1, server_mean_ms: 5 },
+      { worker: '0', requests: 840, cpuSeconds: 7.4, serverMeanMs: 5 },
+      { worker: '1', requests: 120, cpuSeconds: 1.1, serverMeanMs: 5 },
+      { worker: '2', requests: 120, cpuSeconds: 1.0, serverMeanMs: 5 },
+      { worker: '3', requests: 120, cpuSeconds: 1.1, serverMeanMs: 5 },
     ];
     const m = modeWith({ mean: 620, p99: 900, firstP99: 880, laterP99: 900, jain: 0.93, workers });
     const text = explainTail(m, single);
@@ -112,8 +112,8 @@ describe('explainTail', () => {
 
   it('does not call a 2-worker 55/45 split an imbalance', () => {
     const workers: PerWorker[] = [
-      { worker: '0', requests: 660, cpu_seconds: 6.6, server_mean_ms: 9.5 },
-      { worker: '1', requests: 540, cpu_seconds: 5.4, server_mean_ms: 9.5 },
+      { worker: '0', requests: 660, cpuSeconds: 6.6, serverMeanMs: 9.5 },
+      { worker: '1', requests: 540, cpuSeconds: 5.4, serverMeanMs: 9.5 },
     ];
     const m = modeWith({ mean: 930, p99: 1100, firstP99: 1000, laterP99: 1100, jain: 0.97, workers });
     assert.equal(effect(m, single), 'queueing');
@@ -159,19 +159,19 @@ describe('explainTail', () => {
     const { report } = compareFixture();
     const find = (name: string): ModeReport => {
       const m = report.modes.find((x) => x.mode === name);
-      assert.ok(m?.median_run);
+      assert.ok(m?.medianRun);
       return m;
     };
     const cluster = find('cluster');
-    const fv = cluster.median_run?.firstVsLater;
+    const fv = cluster.medianRun?.firstVsLater;
     assert.ok(fv);
     assert.match(cluster.explanation ?? '', /^Late connections waited/);
     assert.ok(cluster.explanation?.includes(`${fmtMs(fv.first.p99)} ms against ${fmtMs(fv.later.p99)} ms`));
     for (const name of ['single', 'pm2', 'nginx']) {
       const m = find(name);
       assert.match(m.explanation ?? '', /^Requests queued behind CPU work/, name);
-      assert.ok(m.explanation?.includes(`p99 ${fmtMs(m.latency_ms.p99)} ms`), name);
-      assert.ok(m.explanation?.includes(`Jain ${fmtJain(m.median_run?.fairness.jain ?? 0)}`), name);
+      assert.ok(m.explanation?.includes(`p99 ${fmtMs(m.latencyMs.p99)} ms`), name);
+      assert.ok(m.explanation?.includes(`Jain ${fmtJain(m.medianRun?.fairness.jain ?? 0)}`), name);
     }
   });
 });

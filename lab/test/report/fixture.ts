@@ -6,16 +6,21 @@
  */
 
 import { explainTail } from '../../src/report/explain.js';
+import { SCHEMA_VERSION } from '../../src/report-model.js';
+import { modeReport, unavailableReport, withSpeedups } from '../../src/mode-report.js';
+import type { Repetition } from '../../src/core/runtime.js';
+import { jainIndex, maxOverMedian } from '../../src/runner/stats.js';
+import type { WorkerDelta } from '../../src/runner/worker-metrics.js';
+import { topology, type Mode } from '../../src/topologies.js';
 import type {
   CompareReport,
   ConnectionStats,
   LatencySummary,
   MachineInfo,
   ModeReport,
-  PerWorker,
   RunResult,
   Scenario,
-} from '../../src/results.js';
+} from '../../src/report-model.js';
 
 export const SCENARIO: Scenario = {
   path: '/heavy',
@@ -35,6 +40,8 @@ export const MACHINE: MachineInfo = {
   appNodeVersion: 'v20.20.2',
   platform: 'linux x64',
   loadAverageAtStart: [0.18, 0.32, 0.27],
+  cpuLimit: null,
+  generator: "the lab's runner, on this machine beside the app",
 };
 
 export const REUSEPORT_REASON = 'server.listen({ reusePort: true }) needs Node >= 22.12 && Linux; the app runs v20.20.2';
@@ -197,12 +204,6 @@ function summary(latencies: readonly number[]): LatencySummary {
   };
 }
 
-function jain(values: readonly number[]): number {
-  const sum = values.reduce((s, v) => s + v, 0);
-  const squares = values.reduce((s, v) => s + v * v, 0);
-  return squares === 0 ? 1 : (sum * sum) / (values.length * squares);
-}
-
 const CURVE_POINTS = [...Array.from({ length: 100 }, (_, i) => i), 99.5, 99.9, 100];
 
 export function runResult(records: readonly RequestRecord[], target: string, concurrency = SCENARIO.concurrency): RunResult {
@@ -223,8 +224,6 @@ export function runResult(records: readonly RequestRecord[], target: string, con
     };
   });
   const perConn = connections.map((c) => c.requests);
-  const sortedConn = [...perConn].sort((a, b) => a - b);
-  const medianConn = sortedConn[Math.floor(sortedConn.length / 2)] ?? 1;
   const firsts = records.filter((r) => r.first).map((r) => r.doneAt - r.sentAt).sort((a, b) => a - b);
   const laters = records.filter((r) => !r.first).map((r) => r.doneAt - r.sentAt).sort((a, b) => a - b);
   return {
@@ -240,7 +239,7 @@ export function runResult(records: readonly RequestRecord[], target: string, con
     perWorker,
     runnerCpuSeconds: (totalTimeMs / 1000) * 0.42,
     connections,
-    fairness: { jain: jain(perConn), maxOverMedian: (sortedConn[sortedConn.length - 1] ?? 0) / Math.max(1, medianConn) },
+    fairness: { jain: jainIndex(perConn), maxOverMedian: maxOverMedian(perConn) },
     firstVsLater: {
       first: { count: firsts.length, p50: percentile(firsts, 50), p99: percentile(firsts, 99) },
       later: { count: laters.length, p50: percentile(laters, 50), p99: percentile(laters, 99) },
@@ -251,21 +250,22 @@ export function runResult(records: readonly RequestRecord[], target: string, con
   };
 }
 
-function perWorkerFigures(records: readonly RequestRecord[], workers: number): PerWorker[] {
+/** What the workers' own metrics would say over the run: CPU and handler time per worker. */
+function workerDeltas(records: readonly RequestRecord[], workers: number): WorkerDelta[] {
   return Array.from({ length: workers }, (_, w) => {
     const mine = records.filter((r) => r.worker === w);
     const busyMs = mine.reduce((s, r) => s + r.serviceMs, 0);
     return {
       worker: String(w),
-      requests: mine.length,
-      cpu_seconds: (busyMs / 1000) * 1.04 + 0.12,
-      server_mean_ms: busyMs / Math.max(1, mine.length),
+      cpuSeconds: (busyMs / 1000) * 1.04 + 0.12,
+      handlerCount: mine.length,
+      handlerMeanMs: busyMs / Math.max(1, mine.length),
     };
   });
 }
 
 interface ModeSpec extends SimSpec {
-  mode: string;
+  mode: Mode;
   title: string;
   strategy: string;
   port: number;
@@ -273,38 +273,14 @@ interface ModeSpec extends SimSpec {
 
 const REPEAT = 5;
 
+/** The mode's report, built by the lab's own code (mode-report.ts) from simulated repetitions. */
 function measuredMode(spec: ModeSpec, seedBase: number): { report: ModeReport; runs: RunResult[] } {
   const sims = Array.from({ length: REPEAT }, (_, i) => simulate(spec, seedBase + i * 7919));
-  const runs = sims.map((records) => runResult(records, `http://127.0.0.1:${spec.port}${SCENARIO.path}`));
-  const order = runs.map((r, i) => ({ rps: r.rps, i })).sort((a, b) => a.rps - b.rps);
-  const medianIndex = order[Math.floor(order.length / 2)]?.i ?? 0;
-  const median = runs[medianIndex];
-  const medianRecords = sims[medianIndex];
-  if (!median || !medianRecords) throw new Error('no run');
-  const runsRps = runs.map((r) => r.rps);
-  const cores = Math.min(spec.workers, MACHINE.availableParallelism);
-  return {
-    runs,
-    report: {
-      mode: spec.mode,
-      title: spec.title,
-      strategy: spec.strategy,
-      available: true,
-      reason: null,
-      workers: spec.workers,
-      cores_usable: cores,
-      rps: { median: median.rps, min: Math.min(...runsRps), max: Math.max(...runsRps) },
-      speedup: 1,
-      efficiency: 1 / cores,
-      latency_ms: median.latencyMs,
-      completed: median.completed,
-      errors: median.errors.total,
-      per_worker: perWorkerFigures(medianRecords, spec.workers),
-      runner_cpu_seconds: median.runnerCpuSeconds,
-      median_run: median,
-      runs_rps: runsRps,
-    },
-  };
+  const reps: Repetition[] = sims.map((records) => ({
+    result: runResult(records, `http://127.0.0.1:${spec.port}${SCENARIO.path}`),
+    workers: workerDeltas(records, spec.workers),
+  }));
+  return { runs: reps.map((r) => r.result), report: modeReport(topology(spec.mode), spec.workers, MACHINE, reps) };
 }
 
 const roundRobin = (workers: number) => (conn: number): number => conn % workers;
@@ -320,25 +296,7 @@ export const MODE_SPECS: readonly ModeSpec[] = [
 ];
 
 function unavailableMode(): ModeReport {
-  const zero: LatencySummary = { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 };
-  return {
-    mode: 'reuseport',
-    title: 'reusePort instances',
-    strategy: 'kernel reuse-port hashing',
-    available: false,
-    reason: REUSEPORT_REASON,
-    workers: 2,
-    cores_usable: 2,
-    rps: { median: 0, min: 0, max: 0 },
-    speedup: 0,
-    efficiency: 0,
-    latency_ms: zero,
-    completed: 0,
-    errors: 0,
-    per_worker: [],
-    runner_cpu_seconds: 0,
-    runs_rps: [],
-  };
+  return unavailableReport(topology('reuseport'), 2, REUSEPORT_REASON);
 }
 
 export interface Fixture {
@@ -353,15 +311,12 @@ let cached: Fixture | undefined;
 export function compareFixture(): Fixture {
   if (cached) return cached;
   const measured = MODE_SPECS.map((spec, i) => measuredMode(spec, 1000 + i * 104729));
-  const singleRps = measured[0]?.report.rps.median ?? 1;
-  const modes = measured.map(({ report }) => {
-    const speedup = report.rps.median / singleRps;
-    return { ...report, speedup, efficiency: speedup / report.cores_usable };
-  });
+  const modes = withSpeedups(measured.map(({ report }) => report));
   const single = modes[0];
   const explained = modes.map((m) => ({ ...m, explanation: explainTail(m, single) }));
-  const runnerCpu = single?.runner_cpu_seconds ?? 0;
+  const runnerCpu = single?.runnerCpuSeconds ?? 0;
   const report: CompareReport = {
+    schemaVersion: SCHEMA_VERSION,
     created: '2025-11-24T22:30:00.000Z',
     runtime: 'native',
     scenario: SCENARIO,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fmtJain, fmtMs, fmtPercent, fmtRps, fmtSeconds } from '../../src/report/format.js';
 import { formatBenchReport, formatCompareTable } from '../../src/report/terminal.js';
-import type { CompareReport, ModeReport } from '../../src/results.js';
+import type { CompareReport, ModeReport } from '../../src/report-model.js';
 import { compareFixture, REUSEPORT_REASON } from './fixture.js';
 
 function rowOf(text: string, mode: string): string {
@@ -41,15 +41,15 @@ describe('formatCompareTable', () => {
   it('gives every measured mode a row with its figures', () => {
     for (const m of report.modes.filter((x) => x.available)) {
       const row = rowOf(text, m.mode);
-      const run = m.median_run;
+      const run = m.medianRun;
       assert.ok(run);
       const expected = [
         `${fmtRps(m.rps.median)} (${fmtRps(m.rps.min)}–${fmtRps(m.rps.max)})`,
-        `${m.speedup.toFixed(2)}× of ${m.cores_usable} core`,
+        `${m.speedup.toFixed(2)}× of ${m.coresUsable} core`,
         fmtPercent(m.efficiency),
-        ...[m.latency_ms.mean, m.latency_ms.p50, m.latency_ms.p90, m.latency_ms.p99, m.latency_ms.max].map(fmtMs),
-        m.per_worker.map((w) => String(w.requests)).join('/'),
-        m.per_worker.map((w) => fmtSeconds(w.cpu_seconds)).join('/'),
+        ...[m.latencyMs.mean, m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p99, m.latencyMs.max].map(fmtMs),
+        m.perWorker.map((w) => String(w.requests)).join('/'),
+        m.perWorker.map((w) => fmtSeconds(w.cpuSeconds)).join('/'),
         fmtJain(run.fairness.jain),
         `${fmtMs(run.firstVsLater.first.p99)}/${fmtMs(run.firstVsLater.later.p99)}`,
       ];
@@ -95,7 +95,7 @@ describe('formatBenchReport', () => {
     const clusterRuns = runs.get('cluster') ?? [];
     const text = formatBenchReport(cluster, report.scenario, report.machine, report.warnings, clusterRuns);
     assert.ok(text.includes(`${fmtRps(cluster.rps.median)} (${fmtRps(cluster.rps.min)}–${fmtRps(cluster.rps.max)}) median (min–max)`));
-    for (const r of cluster.runs_rps) assert.ok(text.includes(fmtRps(r)));
+    for (const r of cluster.runsRps) assert.ok(text.includes(fmtRps(r)));
     const p99s = clusterRuns.map((r) => r.latencyMs.p99);
     const p99Line = text.split('\n').find((l) => l.startsWith('p99 '));
     assert.ok(p99Line?.includes(`${fmtMs(Math.min(...p99s))}–${fmtMs(Math.max(...p99s))}`), p99Line);
@@ -110,7 +110,7 @@ describe('formatBenchReport', () => {
     const text = formatBenchReport(pm2, report.scenario, report.machine);
     assert.ok(text.includes('median run ms'));
     const p99Line = text.split('\n').find((l) => l.startsWith('p99 '));
-    assert.ok(p99Line?.includes(fmtMs(pm2.latency_ms.p99)));
+    assert.ok(p99Line?.includes(fmtMs(pm2.latencyMs.p99)));
   });
 
   it('says why an unavailable mode was not measured', () => {

@@ -6,21 +6,21 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { RunResult } from '../../src/results.js';
-import { parseCliArgs } from '../../src/runner/cli-args.js';
+import type { RunResult } from '../../src/report-model.js';
+import { parseCliArgs } from '../../src/runner/runner-cli-args.js';
 import { startServer } from './servers.js';
 
 const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../src/runner/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/runner/runner-cli.js', import.meta.url));
 
 test('parses the flags, with defaults', () => {
   assert.deepEqual(parseCliArgs(['--url', 'http://127.0.0.1:3001/heavy', '-n', '1200', '-c', '200']), {
     kind: 'run',
-    options: { url: 'http://127.0.0.1:3001/heavy', requests: 1200, concurrency: 200, timeoutMs: 30_000, warmup: 0, keepAlive: true, json: undefined },
+    options: { url: 'http://127.0.0.1:3001/heavy', requests: 1200, concurrency: 200, timeoutMs: 30_000, warmup: 0, keepAlive: true, json: undefined, metrics: [] },
   });
   assert.deepEqual(
     parseCliArgs(['--url=http://h/x', '--requests=5', '--concurrency', '2', '--timeout-ms', '100', '--warmup', '3', '--no-keepalive', '--json', 'o.json']),
-    { kind: 'run', options: { url: 'http://h/x', requests: 5, concurrency: 2, timeoutMs: 100, warmup: 3, keepAlive: false, json: 'o.json' } },
+    { kind: 'run', options: { url: 'http://h/x', requests: 5, concurrency: 2, timeoutMs: 100, warmup: 3, keepAlive: false, json: 'o.json', metrics: [] } },
   );
   assert.deepEqual(parseCliArgs(['-h']), { kind: 'help' });
 });
@@ -71,7 +71,8 @@ test('the CLI prints the seed block and writes the JSON result', { timeout: 30_0
   assert.match(stdout, /\nCompleted requests: {2}40\nTotal errors: {8}0\n/);
   assert.match(stdout, /\n 100% {6}[\d.]+ ms \(longest request\)\n$/);
   assert.equal(server.counts.requests, 48, 'warm-up plus measured requests');
-  const result = JSON.parse(await readFile(out, 'utf8')) as RunResult;
+  const { result, workers } = JSON.parse(await readFile(out, 'utf8')) as { result: RunResult; workers: unknown[] };
+  assert.deepEqual(workers, [], 'no --metrics: no worker figures');
   assert.equal(result.completed, 40);
   assert.equal(result.connections.length, 4);
 });

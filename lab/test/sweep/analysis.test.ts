@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { OpenStepResult } from '../../src/runner/open-model.js';
 import { capacityAtObjective, defaultRates, knee, meetsObjective } from '../../src/sweep/analysis.js';
-import { readSweepOptions } from '../../src/sweep/options.js';
-import { UsageError } from '../../src/scenario-rules.js';
+import { readSweepOptions } from '../../src/sweep/sweep-options.js';
+import { UsageError } from '../../src/shared/scenario-rules.js';
 
 function step(offered: number, achieved: number, p99: number, dropped = 0): OpenStepResult {
   const lat = { count: 100, mean: p99 / 2, p50: p99 / 2, p90: p99, p99, p999: p99, max: p99 };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readOptions, UsageError } from '../../src/options.js';
-import { scenarioFor, readScenario } from '../../src/scenario.js';
+import { readOptions, UsageError } from '../../src/lab-options.js';
+import { scenarioFor, readScenario } from '../../src/scenario-file.js';
 
 test('defaults: every mode, 3 repetitions, auto runtime, NODE unset (the set-up step\'s Node 24)', () => {
   const o = readOptions({});

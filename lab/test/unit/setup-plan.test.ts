@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import type { Host } from '../../src/setup/host.js';
 import { blockedLine, installPolicy, planSetup, requirementLine } from '../../src/setup/plan.js';
 import { requirements, type Requirement } from '../../src/setup/requirements.js';
-import { UsageError } from '../../src/options.js';
+import { UsageError } from '../../src/lab-options.js';
 
 interface Facts {
   platform?: string;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { median, modeReport, withSpeedups, fairnessWarnings, type Repetition } from '../../src/summary.js';
+import { median, modeReport, withSpeedups, fairnessWarnings, type Repetition } from '../../src/mode-report.js';
 import { topology } from '../../src/topologies.js';
-import { parseSnapshot, delta } from '../../src/native/worker-metrics.js';
-import type { MachineInfo, ModeReport, RunResult } from '../../src/results.js';
+import { parseSnapshot, delta } from '../../src/runner/worker-metrics.js';
+import type { MachineInfo, ModeReport, RunResult } from '../../src/report-model.js';
 
 test('median of odd and even counts', () => {
   assert.equal(median([3, 1, 2]), 2);
@@ -12,14 +12,14 @@ test('median of odd and even counts', () => {
 });
 
 const machine: MachineInfo = {
-  cores: 2, availableParallelism: 2, cpuModel: 'x', memoryGiB: 24, nodeVersion: '20', appNodeVersion: '24', platform: 'linux x64', loadAverageAtStart: [0, 0, 0],
+  cores: 2, availableParallelism: 2, cpuModel: 'x', memoryGiB: 24, nodeVersion: '20', appNodeVersion: '24', platform: 'linux x64', loadAverageAtStart: [0, 0, 0], cpuLimit: null, generator: 'runner',
 };
 
 function mode(name: string, rps: number, cores: number): ModeReport {
   return {
-    mode: name, title: name, strategy: '', available: true, reason: null, workers: cores, cores_usable: cores,
+    mode: name, title: name, strategy: '', available: true, reason: null, workers: cores, coresUsable: cores,
     rps: { median: rps, min: rps, max: rps }, speedup: 0, efficiency: 0,
-    latency_ms: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 }, completed: 0, errors: 0, per_worker: [], runner_cpu_seconds: 0, runs_rps: [rps],
+    latencyMs: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 }, completed: 0, errors: 0, perWorker: [], runnerCpuSeconds: 0, runsRps: [rps],
   };
 }
 
@@ -32,7 +32,7 @@ test('speedup is over single; efficiency divides it by the cores usable', () => 
 });
 
 test('warnings: more workers than cores, and a busy load generator', () => {
-  const busy = { ...mode('cluster', 100, 2), median_run: { runnerCpuSeconds: 0.5, totalTimeMs: 1000 } } as unknown as ModeReport;
+  const busy = { ...mode('cluster', 100, 2), medianRun: { runnerCpuSeconds: 0.5, totalTimeMs: 1000 } } as unknown as ModeReport;
   const w = fairnessWarnings([busy], machine, 4, { path: '/', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 1, warmupRequests: 0 });
   assert.ok(w.some((x) => x.includes('WORKERS=4 exceeds the 2 cores')));
   assert.ok(w.some((x) => x.includes('the load generator took 50% of one core')));

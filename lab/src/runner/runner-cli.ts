@@ -2,16 +2,17 @@
 /**
  * Runs one load test by hand and prints the seed's loadtest-style block:
  *
- *   node lab/dist/runner/cli.js --url http://127.0.0.1:3001/heavy -n 1200 -c 200 [--json out.json]
+ *   node lab/dist/runner/runner-cli.js --url http://127.0.0.1:3001/heavy -n 1200 -c 200 [--json out.json]
  *
  * Exit codes: 0 done, 1 the run itself failed, 2 bad arguments, 130 interrupted.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseCliArgs, USAGE, type CliOptions } from './cli-args.js';
+import { parseCliArgs, USAGE, type CliOptions } from './runner-cli-args.js';
 import { progressReporter } from './progress.js';
 import { runLoad } from './run-load.js';
-import { formatSeedBlock } from './seed-block.js';
+import { formatSeedBlock } from '../shared/seed-block.js';
 import { warmUp } from './warm-up.js';
+import { delta, snapshotAll } from './worker-metrics.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseCliArgs(argv);
@@ -45,6 +46,7 @@ async function run(options: CliOptions, signal: AbortSignal): Promise<void> {
   const common = { keepAlive: options.keepAlive, timeoutMs: options.timeoutMs, signal };
   await warmUp(options.url, options.warmup, options.concurrency, common);
   const progress = progressReporter('', options.requests);
+  const before = await snapshotAll(options.metrics);
   try {
     const result = await runLoad({
       url: options.url,
@@ -54,8 +56,9 @@ async function run(options: CliOptions, signal: AbortSignal): Promise<void> {
       ...common,
     });
     progress.done();
+    const workers = delta(before, await snapshotAll(options.metrics));
     process.stdout.write(formatSeedBlock(result));
-    if (options.json !== undefined) await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
+    if (options.json !== undefined) await writeFile(options.json, `${JSON.stringify({ result, workers }, null, 2)}\n`);
   } finally {
     progress.done();
   }

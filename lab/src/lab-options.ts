@@ -4,12 +4,13 @@
  * validated. A bad value is one line naming the variable and what is accepted.
  */
 import { availableParallelism } from 'node:os';
-import { envValue as value, integer, scenarioOverrides, UsageError, type Env } from './scenario-rules.js';
+import { envValue as value, integer, scenarioOverrides, UsageError, type Env } from './shared/scenario-rules.js';
+import type { RuntimeName } from './report-model.js';
 import { MAX_WORKERS, MODES, isMode, type Mode } from './topologies.js';
 
 export { integer, UsageError };
 
-export type RuntimeChoice = 'auto' | 'native' | 'docker';
+export type RuntimeChoice = 'auto' | RuntimeName;
 
 
 export function modeList(env: Env, name = 'MODE'): Mode[] | undefined {
@@ -58,4 +59,9 @@ export function readOptions(env: Env = process.env): LabOptions {
     runtime: runtimeChoice(env),
     node: value(env, 'NODE'),
   };
+}
+
+/** DURATION (whole seconds, 1..3600): `bench` repeats the scenario back to back that long. */
+export function durationSeconds(env: Env = process.env): number | undefined {
+  return integer(env, 'DURATION', 1, 3600);
 }

@@ -2,7 +2,7 @@
  * Command-line arguments of the runner CLI, parsed and validated without side effects.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_TIMEOUT_MS } from './options.js';
+import { DEFAULT_TIMEOUT_MS } from './run-options.js';
 
 export interface CliOptions {
   url: string;
@@ -11,8 +11,10 @@ export interface CliOptions {
   timeoutMs: number;
   keepAlive: boolean;
   warmup: number;
-  /** Where to write the RunResult as JSON, if anywhere. */
+  /** Where to write the run as JSON ({ result, workers }), if anywhere. */
   json: string | undefined;
+  /** Workers' /metrics URLs read before and after the run (CPU and handler time per worker). */
+  metrics: string[];
 }
 
 export type CliParse = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
@@ -25,13 +27,14 @@ export const USAGE = `usage: cli.js --url URL -n REQUESTS -c CONCURRENCY [--time
   --timeout-ms MS      per-request timeout (default ${DEFAULT_TIMEOUT_MS})
   --warmup N           requests sent and discarded before measuring (default 0)
   --no-keepalive       a new connection for every request
-  --json FILE          also write the full result as JSON
+  --json FILE          also write the full result as JSON: { result, workers }
+  --metrics URL        a worker's /metrics, read before and after the run (repeat for each worker)
   -h, --help           this text`;
 
-const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --json, -h/--help';
+const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --json, --metrics, -h/--help';
 
 export function parseCliArgs(argv: readonly string[]): CliParse {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -45,6 +48,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
         warmup: { type: 'string' },
         'no-keepalive': { type: 'boolean' },
         json: { type: 'string' },
+        metrics: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -66,6 +70,9 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (typeof warmup === 'string') return { kind: 'error', message: warmup };
   const json = values.json;
   if (json === '') return { kind: 'error', message: '--json: expected a file path' };
+  const metrics = Array.isArray(values.metrics) ? values.metrics : [];
+  const badMetrics = metrics.find((m) => !isHttpUrl(m));
+  if (badMetrics !== undefined) return { kind: 'error', message: `--metrics: expected an http:// URL, got "${badMetrics}"` };
 
   return {
     kind: 'run',
@@ -77,14 +84,15 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       warmup,
       keepAlive: values['no-keepalive'] !== true,
       json: typeof json === 'string' ? json : undefined,
+      metrics,
     },
   };
 }
 
 /** The integer, or a one-line message naming the flag and what it accepts. */
-function integerFlag(flag: string, raw: string | boolean | undefined, min: number, fallback: number | undefined): number | string {
+function integerFlag(flag: string, raw: string | boolean | string[] | undefined, min: number, fallback: number | undefined): number | string {
   const accepted = `an integer >= ${min}`;
-  if (raw === undefined || typeof raw === 'boolean') return fallback ?? `${flag} is required: ${accepted}`;
+  if (raw === undefined || typeof raw !== 'string') return fallback ?? `${flag} is required: ${accepted}`;
   if (!/^\d+$/.test(raw)) return `${flag}: expected ${accepted}, got "${raw}"`;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < min) return `${flag}: expected ${accepted}, got "${raw}"`;

@@ -1,24 +1,31 @@
 /**
- * The Docker runtime of the lab's CLI: start the Compose stack, run k6 against one
- * topology's service, stop it. Every docker command inherits the terminal; a failure
+ * The Docker runtime (the core's Runtime interface): start the Compose stack, load one
+ * topology's service with the lab's runner on the Compose network, stop it. Every docker command inherits the terminal; a failure
  * is one line saying which command failed.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { Repetition, Runtime } from '../core/runtime.js';
+import { machineInfo } from '../machine.js';
 import { paths } from '../paths.js';
 import { renderTargets } from '../render/prometheus.js';
-import type { Scenario } from '../results.js';
-import { CONTAINER_APP_PORT, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, topology, type Mode } from '../topologies.js';
-import { UsageError } from '../options.js';
-import { median } from '../runner/stats.js';
-import { scenarioFor } from '../scenario.js';
+import type { RunResult, Scenario, Unmeasured } from '../report-model.js';
+import { delta, parseSnapshot, type WorkerSnapshot } from '../runner/worker-metrics.js';
+import type { K6RunSummary } from '../shared/k6-summary.js';
+import { testId } from '../shared/ids.js';
+import {
+  CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, DEFAULT_DOCKER_WORKERS, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, topology, workerCount,
+  type Mode, type Topology,
+} from '../topologies.js';
+import { integer, UsageError } from '../lab-options.js';
+import { byLabel } from '../runner/stats.js';
 import {
   BENCH_PROFILE, composeModel, DEFAULT_APP_CPUS, GRAFANA_SERVICE, K6_RESULTS_DIR, K6_RUN_ARGS, K6_SERVICE,
   PORT_VARIABLES, PROMETHEUS_SERVICE, REPLICA_SERVICE, RUNNER_SCRIPT, RUNNER_SERVICE,
 } from './compose.js';
-import { IMAGES } from './images.js';
+import { IMAGES, NODE_IMAGE } from './images.js';
 
 /** The oldest Compose v2 the file needs (depends_on … restart). */
 export const MIN_COMPOSE_VERSION = '2.17.0';
@@ -37,24 +44,10 @@ const print = (ctx: DockerContext, text: string): void => {
   else process.stdout.write(text);
 };
 
-export type ScenarioOverrides = Partial<Pick<Scenario, 'requests' | 'concurrency' | 'path'>>;
-
 export interface StackUrls {
   grafana: string;
   prometheus: string;
   apps: Partial<Record<Mode, string>>;
-}
-
-/** The fields of k6/bench.ts's JSON summary the lab reads back. */
-export interface K6Summary {
-  testid: string;
-  mode: string;
-  target: string;
-  completed: number;
-  errors: { total: number };
-  totalTimeMs: number;
-  rps: number;
-  latencyMs: { mean: number; p50: number; p90: number; p95: number; p99: number; max: number };
 }
 
 export const targetsFile = (ctx: DockerContext): string => join(ctx.root, 'prometheus', 'targets', 'docker.json');
@@ -106,17 +99,6 @@ async function engineCpus(ctx: DockerContext): Promise<number | undefined> {
 async function runningServices(ctx: DockerContext): Promise<string[]> {
   const res = await capture(ctx, [...composeArgs(ctx), 'ps', '--status', 'running', '--services']);
   return res.code === 0 ? res.stdout.split('\n').map((s) => s.trim()).filter(Boolean) : [];
-}
-
-/**
- * k6 runs with --no-deps (a `run` with its dependencies would recreate any app
- * container whose WORKERS or CPU limit differs from the defaults), so the stack
- * must already be up.
- */
-async function requireStackUp(ctx: DockerContext, services: string[]): Promise<void> {
-  const running = new Set(await runningServices(ctx));
-  const missing = services.filter((s) => !running.has(s));
-  if (missing.length > 0) throw new Error(`the Docker stack is not up (not running: ${missing.join(', ')}): run \`make up\` first`);
 }
 
 /** Whether a Docker engine answers `docker info` within timeoutMs. Never throws. */
@@ -177,12 +159,9 @@ async function imageAvailable(ctx: DockerContext, image: string): Promise<boolea
 export function hostPorts(env: NodeJS.ProcessEnv = process.env): { service: string; variable: string; port: number }[] {
   const model = composeModel();
   return Object.entries(PORT_VARIABLES).map(([service, variable]) => {
-    const raw = env[variable];
     const fallback = Number(/:-(\d+)\}/.exec(model.services[service]?.ports?.[0] ?? '')?.[1]);
-    if (raw === undefined || raw.trim() === '') return { service, variable, port: fallback };
-    const port = Number(raw);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`${variable}=${raw} is not accepted: expected a port from 1 to 65535`);
-    return { service, variable, port };
+    // The lab's one integer rule (lab-options.ts): a bad value is one line naming the variable.
+    return { service, variable, port: integer(env, variable, 1, 65535) ?? fallback };
   });
 }
 
@@ -203,11 +182,9 @@ async function requirePortsFree(ctx: DockerContext, services: string[]): Promise
   }
 }
 
+/** WORKERS by the lab's one rule (lab-options.ts: an integer from 1 to MAX_WORKERS). */
 function validWorkers(workers: number): number {
-  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
-    throw new UsageError(`WORKERS=${workers} is not accepted: expected an integer from 1 to ${MAX_WORKERS}`);
-  }
-  return workers;
+  return integer({ WORKERS: String(workers) }, 'WORKERS', 1, MAX_WORKERS) ?? workers;
 }
 
 /** APP_CPUS from the environment: the CPU limit of every app container. */
@@ -300,152 +277,220 @@ async function printCpuLimits(ctx: DockerContext): Promise<void> {
   print(ctx, `CPU limit per container: ${limits.map(([name, cpus]) => `${name} ${cpus}`).join(', ')}\n`);
 }
 
-/** The test id of one k6 run: mode, time, repetition. */
-export function testId(mode: Mode, when: Date, repetition?: number): string {
-  const stamp = when.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[:]/g, '-');
-  return `${mode}-${stamp}${repetition === undefined ? '' : `-r${repetition}`}`;
+function serviceOf(mode: Mode): string | null {
+  return topology(mode).service;
 }
 
-function serviceOf(mode: Mode): string {
-  const service = topology(mode).service;
-  if (service === null) throw new UsageError(`MODE=${mode} runs natively only (it has no Docker service): use RUNTIME=native`);
-  return service;
+/** Runs docker quietly; resolves with its output, rejects with one line and the output's tail. */
+function runQuiet(ctx: DockerContext, args: string[], what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ctx.docker, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ctx.root });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', (error) => reject(new Error(`${what}: ${error.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(out);
+      else reject(new Error(`${what} failed (exit code ${code}); its output ends with:\n${out.trim().split('\n').slice(-15).join('\n')}`));
+    });
+  });
 }
 
-/** `docker compose … run` arguments of one k6 run against a mode's service. */
-export function benchArgs(ctx: DockerContext, mode: Mode, overrides: ScenarioOverrides, testid: string): string[] {
-  const service = serviceOf(mode);
-  const uid = process.getuid?.();
-  const gid = process.getgid?.();
-  // Always the caller's uid:gid (0:0 under root): k6's image user cannot write results/ otherwise.
-  const user = ['--user', `${uid ?? 0}:${gid ?? 0}`];
-  const env = {
-    BASE_URL: `http://${service}:${CONTAINER_APP_PORT}`,
-    LAB_MODE: mode,
-    TESTID: testid,
-    REQUESTS: overrides.requests === undefined ? '' : String(overrides.requests),
-    CONCURRENCY: overrides.concurrency === undefined ? '' : String(overrides.concurrency),
-    TARGET_PATH: overrides.path ?? '',
-  };
+export interface RunnerRun {
+  /** Service name (or container name) and port as the Compose network resolves them. */
+  url: string;
+  requests: number;
+  concurrency: number;
+  scenario: Scenario;
+  /** File name inside results/ for the run's JSON, if one is wanted. */
+  json?: string;
+  metrics?: readonly string[];
+}
+
+/** `docker compose … run` arguments of one run of the lab's runner on the Compose network. */
+export function runnerArgs(ctx: DockerContext, run: RunnerRun): string[] {
   return [
-    ...composeArgs(ctx),
-    '--profile',
-    BENCH_PROFILE,
-    'run',
-    '--rm',
-    '--no-deps',
-    ...user,
-    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-    K6_SERVICE,
-    ...K6_RUN_ARGS,
+    ...composeArgs(ctx), '--profile', BENCH_PROFILE, 'run', '--rm', '--no-deps',
+    // The caller's uid:gid (0:0 under root), so results/ stays the caller's.
+    '--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
+    RUNNER_SERVICE, 'node', RUNNER_SCRIPT,
+    '--url', run.url, '-n', String(run.requests), '-c', String(run.concurrency),
+    '--timeout-ms', String(run.scenario.timeoutMs),
+    ...(run.scenario.keepAlive ? [] : ['--no-keepalive']),
+    ...(run.json === undefined ? [] : ['--json', `${K6_RESULTS_DIR}/${run.json}`]),
+    ...(run.metrics ?? []).flatMap((m) => ['--metrics', m]),
   ];
 }
 
-export function readK6Summary(ctx: DockerContext, testid: string): K6Summary | undefined {
-  try {
-    return JSON.parse(readFileSync(join(ctx.root, 'results', `k6-${testid}.json`), 'utf8')) as K6Summary;
-  } catch {
-    return undefined;
-  }
+/** Running app containers of a service, by container name, in replica order. */
+async function containers(ctx: DockerContext, service: string): Promise<string[]> {
+  const res = await capture(ctx, [...composeArgs(ctx), 'ps', '--status', 'running', '--format', '{{.Name}}', service]);
+  return res.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort(byLabel);
+}
+
+/** Each serving process's /metrics as the Compose network reaches it: a service's ports, or each replica's container. */
+export function metricsUrlsInNetwork(t: Topology, workers: number, replicas: readonly string[]): string[] {
+  if (t.proxy !== null) return replicas.map((name) => `http://${name}:${CONTAINER_METRICS_PORT}/metrics`);
+  return Array.from({ length: workerCount(t, workers) }, (_, i) => `http://${t.service ?? t.mode}:${CONTAINER_METRICS_PORT + i}/metrics`);
+}
+
+/**
+ * Behind a proxy every replica is worker 0 (one container image, one environment): the
+ * replicas are numbered in container order and each one's requests are its own count.
+ */
+export function numberReplicas(rep: Repetition): Repetition {
+  const workers = rep.workers.map((w, i) => ({ ...w, worker: String(i) }));
+  const perWorker = Object.fromEntries(workers.map((w) => [w.worker, w.handlerCount]));
+  return { workers, result: { ...rep.result, perWorker } };
 }
 
 /** The load generator: k6 where its image exists, else the lab's runner on the Compose network. */
 export type LoadGenerator = 'k6' | 'runner';
 
-export async function loadGenerator(ctx: DockerContext): Promise<LoadGenerator> {
-  if (await imageAvailable(ctx, IMAGES.k6)) return 'k6';
-  print(ctx, `lab: ${IMAGES.k6} cannot be pulled: k6 is not run, the lab's runner loads the stack from the Compose network\n`);
-  return 'runner';
-}
-
-/** `docker compose … run` arguments of one run of the lab's runner against a mode's service. */
-export function runnerArgs(ctx: DockerContext, mode: Mode, overrides: ScenarioOverrides, testid: string): string[] {
-  const scenario = scenarioFor({ requests: overrides.requests, concurrency: overrides.concurrency, path: overrides.path });
-  const url = `http://${serviceOf(mode)}:${CONTAINER_APP_PORT}${scenario.path}`;
+/** `docker compose … run` arguments of one k6 run against a service (k6/bench.ts; it warms up in its setup). */
+export function k6Args(ctx: DockerContext, mode: Mode, scenario: Scenario, testid: string): string[] {
+  const env = {
+    BASE_URL: `http://${serviceOf(mode) ?? mode}:${CONTAINER_APP_PORT}`,
+    LAB_MODE: mode,
+    TESTID: testid,
+    REQUESTS: String(scenario.requests),
+    CONCURRENCY: String(scenario.concurrency),
+    TARGET_PATH: scenario.path,
+  };
   return [
     ...composeArgs(ctx), '--profile', BENCH_PROFILE, 'run', '--rm', '--no-deps',
     '--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
-    RUNNER_SERVICE, 'node', RUNNER_SCRIPT,
-    '--url', url, '-n', String(scenario.requests), '-c', String(scenario.concurrency),
-    '--timeout-ms', String(scenario.timeoutMs), '--warmup', String(scenario.warmupRequests),
-    ...(scenario.keepAlive ? [] : ['--no-keepalive']),
-    '--json', `${K6_RESULTS_DIR}/k6-${testid}.json`,
+    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    K6_SERVICE, ...K6_RUN_ARGS,
   ];
 }
 
-async function benchOnce(ctx: DockerContext, mode: Mode, overrides: ScenarioOverrides, testid: string, generator: LoadGenerator): Promise<K6Summary> {
-  print(ctx, `\n=== ${generator} against ${mode} (${topology(mode).title}), testid ${testid}\n`);
-  const args = generator === 'k6' ? benchArgs(ctx, mode, overrides, testid) : runnerArgs(ctx, mode, overrides, testid);
-  await run(ctx, args, `${generator} run against ${mode}`);
-  const summary = readK6Summary(ctx, testid);
-  if (!summary) throw new Error(`${generator} wrote no summary to results/k6-${testid}.json (is results/ writable by uid ${process.getuid?.() ?? 0}?)`);
-  return summary;
+/** What k6 cannot measure: its connections' shares, each request's time, the full percentile curve, its own CPU. */
+export const K6_UNMEASURED: readonly Unmeasured[] = ['connections', 'timeline', 'percentileCurve', 'generatorCpu'];
+
+/** A k6 summary as the report's run: what k6 cannot measure is listed (and reported as such), its fields left empty. */
+export function runFromK6(s: K6RunSummary): RunResult {
+  return {
+    generator: 'k6',
+    unmeasured: [...K6_UNMEASURED],
+    target: s.target,
+    requests: s.requests,
+    concurrency: s.concurrency,
+    keepAlive: s.keepAlive,
+    timeoutMs: s.timeoutMs,
+    completed: s.completed,
+    errors: s.errors,
+    totalTimeMs: s.totalTimeMs,
+    rps: s.rps,
+    latencyMs: s.latencyMs,
+    percentileCurve: [],
+    perWorker: s.perWorker,
+    runnerCpuSeconds: 0,
+    connections: [],
+    fairness: { jain: 0, maxOverMedian: 0 },
+    firstVsLater: s.firstVsLater,
+    timeline: [],
+  };
 }
 
-/** DURATION (seconds, 1..3600): `bench` repeats the scenario back to back that long, for watching the dashboard. */
-export function sustainedSeconds(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const raw = env['DURATION'];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 3600) throw new UsageError(`DURATION=${raw} is not accepted: expected whole seconds from 1 to 3600`);
-  return n;
-}
+/** Prints each URL's body as a JSON array: run with the container's own node (docker exec). */
+const FETCH_ALL = 'Promise.all(process.argv.slice(1).map((u)=>fetch(u).then((r)=>r.text()))).then((t)=>console.log(JSON.stringify(t)))';
 
-function checkRepeat(repeat: number): void {
-  if (!Number.isInteger(repeat) || repeat < 1) throw new UsageError(`REPEAT=${repeat} is not accepted: expected a positive integer`);
+/** Each worker's metrics read inside its container (k6 reads none): a service's ports, or each replica's. */
+async function snapshotsInContainers(ctx: DockerContext, t: Topology, workers: number, replicas: readonly string[]): Promise<WorkerSnapshot[]> {
+  const byContainer = t.proxy !== null
+    ? replicas.map((name) => [name, [`http://127.0.0.1:${CONTAINER_METRICS_PORT}/metrics`]] as const)
+    : [[(await containers(ctx, t.service ?? t.mode))[0] ?? '', Array.from({ length: workerCount(t, workers) }, (_, i) => `http://127.0.0.1:${CONTAINER_METRICS_PORT + i}/metrics`)] as const];
+  const texts = await Promise.all(byContainer.map(async ([container, urls]) =>
+    JSON.parse(await runQuiet(ctx, ['exec', container, 'node', '-e', FETCH_ALL, ...urls], `reading the metrics in ${container}`)) as string[]));
+  return texts.flat().map(parseSnapshot);
 }
 
 /**
- * Runs k6 (`docker compose --profile bench run --rm k6 run …`) REPEAT times against
- * a mode's service; the stack must be up. k6 prints the seed-style block of each run,
- * writes results/k6-<testid>.json and streams its metrics to Prometheus.
+ * The Docker runtime: the stack `make up` started (containers sized there), loaded by
+ * the lab's own runner in a container on the Compose network, each worker's CPU read
+ * from its own metrics port there.
  */
-export async function dockerBench(mode: Mode, overrides: ScenarioOverrides, repeat: number, ctx: DockerContext = defaultContext()): Promise<void> {
-  checkRepeat(repeat);
-  sustainedSeconds(); // a bad DURATION: one line, before docker is asked
-  benchArgs(ctx, mode, overrides, 'check'); // a mode without a service fails before docker is asked
-  await requireEngine(ctx);
-  await requireStackUp(ctx, [serviceOf(mode), PROMETHEUS_SERVICE]);
-  const duration = sustainedSeconds();
-  const generator = await loadGenerator(ctx);
-  const start = new Date();
-  const rps: number[] = [];
-  // DURATION: runs back to back until it has passed (each its own testid), else REPEAT runs.
-  const more = (r: number): boolean => (duration === undefined ? r <= repeat : r === 1 || Date.now() - start.getTime() < duration * 1000);
-  const numbered = duration !== undefined || repeat > 1;
-  for (let r = 1; more(r); r++) {
-    const summary = await benchOnce(ctx, mode, overrides, testId(mode, start, numbered ? r : undefined), generator);
-    rps.push(summary.rps);
-  }
-  if (rps.length > 1) {
-    print(ctx, `\n${mode}: median ${Math.round(median(rps))} req/s over ${rps.length} runs (${rps.map((v) => Math.round(v)).join(', ')})\n`);
-  }
-}
-
-/** Every mode with a Docker service, repetitions interleaved so drift hits them all alike. */
-export async function dockerCompare(overrides: ScenarioOverrides, repeat: number, ctx: DockerContext = defaultContext()): Promise<void> {
-  checkRepeat(repeat);
-  await requireEngine(ctx);
-  const modes = TOPOLOGIES.filter((t) => t.service !== null).map((t) => t.mode);
-  await requireStackUp(ctx, [...modes.map(serviceOf), PROMETHEUS_SERVICE]);
-  const generator = await loadGenerator(ctx);
-  const start = new Date();
-  const runs = new Map<Mode, K6Summary[]>(modes.map((m) => [m, []]));
-  for (let r = 1; r <= repeat; r++) {
-    for (const mode of modes) {
-      const summary = await benchOnce(ctx, mode, overrides, testId(mode, start, r), generator);
-      runs.get(mode)?.push(summary);
-    }
-  }
-  const limits = new Map([...(await cpuLimits(ctx))].map(([name, cpus]) => [name.replace(/^.*?-(app-[a-z0-9-]+|nginx)-\d+$/, '$1'), cpus]));
-  const rows = modes.map((mode) => {
-    const list = runs.get(mode) ?? [];
-    const rps = list.map((s) => s.rps);
-    const p99 = median(list.map((s) => s.latencyMs.p99));
-    const errors = list.reduce((sum, s) => sum + s.errors.total, 0);
-    return `  ${mode.padEnd(14)}${String(Math.round(median(rps))).padStart(8)} req/s   p99 ${String(Math.round(p99)).padStart(6)} ms   errors ${errors}   CPU limit ${limits.get(mode === 'nginx' ? REPLICA_SERVICE : serviceOf(mode)) ?? '?'}${mode === 'nginx' ? ' per replica' : ''}   ${topology(mode).title}`;
-  });
-  print(ctx, `\nDocker comparison (${generator}), median of ${repeat} run(s) each (Grafana: ${stackUrls().grafana}):\n${rows.join('\n')}\n`);
+export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers = DEFAULT_DOCKER_WORKERS): Runtime {
+  let ready: Promise<{ workers: number; running: Set<string>; replicas: string[] }> | undefined;
+  const stack = (): Promise<{ workers: number; running: Set<string>; replicas: string[] }> =>
+    (ready ??= (async () => {
+      await requireEngine(ctx);
+      const running = new Set(await runningServices(ctx));
+      const replicas = await containers(ctx, REPLICA_SERVICE);
+      if (replicas.length === 0) throw new Error('the Docker stack is not up (no app-replica runs): run `make up RUNTIME=docker` first');
+      return { workers: replicas.length, running, replicas };
+    })());
+  let workers = upWorkers;
+  let chosen: Promise<LoadGenerator> | undefined;
+  const generator = (): Promise<LoadGenerator> =>
+    (chosen ??= imageAvailable(ctx, IMAGES.k6).then((k6) => {
+      if (!k6) print(ctx, `lab: ${IMAGES.k6} cannot be had: the lab's runner loads the stack from the Compose network\n`);
+      return k6 ? 'k6' : 'runner';
+    }));
+  return {
+    name: 'docker',
+    workers: () => workers,
+    machine: async () => {
+      const s = await stack();
+      workers = s.workers;
+      const limits = [...(await cpuLimits(ctx))].filter(([name]) => /-app-(?!replica)/.test(name)).map(([, cpus]) => cpus);
+      const cpuLimit = limits.length > 0 ? Math.max(...limits) : appCpus();
+      return machineInfo(NODE_IMAGE.replace(/^node:([\d.]+).*$/, '$1'), {
+        cpuLimit,
+        generator: (await generator()) === 'k6'
+          ? 'k6, in a container on the Compose network (no CPU limit); each worker\'s CPU read inside its container'
+          : "the lab's runner, in a container on the Compose network (no CPU limit)",
+      });
+    },
+    unavailability: async (mode) => {
+      const service = serviceOf(mode);
+      if (service === null) return `${mode} runs natively only (one container cannot hold WORKERS processes on one port): use RUNTIME=native`;
+      const s = await stack();
+      workers = s.workers;
+      return s.running.has(service) ? null : `its service ${service} is not running: run \`make up RUNTIME=docker\``;
+    },
+    start: async (mode) => {
+      const s = await stack();
+      return { mode, workers: workerCount(topology(mode), s.workers), url: stackUrls().apps[mode] ?? '' };
+    },
+    warm: async (target, scenario) => {
+      if (scenario.warmupRequests <= 0 || (await generator()) === 'k6') return; // k6 warms up in its own setup
+      const url = `http://${serviceOf(target.mode) ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
+      const requests = scenario.warmupRequests;
+      await runQuiet(ctx, runnerArgs(ctx, { url, requests, concurrency: Math.min(scenario.concurrency, requests), scenario }), `warm-up of ${target.mode}`);
+    },
+    measure: async (target, scenario) => {
+      const s = await stack();
+      const t = topology(target.mode);
+      if ((await generator()) === 'k6') {
+        const testid = testId(target.mode, new Date());
+        const before = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
+        await runQuiet(ctx, k6Args(ctx, target.mode, scenario, testid), `k6 against ${target.mode}`);
+        const after = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
+        const file = join(ctx.root, 'results', `k6-${testid}.json`);
+        const rep = { result: runFromK6(JSON.parse(readFileSync(file, 'utf8')) as K6RunSummary), workers: delta(before, after) };
+        return t.proxy === null ? rep : numberReplicas(rep);
+      }
+      const json = `runner-${testId(target.mode, new Date())}-${process.pid}.json`;
+      const file = join(ctx.root, 'results', json);
+      mkdirSync(dirname(file), { recursive: true });
+      const metrics = metricsUrlsInNetwork(t, s.workers, s.replicas);
+      const url = `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
+      try {
+        await runQuiet(ctx, runnerArgs(ctx, { url, requests: scenario.requests, concurrency: scenario.concurrency, scenario, json, metrics }), `the runner against ${target.mode}`);
+        const rep = JSON.parse(readFileSync(file, 'utf8')) as Repetition;
+        return t.proxy === null ? rep : numberReplicas(rep);
+      } finally {
+        rmSync(file, { force: true });
+      }
+    },
+    close: () => Promise.resolve(),
+    up: () => dockerUp(upWorkers, ctx),
+    down: () => dockerDown(ctx),
+    ps: () => dockerPs(ctx),
+    logs: () => dockerLogs(false, ctx),
+  };
 }
 
 /** Stops and removes the stack's containers and network; the data volumes stay. */

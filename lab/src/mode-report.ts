@@ -2,19 +2,15 @@
  * Turns repeated runs of each topology into the comparison: medians with min–max,
  * speedup over single, and scaling efficiency against the cores the app could use.
  */
-import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './results.js';
+import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './report-model.js';
 import type { Topology } from './topologies.js';
-import type { WorkerDelta } from './native/worker-metrics.js';
+import type { Repetition } from './core/runtime.js';
+import { sortedWorkers } from './report/workers.js';
 import { median, round } from './runner/stats.js';
 
 export { median };
 
-/** One measured repetition of one topology. */
-export interface Repetition {
-  result: RunResult;
-  /** Per-worker CPU and handler time over the run, from the workers' own metrics. */
-  workers: WorkerDelta[];
-}
+export type { Repetition };
 
 /** The repetition whose requests/s is the median (the lower middle for an even count). */
 export function medianRepetition(reps: readonly Repetition[]): Repetition | undefined {
@@ -33,18 +29,16 @@ function perWorker(rep: Repetition): PerWorker[] {
     rows.set(w.worker, {
       worker: w.worker,
       requests: 0,
-      cpu_seconds: round(w.cpuSeconds, 3),
-      ...(w.handlerMeanMs === null ? {} : { server_mean_ms: round(w.handlerMeanMs, 2) }),
+      cpuSeconds: round(w.cpuSeconds, 3),
+      ...(w.handlerMeanMs === null ? {} : { serverMeanMs: round(w.handlerMeanMs, 2) }),
     });
   }
   for (const [worker, requests] of Object.entries(rep.result.perWorker)) {
-    const row = rows.get(worker) ?? { worker, requests: 0, cpu_seconds: 0 };
+    const row = rows.get(worker) ?? { worker, requests: 0, cpuSeconds: 0 };
     row.requests = requests;
     rows.set(worker, row);
   }
-  return [...rows.values()]
-    .map((row) => ({ ...row, worker: workerId(String(row.worker)) }))
-    .sort((a, b) => String(a.worker).localeCompare(String(b.worker), 'en', { numeric: true }));
+  return sortedWorkers([...rows.values()].map((row) => ({ ...row, worker: workerId(String(row.worker)) })));
 }
 
 
@@ -56,16 +50,16 @@ export function unavailableReport(t: Topology, workers: number, reason: string):
     available: false,
     reason,
     workers,
-    cores_usable: 0,
+    coresUsable: 0,
     rps: { median: 0, min: 0, max: 0 },
     speedup: 0,
     efficiency: 0,
-    latency_ms: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
+    latencyMs: { mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
     completed: 0,
     errors: 0,
-    per_worker: [],
-    runner_cpu_seconds: 0,
-    runs_rps: [],
+    perWorker: [],
+    runnerCpuSeconds: 0,
+    runsRps: [],
   };
 }
 
@@ -79,6 +73,9 @@ export function modeReport(t: Topology, workers: number, machine: MachineInfo, r
   const mid = medianRepetition(reps);
   if (!mid) throw new Error(`${t.mode}: no repetition to report`);
   const result = mid.result;
+  // The machine's limit: the cores available, less a container's CPU limit where there is one.
+  const cores = Math.min(machine.availableParallelism, machine.cpuLimit ?? Infinity);
+  const usable = Math.min(workers, cores);
   return {
     mode: t.mode,
     title: t.title,
@@ -86,18 +83,18 @@ export function modeReport(t: Topology, workers: number, machine: MachineInfo, r
     available: true,
     reason: null,
     workers,
-    cores_usable: Math.min(workers, machine.availableParallelism),
-    ceiling: round(Math.min(Math.min(workers, machine.availableParallelism), machine.availableParallelism - generatorCores(result)), 2),
+    coresUsable: usable,
+    ceiling: round(Math.min(usable, machine.availableParallelism - generatorCores(result)), 2),
     rps: { median: round(median(rpsValues), 1), min: round(Math.min(...rpsValues), 1), max: round(Math.max(...rpsValues), 1) },
     speedup: 0,
     efficiency: 0,
-    latency_ms: result.latencyMs,
+    latencyMs: result.latencyMs,
     completed: result.completed,
     errors: result.errors.total,
-    per_worker: perWorker(mid),
-    runner_cpu_seconds: round(median(reps.map((r) => r.result.runnerCpuSeconds)), 3),
-    median_run: result,
-    runs_rps: rpsValues.map((v) => round(v, 1)),
+    perWorker: perWorker(mid),
+    runnerCpuSeconds: round(median(reps.map((r) => r.result.runnerCpuSeconds)), 3),
+    medianRun: result,
+    runsRps: rpsValues.map((v) => round(v, 1)),
   };
 }
 
@@ -107,7 +104,7 @@ export function withSpeedups(modes: ModeReport[]): ModeReport[] {
   return modes.map((m) => {
     if (!m.available || !single || single.rps.median === 0) return m;
     const speedup = m.rps.median / single.rps.median;
-    return { ...m, speedup: round(speedup, 2), efficiency: round(speedup / Math.max(1, m.cores_usable), 3) };
+    return { ...m, speedup: round(speedup, 2), efficiency: round(speedup / Math.max(1, m.coresUsable), 3) };
   });
 }
 
@@ -118,8 +115,12 @@ export function fairnessWarnings(modes: readonly ModeReport[], machine: MachineI
     warnings.push(`WORKERS=${workers} exceeds the ${machine.availableParallelism} cores available: workers share cores, so efficiency is measured against ${machine.availableParallelism}.`);
   }
   for (const m of modes) {
-    const run = m.median_run;
+    const run = m.medianRun;
     if (!run || run.totalTimeMs === 0) continue;
+    if (run.unmeasured?.includes('generatorCpu')) {
+      warnings.push(`${m.mode}: ${run.generator ?? 'the load generator'} does not report its own CPU: the limit in parentheses assumes it used none.`);
+      continue;
+    }
     const share = generatorCores(run);
     if (share > 0.1) {
       warnings.push(`${m.mode}: the load generator took ${(share * 100).toFixed(0)}% of one core during the run (over 10%), CPU the app could not use.`);

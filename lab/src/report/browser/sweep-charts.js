@@ -1,18 +1,15 @@
+// @ts-check
 /**
- * The browser script of sweep.html and scale.html: reads the inlined data and draws
- * it with the inlined Chart.js, then sets window.__chartsRendered to the number of
- * charts drawn. Plain ES2017, no template literals, no network.
- *
- * Data (see sweep-html.ts / scale-html.ts): { charts: [ { id, kind, ... } ] } where kind
- * is 'p99' (p99 against offered rate, every topology, log axis, the objective as a
- * line), 'achieved' (achieved against offered), 'detail' (one topology's percentiles,
- * corrected and uncorrected), 'scale' (throughput per worker count with the USL fit)
- * or 'residuals' (the fit's residuals).
+ * The script sweep.html and scale.html run in the browser, inlined by sweep-html.ts: draws
+ * the inlined chart data (sweep-chart-data.ts) with the inlined Chart.js, then sets
+ * window.__chartsRendered. Plain ES2017 in a real file, linted and type-checked like
+ * compare-charts.js. No network.
  */
-export const SWEEP_CLIENT_SCRIPT = String.raw`
 (function () {
   'use strict';
-  var data = JSON.parse(document.getElementById('lab-data').textContent);
+  var source = document.getElementById('lab-data');
+  /** @type {{ charts: (import('../sweep-chart-data.js').SweepChart | import('../sweep-chart-data.js').ScaleChart)[] }} */
+  var data = JSON.parse(source ? source.textContent || '{}' : '{}');
   var rendered = 0;
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
@@ -31,9 +28,10 @@ export const SWEEP_CLIENT_SCRIPT = String.raw`
     return line('objective: p99 < ' + chart.sloP99Ms + ' ms', [{ x: chart.xMin, y: chart.sloP99Ms }, { x: chart.xMax, y: chart.sloP99Ms }],
       '#dc2626', { borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
   }
-  var logMs = { type: 'logarithmic', title: axisTitle('latency, ms (log)') };
-  var offered = { type: 'linear', beginAtZero: true, title: axisTitle('offered rate, req/s') };
+  var logMs = { type: /** @type {const} */ ('logarithmic'), title: axisTitle('latency, ms (log)') };
+  var offered = { type: /** @type {const} */ ('linear'), beginAtZero: true, title: axisTitle('offered rate, req/s') };
 
+  /** @returns {import('chart.js').ChartConfiguration} */
   function config(chart) {
     if (chart.kind === 'p99') {
       return {
@@ -89,11 +87,10 @@ export const SWEEP_CLIENT_SCRIPT = String.raw`
   }
 
   data.charts.forEach(function (chart) {
-    var canvas = document.getElementById(chart.id);
+    var canvas = /** @type {HTMLCanvasElement | null} */ (document.getElementById(chart.id));
     if (!canvas) throw new Error('missing canvas #' + chart.id);
     new Chart(canvas, config(chart));
     rendered++;
   });
   window.__chartsRendered = rendered;
 })();
-`;

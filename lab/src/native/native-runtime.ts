@@ -1,40 +1,30 @@
 /**
- * The native runtime's commands: up, down, bench and compare, from local processes,
- * with the real nginx and Prometheus binaries.
+ * The native runtime (the core's Runtime interface) from local processes, with the
+ * real nginx and Prometheus binaries; sweep and scale share its start and stop.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineInfo } from '../machine.js';
-import type { LabOptions } from '../options.js';
+import type { LabOptions } from '../lab-options.js';
 import { blockedRequirement, type SetupResult } from '../setup/ensure.js';
 import { requirementLine } from '../setup/plan.js';
 import { paths } from '../paths.js';
-import type { CompareReport, MachineInfo, ModeReport, Scenario } from '../results.js';
-import { formatBenchReport, formatCompareTable } from '../report/terminal.js';
-import { explainTail } from '../report/explain.js';
-import { writeCompareReport } from '../report/write.js';
+import type { MachineInfo, Scenario } from '../report-model.js';
 import { runLoad, warmUp } from '../runner/index.js';
-import { scenarioRunOptions } from '../runner/options.js';
+import { scenarioRunOptions } from '../runner/run-options.js';
 import { progressReporter } from '../runner/progress.js';
-import { formatSeedBlock } from '../runner/seed-block.js';
-import { scenarioFor } from '../scenario.js';
-import { fairnessWarnings, modeReport, unavailableReport, withSpeedups, type Repetition } from '../summary.js';
+import { scenarioFor } from '../scenario-file.js';
+import type { Repetition, Runtime, Target } from '../core/runtime.js';
 import { GRAFANA_PORT, MODES, topology, workerCount, type Mode } from '../topologies.js';
 import { appRuntime, type AppRuntime } from './node-binary.js';
-import { isAlive, readRegistry, stopGroups } from './processes.js';
+import { isAlive, logDir, readRegistry, stopGroups } from './processes.js';
 import { PROMETHEUS_URL, prometheusBinary, startPrometheus } from './prometheus.js';
 import { baseUrl, isServing, nginxBinary, startTopology, topologyHandle, type RunningTopology } from './topology-runner.js';
-import { delta, snapshotAll } from './worker-metrics.js';
+import { delta, snapshotAll } from '../runner/worker-metrics.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
-
-/** The modes a comparison runs: MODE's list (default every mode), always with single, the baseline. */
-export function modesWithSingle(options: LabOptions): Mode[] {
-  const modes = options.modes ?? [...MODES];
-  return modes.includes('single') ? modes : ['single', ...modes];
-}
 
 /** The lab's options once the set-up step ran: the app's Node resolved, and what is still missing. */
 export interface NativeOptions extends LabOptions {
@@ -42,13 +32,14 @@ export interface NativeOptions extends LabOptions {
   setup: SetupResult;
 }
 
-/** Why a mode cannot run on this machine (one line with the command that enables it), or null when it can. */
+/** Why a mode cannot run on this machine (one line with the command that enables it), or null: its row's rules. */
 export function unavailability(mode: Mode, app: AppRuntime, setup: SetupResult): string | null {
-  if (mode === 'reuseport' && app.reusePortUnavailable !== null) {
+  const t = topology(mode);
+  if (t.requires === 'reuse-port' && app.reusePortUnavailable !== null) {
     const node24 = blockedRequirement(setup, 'Node 24');
     return node24 ? `the app's Node ${app.version} lacks listen({ reusePort }), and ${requirementLine(node24)}` : app.reusePortUnavailable;
   }
-  if (mode === 'nginx' && !existsSync(nginxBinary())) {
+  if (t.proxy === 'nginx' && !existsSync(nginxBinary())) {
     const nginx = blockedRequirement(setup, 'nginx');
     return nginx ? requirementLine(nginx) : `nginx is not installed (${nginxBinary()} missing): set NGINX=/path/to/nginx`;
   }
@@ -134,9 +125,9 @@ export async function ensureRunning(mode: Mode, options: NativeOptions, scope: R
   return { running, ownedByThisRun: true };
 }
 
-async function measure(running: RunningTopology, scenario: Scenario, label: string): Promise<Repetition> {
+async function measure(running: RunningTopology, scenario: Scenario): Promise<Repetition> {
   const before = await snapshotAll(running.metricsUrls);
-  const progress = progressReporter(label, scenario.requests);
+  const progress = progressReporter(running.topology.mode, scenario.requests);
   const result = await runLoad({ ...scenarioRunOptions(running.baseUrl, scenario), onProgress: progress.update });
   progress.done();
   const after = await snapshotAll(running.metricsUrls);
@@ -155,106 +146,48 @@ export async function warm(running: RunningTopology, scenario: Scenario): Promis
 export function contextFor(options: NativeOptions): { scenario: Scenario; machine: MachineInfo; app: AppRuntime } {
   const scenario = scenarioFor(options);
   const app = appRuntime(options.node);
-  return { scenario, machine: machineInfo(app.version), app };
+  return { scenario, machine: machineInfo(app.version, { cpuLimit: null, generator: "the lab's runner, on this machine beside the app" }), app };
 }
 
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-');
-}
-
-export async function nativeBench(mode: Mode, options: NativeOptions): Promise<ModeReport> {
-  requireBuiltApp();
-  const { scenario, machine, app } = contextFor(options);
-  const t = topology(mode);
-  const reason = unavailability(mode, app, options.setup);
-  if (reason) throw new Error(`MODE=${mode} is unavailable here: ${reason}`);
-  const scope = new RunScope();
-  try {
-    const { running } = await ensureRunning(mode, options, scope);
-    log(`${mode}: ${running.baseUrl}${scenario.path}, warming up with ${scenario.warmupRequests} requests…`);
-    await warm(running, scenario);
-    const reps: Repetition[] = [];
-    for (let i = 1; i <= options.repeat; i++) {
-      const rep = await measure(running, scenario, `${mode} ${i}/${options.repeat}`);
-      reps.push(rep);
-      process.stdout.write(`\n${mode}, repetition ${i} of ${options.repeat}\n${formatSeedBlock(rep.result)}\n`);
-    }
-    const report = modeReport(t, running.workers, machine, reps);
-    const withExplanation: ModeReport = { ...report, explanation: explainTail(report, undefined) };
-    const warnings = fairnessWarnings([withExplanation], machine, options.workers, scenario);
-    process.stdout.write(`\n${formatBenchReport(withExplanation, scenario, machine, warnings, reps.map((r) => r.result))}\n`);
-    mkdirSync(paths.results, { recursive: true });
-    const file = join(paths.results, `${stamp()}-${mode}.json`);
-    writeFileSync(file, `${JSON.stringify({ created: new Date().toISOString(), runtime: 'native', scenario, repeat: options.repeat, machine, warnings, mode: withExplanation }, null, 2)}\n`);
-    log(`wrote ${file}`);
-    return withExplanation;
-  } finally {
-    await scope.close();
-  }
-}
-
-export async function nativeCompare(options: NativeOptions): Promise<CompareReport> {
-  requireBuiltApp();
-  const { scenario, machine, app } = contextFor(options);
-  const modes = modesWithSingle(options);
-  const scope = new RunScope();
-  try {
-    const running = new Map<Mode, RunningTopology>();
-    const unavailable = new Map<Mode, string>();
-    for (const mode of modes) {
-      const reason = unavailability(mode, app, options.setup);
-      if (reason) {
-        unavailable.set(mode, reason);
-        log(`${mode}: unavailable: ${reason}`);
-        continue;
-      }
-      const s = await ensureRunning(mode, options, scope);
-      running.set(mode, s.running);
-      log(`${mode}: warming up…`);
-      await warm(s.running, scenario);
-    }
-    const reps = new Map<Mode, Repetition[]>();
-    const order = [...running.keys()];
-    const total = order.length * options.repeat;
-    let step = 0;
-    // Interleaved (A B C A B C …): drift on a shared machine hits every mode alike.
-    for (let i = 1; i <= options.repeat; i++) {
-      for (const mode of order) {
-        step++;
-        const topo = running.get(mode);
-        if (!topo) continue;
-        const rep = await measure(topo, scenario, `[${step}/${total}] ${mode} ${i}/${options.repeat}`);
-        log(`[${step}/${total}] ${mode} repetition ${i}: ${rep.result.rps.toFixed(1)} req/s, p99 ${rep.result.latencyMs.p99.toFixed(0)} ms, ${rep.result.errors.total} errors`);
-        reps.set(mode, [...(reps.get(mode) ?? []), rep]);
-      }
-    }
-    const reports = withSpeedups(
-      modes.map((mode) => {
-        const t = topology(mode);
-        const n = workerCount(t, options.workers);
-        const reason = unavailable.get(mode);
-        if (reason !== undefined) return unavailableReport(t, n, reason);
-        return modeReport(t, n, machine, reps.get(mode) ?? []);
-      }),
-    );
-    const single = reports.find((m) => m.mode === 'single');
-    const explained = reports.map((m) => (m.available ? { ...m, explanation: explainTail(m, single) } : m));
-    const report: CompareReport = {
-      created: new Date().toISOString(),
-      runtime: 'native',
-      scenario,
-      repeat: options.repeat,
-      machine,
-      modes: explained,
-      warnings: fairnessWarnings(explained, machine, options.workers, scenario),
-    };
-    process.stdout.write(`\n${formatCompareTable(report)}\n`);
-    const written = writeCompareReport(report, paths.results);
-    log(`wrote ${written.json} and ${written.html}`);
-    return report;
-  } finally {
-    await scope.close();
-  }
+/** The native runtime: local processes with the real nginx and Prometheus binaries. */
+export function nativeRuntime(resolveOptions: () => NativeOptions): Runtime {
+  let resolved: NativeOptions | undefined;
+  const opts = (): NativeOptions => (resolved ??= resolveOptions());
+  let scope: RunScope | undefined;
+  const scopeNow = (): RunScope => (scope ??= new RunScope());
+  const running = new Map<Mode, RunningTopology>();
+  let app: AppRuntime | undefined;
+  const appNow = (): AppRuntime => (app ??= appRuntime(opts().node));
+  const handle = (target: Target): RunningTopology => {
+    const r = running.get(target.mode);
+    if (!r) throw new Error(`${target.mode} was not started by this runtime`);
+    return r;
+  };
+  return {
+    name: 'native',
+    workers: () => opts().workers,
+    machine: () => {
+      requireBuiltApp();
+      return Promise.resolve(contextFor(opts()).machine);
+    },
+    unavailability: (mode) => Promise.resolve(unavailability(mode, appNow(), opts().setup)),
+    start: async (mode) => {
+      const { running: r } = await ensureRunning(mode, opts(), scopeNow());
+      running.set(mode, r);
+      return { mode, workers: r.workers, url: r.baseUrl };
+    },
+    warm: (target, scenario) => warm(handle(target), scenario),
+    measure: (target, scenario) => measure(handle(target), scenario),
+    close: () => scope?.close() ?? Promise.resolve(),
+    up: (modes) => nativeUp({ ...opts(), modes: modes === undefined ? undefined : [...modes] }),
+    down: nativeDown,
+    ps: () => Promise.resolve(nativePs()),
+    logs: () => {
+      process.stdout.write(`native logs are in ${logDir()}\n`);
+      for (const p of readRegistry()) process.stdout.write(`  ${p.name}: ${p.log}\n`);
+      return Promise.resolve();
+    },
+  };
 }
 
 export async function nativeUp(options: NativeOptions): Promise<void> {

@@ -3,12 +3,13 @@
  * with the same overrides (REQUESTS, CONCURRENCY, TARGET_PATH), mapped onto k6's
  * shared-iterations executor: requests → iterations, concurrency → VUs.
  *
- * The reading and the overrides are lab/src/scenario-rules.ts, the native lab's own
- * module (the k6 service mounts it). Pure code, no k6 module: Node runs it too.
+ * The reading and the overrides are lab/src/shared/scenario-rules.ts, the native lab's own
+ * module (the k6 service mounts lab/src/shared/ whole). Pure code, no k6 module: Node runs it too.
  */
 
-import type { Scenario } from '../lab/src/results.ts';
-import { applyOverrides as applyScenarioOverrides, parseScenario, scenarioOverrides, type Env } from '../lab/src/scenario-rules.ts';
+import type { Scenario } from '../lab/src/report-model.ts';
+import { testId } from '../lab/src/shared/ids.ts';
+import { applyOverrides as applyScenarioOverrides, parseScenario, scenarioOverrides, type Env } from '../lab/src/shared/scenario-rules.ts';
 
 export type { Env, Scenario };
 export { parseScenario };
@@ -28,7 +29,7 @@ export const MEASURED = {
   failed: `http_req_failed{scenario:${BENCH_SCENARIO}}`,
 } as const;
 
-export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)'];
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
 /** The subset of k6's Options this script sets (structurally a k6 Options). */
 export interface BenchOptions {
@@ -43,7 +44,7 @@ export interface BenchOptions {
   batchPerHost: number;
 }
 
-export function benchOptions(scenario: Scenario, tags: { testid: string; mode: string }): BenchOptions {
+export function benchOptions(scenario: Scenario, tags: { testid: string; mode: string }, keep: readonly string[] = []): BenchOptions {
   return {
     scenarios: {
       [BENCH_SCENARIO]: {
@@ -56,7 +57,10 @@ export function benchOptions(scenario: Scenario, tags: { testid: string; mode: s
     },
     tags: { testid: tags.testid, mode: tags.mode },
     // Always-true thresholds: they make k6 keep these submetrics for handleSummary.
-    thresholds: { [MEASURED.duration]: ['max>=0'], [MEASURED.reqs]: ['count>=0'], [MEASURED.failed]: ['rate>=0'] },
+    thresholds: {
+      [MEASURED.duration]: ['max>=0'], [MEASURED.reqs]: ['count>=0'], [MEASURED.failed]: ['rate>=0'],
+      ...Object.fromEntries(keep.map((metric) => [metric, ['count>=0']])),
+    },
     summaryTrendStats: SUMMARY_TREND_STATS,
     noConnectionReuse: !scenario.keepAlive,
     discardResponseBodies: true,
@@ -69,7 +73,7 @@ export function benchOptions(scenario: Scenario, tags: { testid: string; mode: s
 /** Per-request timeout in k6's duration syntax. */
 export const requestTimeout = (scenario: Scenario): string => `${scenario.timeoutMs}ms`;
 
-/** The run's test id: TESTID, or the mode and the time. */
+/** The run's test id: TESTID, or the mode and the time (the lab's own rule). */
 export function defaultTestId(mode: string, now: Date): string {
-  return `${mode}-${now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`;
+  return testId(mode, now);
 }

@@ -10,9 +10,9 @@
  * script imports this very file, so both runtimes print the same block. Error buckets are listed under
  * "Total errors" when there are any, as loadtest lists its error codes.
  */
-import type { RunResult } from '../results.js';
+import type { RunResult } from '../report-model.js';
 
-/** What the block prints: a native RunResult, or the summary k6 builds (k6/summary.ts). */
+/** What the block prints: a native RunResult, or the summary k6 builds (k6/handle-summary.ts). */
 export type SeedBlockInput = Pick<RunResult, 'target' | 'requests' | 'concurrency' | 'keepAlive' | 'completed' | 'errors' | 'totalTimeMs' | 'rps' | 'latencyMs'>;
 
 const LABEL_WIDTH = 21; // "Requests per second: " is the longest label.

@@ -1,15 +1,18 @@
 /**
  * The end of a k6 run as the lab reports it: the seed tutorial's loadtest block
- * (lab/src/runner/seed-block.ts, the native runner's formatter, re-exported) and a JSON
- * summary shaped like the native RunResult's headline fields.
+ * (lab/src/shared/seed-block.ts, the native runner's formatter, re-exported) and the JSON
+ * summary (lab/src/shared/k6-summary.ts), the native RunResult's headline fields.
  *
  * Pure code, no k6 module: Node runs it too (the lab's tests compare its block with
  * the native runner's for the same figures).
  */
-import { MEASURED, type Scenario } from './scenario.ts';
+import type { K6RunSummary } from '../lab/src/shared/k6-summary.ts';
+import { MEASURED, type Scenario } from './bench-options.ts';
+
+export type { K6RunSummary };
 
 /** The block itself is the native runner's own formatter, imported as is (the k6 service mounts it). */
-export { formatSeedBlock } from '../lab/src/runner/seed-block.ts';
+export { formatSeedBlock } from '../lab/src/shared/seed-block.ts';
 
 /** The part of handleSummary's data this module reads. */
 export interface SummaryMetric {
@@ -29,24 +32,16 @@ export const METRICS = {
   /** Gauges of Date.now(): min of the first is the first request, max of the second the last response. */
   firstRequest: 'lab_clock_request_start',
   lastResponse: 'lab_clock_response_end',
+  /** Counter tagged worker (the X-Worker header): requests each worker answered. */
+  workerRequests: 'lab_worker_requests',
+  /** Trends of the first request on a VU (its connection) and of the later ones, ms. */
+  first: 'lab_first_request_ms',
+  later: 'lab_later_request_ms',
 } as const;
 
-export interface K6RunSummary {
-  tool: 'k6';
-  testid: string;
-  mode: string;
-  target: string;
-  requests: number;
-  concurrency: number;
-  keepAlive: boolean;
-  timeoutMs: number;
-  completed: number;
-  errors: { non2xx: number; socket: number; timeout: number; total: number };
-  /** First request sent to last response received, ms. */
-  totalTimeMs: number;
-  rps: number;
-  latencyMs: { mean: number; p50: number; p90: number; p95: number; p99: number; max: number };
-}
+/** Worker labels the summary keeps a count for (k6 keeps a tagged submetric only when a threshold names it). */
+export const WORKER_SLOTS = 100;
+export const workerSubmetric = (worker: number | string): string => `${METRICS.workerRequests}{worker:${worker}}`;
 
 const value = (data: SummaryData, metric: string, stat: string): number => data.metrics[metric]?.values[stat] ?? 0;
 
@@ -73,5 +68,12 @@ export function summarize(data: SummaryData, scenario: Scenario, meta: { testid:
     totalTimeMs,
     rps: totalTimeMs > 0 ? completed / (totalTimeMs / 1000) : 0,
     latencyMs: { mean: d('avg'), p50: d('p(50)'), p90: d('p(90)'), p95: d('p(95)'), p99: d('p(99)'), max: d('max') },
+    perWorker: Object.fromEntries(
+      Array.from({ length: WORKER_SLOTS }, (_, i) => [String(i), value(data, workerSubmetric(i), 'count')] as const).filter(([, n]) => n > 0),
+    ),
+    firstVsLater: {
+      first: { count: value(data, METRICS.first, 'count'), p50: value(data, METRICS.first, 'p(50)'), p99: value(data, METRICS.first, 'p(99)') },
+      later: { count: value(data, METRICS.later, 'count'), p50: value(data, METRICS.later, 'p(50)'), p99: value(data, METRICS.later, 'p(99)') },
+    },
   };
 }

@@ -49,7 +49,17 @@ export interface ConnectionStats {
   sockets?: number;
 }
 
+/**
+ * Figures of a run its load generator cannot measure (k6 sees neither its connections nor
+ * its own CPU): the report says "not measured by <generator>", never shows a zero.
+ */
+export type Unmeasured = 'connections' | 'timeline' | 'percentileCurve' | 'generatorCpu';
+
 export interface RunResult {
+  /** The load generator that made the run; absent: the lab's runner, which measures everything. */
+  generator?: string;
+  /** What that generator cannot measure; those fields then hold empty values, never read as figures. */
+  unmeasured?: Unmeasured[];
   target: string;
   requests: number;
   concurrency: number;
@@ -96,6 +106,10 @@ export interface MachineInfo {
   appNodeVersion: string;
   platform: string;
   loadAverageAtStart: [number, number, number];
+  /** CPUs each app container may use (Docker's CPU limit), or null when the app shares the host's cores (native). */
+  cpuLimit: number | null;
+  /** What generated the load and where it ran, one phrase. */
+  generator: string;
 }
 
 export interface PerWorker {
@@ -103,9 +117,9 @@ export interface PerWorker {
   worker: number | string;
   requests: number;
   /** From the worker's process_cpu_seconds_total, after minus before the run (median run). */
-  cpu_seconds: number;
+  cpuSeconds: number;
   /** Server-side mean time in the handler, from the worker's own histogram, ms. */
-  server_mean_ms?: number;
+  serverMeanMs?: number;
 }
 
 export interface ModeReport {
@@ -117,35 +131,42 @@ export interface ModeReport {
   reason: string | null;
   workers: number;
   /** Cores the app could use: min(workers, cores available). */
-  cores_usable: number;
+  coresUsable: number;
   rps: { median: number; min: number; max: number };
   /** Median requests/s over single's median requests/s. */
   speedup: number;
-  /** speedup / cores_usable. */
+  /** speedup / coresUsable. */
   efficiency: number;
   /**
    * The machine's limit for this mode's speedup once the load generator's CPU is
-   * taken out: min(cores_usable, cores available − the generator's cores during the
-   * median run). On a machine with no spare core it is below cores_usable.
+   * taken out: min(coresUsable, cores available − the generator's cores during the
+   * median run). On a machine with no spare core it is below coresUsable.
    */
   ceiling?: number;
-  latency_ms: LatencySummary;
+  latencyMs: LatencySummary;
   completed: number;
   errors: number;
-  per_worker: PerWorker[];
+  perWorker: PerWorker[];
   /** Load generator CPU seconds per run (median). */
-  runner_cpu_seconds: number;
+  runnerCpuSeconds: number;
   /** The median run's full result (anatomy, curves). */
-  median_run?: RunResult;
+  medianRun?: RunResult;
   /** Every repetition's requests/s, in the order run. */
-  runs_rps: number[];
+  runsRps: number[];
   /** One sentence built from the figures: what dominated the tail. */
   explanation?: string;
 }
 
+/** The runtimes the lab runs topologies with, declared once. */
+export type RuntimeName = 'native' | 'docker';
+
+/** Bumped when a report's shape changes: 2 added schemaVersion, the runtime's facts (cpuLimit, generator) and one casing (camelCase). */
+export const SCHEMA_VERSION = 2;
+
 export interface CompareReport {
+  schemaVersion: typeof SCHEMA_VERSION;
   created: string;
-  runtime: 'native' | 'docker';
+  runtime: RuntimeName;
   scenario: Scenario;
   repeat: number;
   machine: MachineInfo;

@@ -3,7 +3,7 @@
  * RATES, SLO_P99_MS, STEP_SECONDS, SWEEP_CONNECTIONS. A bad value is one line naming
  * the variable and what is accepted (a UsageError: exit 2).
  */
-import { envValue, UsageError, type Env } from '../scenario-rules.js';
+import { envValue, UsageError, type Env } from '../shared/scenario-rules.js';
 import { DEFAULT_SLO_P99_MS } from './analysis.js';
 
 /** Most steps one sweep may run, so a sweep stays bounded in time. */

@@ -1,0 +1,48 @@
+/**
+ * What a runtime is to the lab: the one interface native and Docker implement.
+ * compare, bench, up, down, ps and logs (core/commands.ts) are written once against
+ * it; native/ and docker/ import from the core, never from each other.
+ */
+import type { MachineInfo, RunResult, RuntimeName, Scenario } from '../report-model.js';
+import type { WorkerDelta } from '../runner/worker-metrics.js';
+import type { Mode } from '../topologies.js';
+
+export type { RuntimeName };
+
+/** A topology that serves, as a runtime started (or found) it. */
+export interface Target {
+  mode: Mode;
+  /** Serving processes: the X-Worker values a run should see. */
+  workers: number;
+  /** Where a person reaches it from this machine. */
+  url: string;
+}
+
+/** One measured repetition of one topology. */
+export interface Repetition {
+  result: RunResult;
+  /** Per-worker CPU and handler time over the run, from the workers' own metrics. */
+  workers: WorkerDelta[];
+}
+
+export interface Runtime {
+  readonly name: RuntimeName;
+  /** WORKERS as this runtime runs the topologies (native: the option; Docker: as `up` sized the stack). */
+  workers(): number;
+  /** The machine and the runtime's own facts (its CPU limit, its load generator). */
+  machine(): Promise<MachineInfo>;
+  /** Why a mode cannot run with this runtime here (one line naming what enables it), or null. */
+  unavailability(mode: Mode): Promise<string | null>;
+  /** Makes the topology serve (or finds it serving) for this command. */
+  start(mode: Mode): Promise<Target>;
+  /** Warms the app's JIT and the generator's code paths, not measured. */
+  warm(target: Target, scenario: Scenario): Promise<void>;
+  /** One run of the scenario with each worker's CPU read before and after. */
+  measure(target: Target, scenario: Scenario): Promise<Repetition>;
+  /** Stops what this command started (what `up` started stays). */
+  close(): Promise<void>;
+  up(modes: readonly Mode[] | undefined): Promise<void>;
+  down(): Promise<void>;
+  ps(): Promise<void>;
+  logs(): Promise<void>;
+}

@@ -1,0 +1,14 @@
+/**
+ * Test ids and file-name timestamps, one rule for the lab and k6 (pure code, no
+ * import: the k6 container mounts lab/src/shared/ whole).
+ */
+
+/** UTC time to the second, safe in a file name and a Prometheus label: 2026-12-03T13-45-07Z. */
+export function fileStamp(when: Date): string {
+  return when.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+/** The test id of one run: mode, time, and the repetition when there are several. */
+export function testId(mode: string, when: Date, repetition?: number): string {
+  return `${mode}-${fileStamp(when)}${repetition === undefined ? '' : `-r${repetition}`}`;
+}
