@@ -17,6 +17,7 @@ import { logDir, readRegistry } from './native/processes.js';
 import { nativeSweep } from './native/sweep.js';
 import { nativeScale, scalableMode } from './native/scale.js';
 import { readSweepOptions } from './sweep/options.js';
+import { nativeResilience } from './resilience/native-resilience.js';
 import { availableParallelism } from 'node:os';
 
 const HELP = `Node.js clustering lab
@@ -31,6 +32,8 @@ Targets:
             send time, the knee, capacity at the objective, CPU per request; results/sweep.{json,html} (native)
   scale     one topology at WORKERS=1..2×cores, closed loop, with a Universal Scalability Law fit;
             results/scale.{json,html} (native): make scale MODE=cluster
+  resilience  per topology under the seed load: a graceful stop, a rolling restart, a kill -9 of one
+            worker; requests lost by kind, time back to full strength; results/resilience.{json,html} (native)
   down      stop everything the lab started
   ps        what is running
   logs      where the logs are (native) or docker compose logs
@@ -42,7 +45,7 @@ Targets:
   bench-generator         the load runner's CPU per request against autocannon's
 
 Variables:
-  MODE         ${MODES.join(', ')} (compare: a comma-separated subset)
+  MODE         ${MODES.join(', ')} (compare, sweep, resilience: a comma-separated subset)
   WORKERS      processes per multi-process topology (default: available parallelism natively, ${DEFAULT_WORKERS} in Docker)
   REQUESTS, CONCURRENCY, TARGET_PATH   override k6/scenario.json (1200, 200, /heavy)
   REPEAT       repetitions per topology (default 3)
@@ -124,8 +127,8 @@ async function main(command: string | undefined): Promise<void> {
       return setup(process.argv[3] ?? 'lab');
     default:
   }
-  if (command !== 'up' && command !== 'bench' && command !== 'compare' && command !== 'sweep' && command !== 'scale') {
-    throw new UsageError(`unknown command ${command}: expected up, bench, compare, sweep, scale, down, ps, logs, setup or help`);
+  if (command !== 'up' && command !== 'bench' && command !== 'compare' && command !== 'sweep' && command !== 'scale' && command !== 'resilience') {
+    throw new UsageError(`unknown command ${command}: expected up, bench, compare, sweep, scale, resilience, down, ps, logs, setup or help`);
   }
   const options = readOptions();
   // Validated before anything starts: a bad RATES or SLO_P99_MS is one line, exit 2.
@@ -161,6 +164,10 @@ async function main(command: string | undefined): Promise<void> {
         maxWorkers: options.workersGiven ? options.workers : 2 * availableParallelism(),
         repeat: process.env['REPEAT'] === undefined || process.env['REPEAT'].trim() === '' ? 1 : options.repeat,
       });
+      return;
+    case 'resilience':
+      if (runtime !== 'native') throw new UsageError('RUNTIME=docker is not accepted by resilience yet: run it with RUNTIME=native');
+      await nativeResilience(native());
       return;
     case 'compare':
       if (runtime === 'native') {

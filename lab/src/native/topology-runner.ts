@@ -66,15 +66,24 @@ function nginxProcess(t: Topology, workers: number): SpawnOptions {
   writeFileSync(serverConf, renderNginxServer('native', workers));
   const mainConf = join(dir, 'nginx.conf');
   writeFileSync(mainConf, renderNginxMain(serverConf, dir));
-  return { name: 'nginx', group: t.mode, command: nginxBinary(), args: ['-p', dir, '-c', mainConf, '-e', join(dir, 'nginx-error.log')], env: {} };
+  return {
+    name: 'nginx',
+    group: t.mode,
+    command: nginxBinary(),
+    args: ['-p', dir, '-c', mainConf, '-e', join(dir, 'nginx-error.log')],
+    env: {},
+    // Graceful quit (SIGQUIT) before its upstreams stop: see stopGroups.
+    stopSignal: 'SIGQUIT',
+    stopFirst: true,
+  };
 }
 
 export function nginxBinary(): string {
   return process.env['NGINX'] ?? '/usr/sbin/nginx';
 }
 
-/** The processes a topology is made of, in start order. */
-function plan(t: Topology, options: StartOptions): SpawnOptions[] {
+/** The processes a topology is made of, in start order (exported for the resilience rounds, which restart one instance). */
+export function plan(t: Topology, options: StartOptions): SpawnOptions[] {
   const n = workerCount(t, options.workers);
   const workers = String(n);
   switch (t.mode) {
