@@ -15,8 +15,8 @@ import { isAlive, logTail, readRegistry, spawnManaged, stopGroups, stopManaged, 
 import { baseUrl, plan, startTopology, type RunningTopology } from '../native/topology-runner.js';
 import { paths } from '../paths.js';
 import { NGINX_UPSTREAM_PORT, topology, workerCount, type Mode, type Topology } from '../topologies.js';
-import { acceptQueue, heldBy, heldByOthers, listener, readSockets } from './socket-table.js';
-import type { ResilienceTarget } from './target.js';
+import { acceptQueue, heldBy, heldByOthers, listenQueue, listener, readSockets } from './socket-table.js';
+import type { Drains, ResilienceTarget } from './target.js';
 
 /** A restarted instance must serve again within this long, or the round fails with its log. */
 const INSTANCE_READY_MS = 30_000;
@@ -53,6 +53,22 @@ function exitOf(command: string, args: string[], env: Record<string, string>): P
   });
 }
 
+/** "Stopped gracefully" and "Stop forced" lines (the app's own words at the end of a drain) in these logs. */
+function countDrains(logs: readonly string[]): Drains {
+  const drains = { graceful: 0, forced: 0 };
+  for (const log of logs) {
+    let text = '';
+    try {
+      text = readFileSync(log, 'utf8');
+    } catch {
+      continue;
+    }
+    drains.graceful += [...text.matchAll(/Stopped gracefully in /g)].length;
+    drains.forced += [...text.matchAll(/Stop forced by the /g)].length;
+  }
+  return drains;
+}
+
 function gone(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
@@ -71,6 +87,8 @@ export class NativeTarget implements ResilienceTarget {
   readonly #options: NativeTargetOptions;
   readonly #scope: RunScope;
   #running: RunningTopology | undefined;
+  /** Drains logged by instances whose log a restart has since started afresh. */
+  #earlierDrains: Drains = { graceful: 0, forced: 0 };
 
   constructor(mode: Mode, options: NativeTargetOptions, scope: RunScope) {
     this.mode = mode;
@@ -103,6 +121,13 @@ export class NativeTarget implements ResilienceTarget {
   async start(): Promise<void> {
     // Each round starts from a fresh topology: a leftover (lab up, an earlier round) is stopped first.
     await stopGroups([this.mode]);
+    this.#earlierDrains = { graceful: 0, forced: 0 };
+    // A port held by a process this run did not start would answer the readiness checks in its place.
+    const rows = await readSockets();
+    for (const port of [this.#t.port, ...this.#servingPorts(), ...this.#metricsPorts()]) {
+      const holder = listener(rows, port);
+      if (holder !== null && this.mode !== 'reuseport') throw new Error(`${this.mode}: port ${port} is in use by pid ${holder}, which this run did not start: stop it first (make down stops what the lab started)`);
+    }
     this.#scope.own(this.mode);
     this.#running = await startTopology(this.mode, { workers: this.#options.workers, node: this.#options.node, ...(this.#options.env ? { env: this.#options.env } : {}) });
   }
@@ -112,14 +137,14 @@ export class NativeTarget implements ResilienceTarget {
     return this.#metricsPorts().map((port) => listener(rows, port));
   }
 
-  async waiting(): Promise<number> {
-    const rows = await readSockets();
-    if (this.mode === 'nginx') return acceptQueue(rows, [this.#t.port, ...this.#servingPorts()]);
-    const queue = acceptQueue(rows, [this.#t.port]);
-    if (this.mode !== 'cluster' && this.mode !== 'pm2') return queue;
+  async waiting(thorough: boolean): Promise<number> {
+    const ports = this.mode === 'nginx' ? [this.#t.port, ...this.#servingPorts()] : [this.#t.port];
+    const queue = listenQueue(ports);
+    if (queue > 0 || !thorough || (this.mode !== 'cluster' && this.mode !== 'pm2')) return queue;
     // A round-robin primary accepts at once and holds connections until a worker takes them.
+    const rows = await readSockets();
     const serving = this.#metricsPorts().map((port) => listener(rows, port)).filter((p): p is number => p !== null);
-    return queue + heldByOthers(rows, this.#t.port, serving);
+    return acceptQueue(rows, ports) + heldByOthers(rows, this.#t.port, serving);
   }
 
   async connectionsOf(pid: number): Promise<number> {
@@ -130,17 +155,9 @@ export class NativeTarget implements ResilienceTarget {
     await stopGroups([this.mode]);
   }
 
-  gracefulExits(): number {
-    const logs = new Set((this.#running?.processes ?? []).map((p) => p.log));
-    let count = 0;
-    for (const log of logs) {
-      try {
-        count += [...readFileSync(log, 'utf8').matchAll(/Stopped gracefully in /g)].length;
-      } catch {
-        // No log: nothing logged.
-      }
-    }
-    return count;
+  drains(): Drains {
+    const counted = countDrains([...new Set((this.#running?.processes ?? []).map((p) => p.log))]);
+    return { graceful: counted.graceful + this.#earlierDrains.graceful, forced: counted.forced + this.#earlierDrains.forced };
   }
 
   async rollingRestart(): Promise<void> {
@@ -196,7 +213,12 @@ export class NativeTarget implements ResilienceTarget {
   /** Drains one instance (SIGTERM, waits for it to exit), starts it again and waits until it serves. */
   async #restartInstance(name: string, slot: number): Promise<void> {
     const entry = readRegistry().find((p) => p.name === name);
-    if (entry) await stopManaged(entry);
+    if (entry) {
+      await stopManaged(entry);
+      // Its log is started afresh below: keep what its drain logged.
+      const drained = countDrains([entry.log]);
+      this.#earlierDrains = { graceful: this.#earlierDrains.graceful + drained.graceful, forced: this.#earlierDrains.forced + drained.forced };
+    }
     const spec = plan(this.#t, { workers: this.#options.workers, node: this.#options.node, ...(this.#options.env ? { env: this.#options.env } : {}) }).find((s) => s.name === name);
     if (!spec) throw new Error(`${this.mode}: no process named ${name}`);
     const started: ManagedProcess = spawnManaged({ ...spec, workers: this.#options.workers, node: this.#options.node });

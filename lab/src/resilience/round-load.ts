@@ -93,6 +93,10 @@ export function startRoundLoad(options: Pick<RunOptions, 'url' | 'requests' | 'c
       checkFinished();
     };
     const handler: Dispatcher.DispatchHandler = {
+      // Its presence tells undici this handler speaks the current (controller) API.
+      onRequestStart() {
+        // Nothing to note: the round counts outcomes, not latency.
+      },
       onResponseStart(_controller, statusCode) {
         status = statusCode;
       },

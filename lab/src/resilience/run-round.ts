@@ -9,11 +9,13 @@ import type { Scenario } from '../results.js';
 import { warmUp } from '../runner/warm-up.js';
 import { startRoundLoad, type RoundLoad } from './round-load.js';
 import { RECOVERY_WINDOW_MS, victimSlot } from './rounds.js';
-import { atFullStrength, fmtMs, missingSlots } from './summary.js';
+import { atFullStrength, drainText, fmtMs, missingSlots } from './summary.js';
 import type { ResilienceTarget } from './target.js';
 import type { RoundKind, RoundLoadCounts, RoundResult } from './types.js';
 
 const POLL_MS = 25;
+/** The queue of the load's first connections may last only milliseconds on a warm server: check that often. */
+const QUEUE_POLL_MS = 2;
 /** The event fires anyway after this long without a queued connection (the report then warns). */
 const QUEUE_WAIT_MS = 10_000;
 
@@ -26,13 +28,13 @@ export interface RoundSettings {
 async function queued(target: ResilienceTarget, load: RoundLoad, concurrency: number): Promise<number> {
   const giveUpAt = Date.now() + QUEUE_WAIT_MS;
   let waiting = 0;
-  for (;;) {
+  for (let poll = 0; ; poll++) {
     if (load.sent() >= concurrency) {
-      waiting = await target.waiting();
+      waiting = await target.waiting(poll % 50 === 49);
       if (waiting > 0) return waiting;
     }
     if (Date.now() > giveUpAt) return waiting;
-    await sleep(POLL_MS);
+    await sleep(QUEUE_POLL_MS);
   }
 }
 
@@ -50,7 +52,7 @@ interface EventOutcome {
   actionMs: number;
   fullStrengthMs: number | null;
   slotsBack: boolean | null;
-  gracefulExits: number | null;
+  drains: { graceful: number; forced: number } | null;
   victimConnections: number | null;
   note: string;
 }
@@ -61,14 +63,14 @@ async function gracefulStop(target: ResilienceTarget, load: RoundLoad): Promise<
   const t0 = performance.now();
   await target.gracefulStop();
   const actionMs = performance.now() - t0;
-  const gracefulExits = target.gracefulExits();
+  const drains = target.drains();
   return {
     actionMs,
     fullStrengthMs: null,
     slotsBack: null,
-    gracefulExits,
+    drains,
     victimConnections: null,
-    note: `stopped in ${fmtMs(actionMs)} ms; ${gracefulExits} of ${target.slots} serving process(es) logged a graceful stop`,
+    note: `stopped in ${fmtMs(actionMs)} ms; ${drainText(drains, target.slots)}`,
   };
 }
 
@@ -81,15 +83,16 @@ async function rollingRestart(target: ResilienceTarget, load: RoundLoad, before:
   const actionMs = performance.now() - t0;
   const every = new Set(before.map((_, slot) => slot));
   const back = await fullStrength(target, before, every, t0, performance.now() + RECOVERY_WINDOW_MS);
+  const drains = target.drains();
   return {
     actionMs,
     fullStrengthMs: back.ms,
     slotsBack: back.ms !== null,
-    gracefulExits: null,
+    drains,
     victimConnections: null,
-    note: back.ms === null
+    note: (back.ms === null
       ? `slot(s) ${back.missing.join(', ')} not served by a new process ${RECOVERY_WINDOW_MS / 1000} s after the restart`
-      : `restart took ${fmtMs(actionMs)} ms; every slot served by a new process ${fmtMs(back.ms)} ms after it began`,
+      : `restart took ${fmtMs(actionMs)} ms; every slot served by a new process ${fmtMs(back.ms)} ms after it began`) + `; old processes: ${drainText(drains, target.slots)}`,
   };
 }
 
@@ -104,7 +107,7 @@ async function killWorker(target: ResilienceTarget, load: RoundLoad, before: rea
   const actionMs = performance.now() - t0;
   const killed = `slot ${slot} (pid ${pid}) killed holding ${victimConnections} connection(s)`;
   if (!target.supervised) {
-    return { actionMs, fullStrengthMs: null, slotsBack: false, gracefulExits: null, victimConnections, note: `${killed}; not restarted: nothing supervises a ${target.mode} ${target.slots === 1 ? 'process' : 'instance'}` };
+    return { actionMs, fullStrengthMs: null, slotsBack: false, drains: null, victimConnections, note: `${killed}; not restarted: nothing supervises a ${target.mode} ${target.slots === 1 ? 'process' : 'instance'}` };
   }
   const watch = fullStrength(target, before, new Set([slot]), t0, t0 + RECOVERY_WINDOW_MS);
   // The load goes on until the slot is back (or the window closes): the replacement is seen under load.
@@ -114,7 +117,7 @@ async function killWorker(target: ResilienceTarget, load: RoundLoad, before: rea
     actionMs,
     fullStrengthMs: back.ms,
     slotsBack: back.ms !== null,
-    gracefulExits: null,
+    drains: null,
     victimConnections,
     note: back.ms === null ? `${killed}; not replaced within ${RECOVERY_WINDOW_MS / 1000} s` : `${killed}; replaced, serving again ${fmtMs(back.ms)} ms after the kill`,
   };

@@ -6,6 +6,7 @@
  * (the one listening on the slot's metrics port).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -58,4 +59,36 @@ export function heldBy(rows: readonly SocketRow[], ports: readonly number[], pid
 /** The process listening on `port`, or null when none does. */
 export function listener(rows: readonly SocketRow[], port: number): number | null {
   return rows.find((r) => r.state === 'LISTEN' && r.localPort === port)?.pids[0] ?? null;
+}
+
+/**
+ * Accept-queue lengths of the listening sockets in /proc/net/tcp{,6} text: for a
+ * socket in LISTEN (st 0A) rx_queue is the number of connections waiting to be
+ * accepted. Reading the file takes about a millisecond, against tens for `ss -p`:
+ * fast enough to catch the queue of the load's first connections.
+ */
+export function parseListenQueues(text: string): { port: number; queue: number }[] {
+  const out: { port: number; queue: number }[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    const local = f[1];
+    const queues = f[4];
+    if (f[3] !== '0A' || local === undefined || queues === undefined) continue;
+    out.push({ port: parseInt(local.slice(local.lastIndexOf(':') + 1), 16), queue: parseInt(queues.split(':')[1] ?? '0', 16) });
+  }
+  return out;
+}
+
+export function listenQueue(ports: readonly number[]): number {
+  let total = 0;
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const l of parseListenQueues(text)) if (ports.includes(l.port)) total += l.queue;
+  }
+  return total;
 }

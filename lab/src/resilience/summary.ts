@@ -43,3 +43,9 @@ export function resilienceWarnings(topologies: readonly ResilienceTopology[]): s
       .map((r) => `${t.mode} ${r.kind}: no connection was waiting when the event fired (the load had not queued any yet); its figure is not under a queued load`),
   );
 }
+
+/** "2 of 2 drained gracefully", plus how many a deadline forced. */
+export function drainText(drains: { graceful: number; forced: number }, slots: number): string {
+  const forced = drains.forced > 0 ? `, ${drains.forced} forced by SHUTDOWN_TIMEOUT_MS` : '';
+  return `${drains.graceful} of ${slots} drained gracefully${forced}`;
+}

@@ -3,6 +3,11 @@
  * runtime implements it in native-target.ts; a Docker one (compose stop / restart /
  * kill) or the shared Runtime interface can implement the same.
  */
+export interface Drains {
+  graceful: number;
+  forced: number;
+}
+
 export interface ResilienceTarget {
   readonly mode: string;
   /** The topology's URL for the load, e.g. http://127.0.0.1:3002. */
@@ -18,15 +23,18 @@ export interface ResilienceTarget {
   start(): Promise<void>;
   /** The process serving each slot now, null where none does. */
   slotPids(): Promise<(number | null)[]>;
-  /** Connections waiting for a worker now (accept queues, or held by a round-robin primary). */
-  waiting(): Promise<number>;
+  /**
+   * Connections waiting for a worker now: the accept queues (a fast check), and when
+   * `thorough` also those a round-robin primary holds (a slower one).
+   */
+  waiting(thorough: boolean): Promise<number>;
   /** Connections `pid` holds on the topology's serving ports. */
   connectionsOf(pid: number): Promise<number>;
 
   /** Stops the whole topology gracefully; resolves when nothing of it runs. */
   gracefulStop(): Promise<void>;
-  /** Serving processes whose own log says they stopped gracefully (after gracefulStop). */
-  gracefulExits(): number;
+  /** Drains the serving processes logged since start(): graceful, or forced by their deadline. */
+  drains(): Drains;
   /** Replaces every worker (one at a time where the topology allows); resolves when done. */
   rollingRestart(): Promise<void>;
   /** SIGKILL to the process serving `slot`; resolves with its pid. */

@@ -51,8 +51,11 @@ export interface RoundResult extends RoundLoadCounts {
   fullStrengthMs: number | null;
   /** Whether every worker slot serves again (null for a graceful stop: nothing should come back). */
   slotsBack: boolean | null;
-  /** graceful-stop: serving processes whose log says they stopped gracefully, of `slots`. */
-  gracefulExits: number | null;
+  /**
+   * graceful-stop and rolling-restart: drains the serving processes logged, graceful
+   * (queue emptied, every request answered, exit 0) or forced by SHUTDOWN_TIMEOUT_MS (exit 1).
+   */
+  drains: { graceful: number; forced: number } | null;
   /** Worker slots of the topology. */
   slots: number;
   /** One sentence on what happened (why a slot did not come back, what a figure means). */
