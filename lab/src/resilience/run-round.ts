@@ -16,7 +16,11 @@ import type { RoundKind, RoundLoadCounts, RoundResult } from './types.js';
 const POLL_MS = 25;
 /** The queue of the load's first connections may last only milliseconds on a warm server: check that often. */
 const QUEUE_POLL_MS = 2;
-/** The event fires anyway after this long without a queued connection (the report then warns). */
+/**
+ * Without a queued connection the event fires anyway once half the requests are
+ * done (or after QUEUE_WAIT_MS), so that it always happens under load; the report
+ * then warns that nothing was queued.
+ */
 const QUEUE_WAIT_MS = 10_000;
 
 export interface RoundSettings {
@@ -25,7 +29,7 @@ export interface RoundSettings {
 }
 
 /** Waits until every connection has sent and some connection is waiting for a worker; returns how many wait. */
-async function queued(target: ResilienceTarget, load: RoundLoad, concurrency: number): Promise<number> {
+async function queued(target: ResilienceTarget, load: RoundLoad, concurrency: number, requests: number): Promise<number> {
   const giveUpAt = Date.now() + QUEUE_WAIT_MS;
   let waiting = 0;
   for (let poll = 0; ; poll++) {
@@ -33,7 +37,7 @@ async function queued(target: ResilienceTarget, load: RoundLoad, concurrency: nu
       waiting = await target.waiting(poll % 50 === 49);
       if (waiting > 0) return waiting;
     }
-    if (Date.now() > giveUpAt) return waiting;
+    if (Date.now() > giveUpAt || load.settled() >= requests / 2) return waiting;
     await sleep(QUEUE_POLL_MS);
   }
 }
@@ -139,7 +143,7 @@ export async function runRound(target: ResilienceTarget, kind: RoundKind, settin
     if (scenario.warmupRequests > 0) await warmUp(url, scenario.warmupRequests, Math.min(scenario.concurrency, scenario.warmupRequests));
     const before = await target.slotPids();
     load = startRoundLoad({ url, requests: scenario.requests, concurrency: scenario.concurrency, keepAlive: scenario.keepAlive, timeoutMs: scenario.timeoutMs });
-    const waitingAtEvent = await queued(target, load, Math.min(scenario.concurrency, scenario.requests));
+    const waitingAtEvent = await queued(target, load, Math.min(scenario.concurrency, scenario.requests), scenario.requests);
     log(`${target.mode} ${kind}: ${waitingAtEvent} connection(s) waiting, ${load.sent()} request(s) sent: ${actionOf(target, kind)}`);
     const event = kind === 'graceful-stop' ? await gracefulStop(target, load)
       : kind === 'rolling-restart' ? await rollingRestart(target, load, before)

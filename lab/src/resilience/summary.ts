@@ -40,7 +40,7 @@ export function resilienceWarnings(topologies: readonly ResilienceTopology[]): s
   return topologies.flatMap((t) =>
     t.rounds
       .filter((r) => r.applicable && r.waitingAtEvent === 0)
-      .map((r) => `${t.mode} ${r.kind}: no connection was waiting when the event fired (the load had not queued any yet); its figure is not under a queued load`),
+      .map((r) => `${t.mode} ${r.kind}: no connection was seen waiting in an accept queue before half the load was done; the event fired then, under load but with no queue`),
   );
 }
 
