@@ -10,9 +10,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
 import type { RunScope } from '../native/lab.js';
 import { isAlive, logTail, readRegistry, spawnManaged, stopGroups, stopManaged, type ManagedProcess } from '../native/processes.js';
 import { baseUrl, plan, startTopology, type RunningTopology } from '../native/topology-runner.js';
+import { snapshot } from '../native/worker-metrics.js';
 import { paths } from '../paths.js';
 import { NGINX_UPSTREAM_PORT, topology, workerCount, type Mode, type Topology } from '../topologies.js';
 import { acceptQueue, heldBy, heldByOthers, listenQueue, listener, readSockets } from './socket-table.js';
@@ -232,6 +234,30 @@ export class NativeTarget implements ResilienceTarget {
       if (!isAlive(started)) throw new Error(`${this.mode}: ${name} exited during its restart; its log (${started.log}) ends with:\n${logTail(started)}`);
       if (Date.now() > deadline) throw new Error(`${this.mode}: ${name} not serving ${INSTANCE_READY_MS} ms after its restart`);
       await sleep(25);
+    }
+    // Behind nginx, listening is not enough: nginx may still count the instance as failed
+    // (max_fails, fail_timeout) from its restart. Taking down the next one before nginx
+    // sends this one traffic again would leave nginx no live upstream (502).
+    if (this.mode === 'nginx') await this.#servedThroughNginx(name, `http://127.0.0.1:${port}/metrics`, deadline);
+  }
+
+  /**
+   * Waits until the restarted upstream has answered a request (its own request count):
+   * probes of / through nginx make sure there is traffic even without a load.
+   */
+  async #servedThroughNginx(name: string, metricsUrl: string, deadline: number): Promise<void> {
+    let probe: Promise<void> | undefined;
+    for (;;) {
+      probe ??= request(`${this.baseUrl}/`, { headersTimeout: 5000, bodyTimeout: 5000 })
+        .then((res) => res.body.dump())
+        .then(() => undefined, () => undefined)
+        .finally(() => {
+          probe = undefined;
+        });
+      const served = await snapshot(metricsUrl).then((s) => s.handlerCount, () => 0);
+      if (served > 0) return;
+      if (Date.now() > deadline) throw new Error(`nginx: sent no request to the restarted ${name} within ${INSTANCE_READY_MS} ms`);
+      await sleep(50);
     }
   }
 }
