@@ -141,10 +141,13 @@ export class NativeTarget implements ResilienceTarget {
 
   async waiting(thorough: boolean): Promise<number> {
     const ports = this.mode === 'nginx' ? [this.#t.port, ...this.#servingPorts()] : [this.#t.port];
+    const roundRobin = this.mode === 'cluster' || this.mode === 'pm2';
     const queue = listenQueue(ports);
-    if (queue > 0 || !thorough || (this.mode !== 'cluster' && this.mode !== 'pm2')) return queue;
-    // A round-robin primary accepts at once and holds connections until a worker takes them.
+    // A round-robin primary empties its own queue at once and holds the connections until
+    // a worker takes them: there the slower look at who holds what is the one that counts.
+    if (queue > 0 || (!thorough && !roundRobin)) return queue;
     const rows = await readSockets();
+    if (!roundRobin) return acceptQueue(rows, ports);
     const serving = this.#metricsPorts().map((port) => listener(rows, port)).filter((p): p is number => p !== null);
     return acceptQueue(rows, ports) + heldByOthers(rows, this.#t.port, serving);
   }

@@ -34,7 +34,7 @@ async function queued(target: ResilienceTarget, load: RoundLoad, concurrency: nu
   let waiting = 0;
   for (let poll = 0; ; poll++) {
     if (load.sent() >= concurrency) {
-      waiting = await target.waiting(poll % 50 === 49);
+      waiting = await target.waiting(poll % 10 === 9);
       if (waiting > 0) return waiting;
     }
     if (Date.now() > giveUpAt || load.settled() >= requests / 2) return waiting;

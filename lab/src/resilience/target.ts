@@ -25,7 +25,8 @@ export interface ResilienceTarget {
   slotPids(): Promise<(number | null)[]>;
   /**
    * Connections waiting for a worker now: the accept queues (a fast check), and when
-   * `thorough` also those a round-robin primary holds (a slower one).
+   * `thorough` (or where it is the only way to see them) also those a round-robin
+   * primary holds (a slower one).
    */
   waiting(thorough: boolean): Promise<number>;
   /** Connections `pid` holds on the topology's serving ports. */
