@@ -62,7 +62,7 @@ describe('lab resilience, for real: MODE=nginx (with single)', { timeout: 240_00
       // feeding is forced after 3 s instead of 10, which keeps the test short.
       SHUTDOWN_TIMEOUT_MS: '3000',
     };
-    const { stdout, stderr } = await run(process.execPath, [cli, 'resilience'], { env, maxBuffer: 16 * 1024 * 1024, timeout: 220_000 });
+    const { stdout } = await run(process.execPath, [cli, 'resilience'], { env, maxBuffer: 16 * 1024 * 1024, timeout: 220_000 });
     t.diagnostic(stdout);
     const report = JSON.parse(readFileSync(join(results, 'resilience.json'), 'utf8')) as ResilienceReport;
     assert.equal(report.schemaVersion, 1);
@@ -72,7 +72,9 @@ describe('lab resilience, for real: MODE=nginx (with single)', { timeout: 240_00
       for (const r of topo.rounds) assert.equal(r.answered + r.failedTotal, r.sent, `${topo.mode} ${r.kind}: every request sent settled once`);
       const [stop, restart, kill] = topo.rounds;
       assert.ok(stop && restart && kill);
-      assert.ok(stop.waitingAtEvent > 0, `${topo.mode}: connections were queued at the stop\n${stderr}`);
+      // Not asserted: with keep-alive a warm server may empty its accept queue before the lab
+      // sees it (the report then warns); nginx-queued.test.ts builds the queue by construction.
+      t.diagnostic(`${topo.mode}: ${stop.waitingAtEvent} connection(s) queued at the stop`);
       assert.equal(stop.failedTotal, 0, `${topo.mode}: a graceful stop loses nothing: ${JSON.stringify(stop)}`);
       assert.equal(stop.drains?.graceful, topo.workers, `${topo.mode}: every serving process drained gracefully`);
       assert.equal(restart.slotsBack, true, `${topo.mode}: every slot served by a new process after the restart`);
