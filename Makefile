@@ -7,7 +7,7 @@
 LAB := node lab/dist/cli.js
 export MODE WORKERS REQUESTS CONCURRENCY TARGET_PATH REPEAT RUNTIME NODE LAB_INSTALL RATES SLO_P99_MS STEP_SECONDS SWEEP_CONNECTIONS
 
-.PHONY: help install setup build up down bench compare sweep scale ps logs test bench-instrumentation bench-generator generate
+.PHONY: help install setup build up down bench compare sweep scale resilience ps logs test bench-instrumentation bench-generator generate
 
 help: build
 	@$(LAB) help
@@ -43,6 +43,10 @@ sweep: build
 
 scale: build
 	@$(LAB) scale
+
+# A graceful stop, a rolling restart and a kill -9 of one worker, each under the seed load, per topology (MODE).
+resilience: build
+	@$(LAB) resilience
 
 ps: build
 	@$(LAB) ps

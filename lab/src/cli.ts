@@ -14,6 +14,7 @@ import { nativeRuntime, type NativeOptions } from './native/native-runtime.js';
 import { defaultAppNode } from './native/node-binary.js';
 import { nativeScale, scalableMode } from './native/scale.js';
 import { nativeSweep } from './native/sweep.js';
+import { nativeResilience } from './native/resilience.js';
 import { durationSeconds, readOptions, runtimeChoice, UsageError, type LabOptions } from './lab-options.js';
 import { scenarioFor } from './scenario-file.js';
 import { ensureSetup } from './setup/ensure.js';
@@ -36,6 +37,8 @@ Targets:
             send time, the knee, capacity at the objective, CPU per request; results/sweep.{json,html} (native)
   scale     one topology at WORKERS=1..2×cores, closed loop, with a Universal Scalability Law fit;
             results/scale.{json,html} (native): make scale MODE=cluster
+  resilience  per topology under the seed load: a graceful stop, a rolling restart, a kill -9 of one
+            worker; requests lost by kind, time back to full strength; results/resilience.{json,html} (native)
   down      stop everything the lab started
   ps        what is running
   logs      where the logs are (native) or docker compose logs
@@ -47,7 +50,7 @@ Targets:
   bench-generator         the load runner's CPU per request against autocannon's
 
 Variables:
-  MODE         ${MODES.join(', ')} (compare: a comma-separated subset)
+  MODE         ${MODES.join(', ')} (compare, sweep, resilience: a comma-separated subset)
   WORKERS      processes per multi-process topology (default: available parallelism natively, ${DEFAULT_DOCKER_WORKERS} in Docker, set at up)
   REQUESTS, CONCURRENCY, TARGET_PATH   override k6/scenario.json (1200, 200, /heavy)
   REPEAT       repetitions per topology (default 3)
@@ -163,6 +166,11 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
     const sweep = readSweepOptions(); // a bad RATES or SLO_P99_MS: one line, exit 2, before anything starts
     nativeOnly('sweep');
     return nativeSweep(nativeOptions(options, 'lab'), sweep);
+  },
+  resilience: async () => {
+    const options = readOptions();
+    nativeOnly('resilience');
+    return nativeResilience(nativeOptions(options, 'lab'));
   },
   scale: async () => {
     const options = readOptions();

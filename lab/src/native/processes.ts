@@ -22,6 +22,10 @@ export interface ManagedProcess {
   /** What the topology was started with, so a later command can tell whether it may reuse it. */
   workers?: number;
   node?: string;
+  /** The signal that stops it gracefully (default SIGTERM; nginx: SIGQUIT, its graceful quit). */
+  stopSignal?: NodeJS.Signals;
+  /** A proxy in front of its group's other processes: stopped, and waited for, before them. */
+  stopFirst?: boolean;
 }
 
 const registryFile = (): string => join(paths.state, 'processes.json');
@@ -91,6 +95,8 @@ export interface SpawnOptions {
   cwd?: string;
   workers?: number;
   node?: string;
+  stopSignal?: NodeJS.Signals;
+  stopFirst?: boolean;
 }
 
 export function spawnManaged(options: SpawnOptions): ManagedProcess {
@@ -118,6 +124,8 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
     log,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     ...(options.node === undefined ? {} : { node: options.node }),
+    ...(options.stopSignal === undefined ? {} : { stopSignal: options.stopSignal }),
+    ...(options.stopFirst === undefined ? {} : { stopFirst: options.stopFirst }),
   };
   writeRegistry([...readRegistry().filter((p) => p.name !== entry.name), entry]);
   return entry;
@@ -132,8 +140,10 @@ export function logTail(p: Pick<ManagedProcess, 'log'>, lines = 15): string {
 }
 
 /**
- * Stops a process and everything in its group: SIGTERM to the leader (a graceful
- * stop, as `docker stop` would), then SIGKILL to the whole group after graceMs.
+ * Stops a process and everything in its group: its graceful stop signal to the
+ * leader (SIGTERM, as `docker stop` would; nginx's is SIGQUIT, since its SIGTERM is
+ * a fast shutdown that drops every open request), then SIGKILL to the whole group
+ * after graceMs.
  */
 export async function stopManaged(p: ManagedProcess, graceMs = 15_000): Promise<void> {
   const ticks = startTicks(p.pid);
@@ -146,7 +156,7 @@ export async function stopManaged(p: ManagedProcess, graceMs = 15_000): Promise<
   }
   if (isAlive(p)) {
     try {
-      process.kill(p.pid, 'SIGTERM');
+      process.kill(p.pid, p.stopSignal ?? 'SIGTERM');
     } catch {
       // Already gone.
     }
@@ -164,9 +174,16 @@ export async function stopManaged(p: ManagedProcess, graceMs = 15_000): Promise<
   writeRegistry(readRegistry().filter((e) => e.name !== p.name));
 }
 
-/** Stops every recorded process of the given groups (all when none given), in parallel. */
+/**
+ * Stops every recorded process of the given groups (all when none given), in
+ * parallel, except that a proxy in front (stopFirst: nginx) is stopped first and
+ * waited for: its graceful quit still needs its upstreams to answer the requests it
+ * holds, and only once it is gone do they get SIGTERM (and drain what is left).
+ */
 export async function stopGroups(groups?: readonly string[]): Promise<ManagedProcess[]> {
   const targets = readRegistry().filter((p) => groups === undefined || groups.includes(p.group));
-  await Promise.all(targets.map((p) => stopManaged(p)));
+  const fronts = targets.filter((p) => p.stopFirst === true);
+  await Promise.all(fronts.map((p) => stopManaged(p)));
+  await Promise.all(targets.filter((p) => p.stopFirst !== true).map((p) => stopManaged(p)));
   return targets;
 }

@@ -56,7 +56,16 @@ function nginxProcess(t: Topology, workers: number): SpawnOptions {
   writeFileSync(serverConf, renderNginxServer('native', workers));
   const mainConf = join(dir, 'nginx.conf');
   writeFileSync(mainConf, renderNginxMain(serverConf, dir));
-  return { name: 'nginx', group: t.mode, command: nginxBinary(), args: ['-p', dir, '-c', mainConf, '-e', join(dir, 'nginx-error.log')], env: {} };
+  return {
+    name: 'nginx',
+    group: t.mode,
+    command: nginxBinary(),
+    args: ['-p', dir, '-c', mainConf, '-e', join(dir, 'nginx-error.log')],
+    env: {},
+    // Graceful quit (SIGQUIT) before its upstreams stop: see stopGroups.
+    stopSignal: 'SIGQUIT',
+    stopFirst: true,
+  };
 }
 
 export function nginxBinary(): string {
@@ -69,7 +78,10 @@ function entryCommand(t: Topology, options: StartOptions): { command: string; ar
   return { command: options.node, args: [join(paths.app, ENTRY_FILES[t.entry])] };
 }
 
-/** The processes a topology is made of, in start order, derived from its row of the topology table. */
+/**
+ * The processes a topology is made of, in start order, derived from its row of the
+ * topology table (exported for the resilience rounds, which restart one instance).
+ */
 export function plan(t: Topology, options: StartOptions): SpawnOptions[] {
   const n = workerCount(t, options.workers);
   const entry = (name: string, extra: Record<string, string>): SpawnOptions => ({

@@ -6,27 +6,16 @@
  * the residuals) on a non-blank canvas.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { scaleCharts, sweepCharts } from '../../src/report/sweep-chart-data.js';
 import { writeScaleReport, writeSweepReport } from '../../src/report/sweep-write.js';
+import { CANVAS_PIXELS, launchChromium, openReport, type CanvasPixels } from './chromium.js';
 import { scaleFixture, sweepFixture } from './sweep-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const CANVAS_PIXELS = `(ids) => ids.map((id) => {
-  const c = document.getElementById(id);
-  if (!(c instanceof HTMLCanvasElement)) return { id, found: false, width: 0, height: 0, painted: 0 };
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let painted = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) painted++;
-  return { id, found: true, width: c.width, height: c.height, painted };
-})`;
 /** The y scale of the p99 chart: its type and the objective dataset's label. */
 const P99_AXIS = `() => {
   const chart = Chart.getChart('chart-sweep-p99');
@@ -35,7 +24,7 @@ const P99_AXIS = `() => {
 
 interface Opened {
   charts: number;
-  pixels: { id: string; found: boolean; width: number; height: number; painted: number }[];
+  pixels: CanvasPixels[];
   external: string[];
   errors: string[];
   text: string;
@@ -47,8 +36,7 @@ describe('sweep.html and scale.html in headless Chromium', () => {
   let browser: Browser | undefined;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (node lab/dist/cli.js setup test)`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -58,34 +46,13 @@ describe('sweep.html and scale.html in headless Chromium', () => {
 
   async function open(file: string, ids: string[], withAxis: boolean): Promise<Opened> {
     assert.ok(browser, 'the browser did not start');
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, offline: true });
-    const external: string[] = [];
-    const errors: string[] = [];
-    try {
-      await context.route('**/*', async (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-        external.push(url);
-        return route.abort();
-      });
-      const page = await context.newPage();
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-      await page.waitForFunction('typeof window.__chartsRendered === "number"', undefined, { timeout: 15_000 });
-      return {
-        charts: (await page.evaluate('window.__chartsRendered')) as number,
-        pixels: (await page.evaluate(`(${CANVAS_PIXELS})(${JSON.stringify(ids)})`)) as Opened['pixels'],
-        external,
-        errors,
-        text: (await page.evaluate('document.body.innerText')) as string,
-        ...(withAxis ? { p99Axis: (await page.evaluate(`(${P99_AXIS})()`)) as { type: string; labels: string[] } } : {}),
-      };
-    } finally {
-      await context.close();
-    }
+    const { external, errors, result } = await openReport(browser, file, async (page) => ({
+      charts: (await page.evaluate('window.__chartsRendered')) as number,
+      pixels: (await page.evaluate(`(${CANVAS_PIXELS})(${JSON.stringify(ids)})`)) as CanvasPixels[],
+      text: (await page.evaluate('document.body.innerText')) as string,
+      ...(withAxis ? { p99Axis: (await page.evaluate(`(${P99_AXIS})()`)) as { type: string; labels: string[] } } : {}),
+    }));
+    return { ...result, external, errors };
   }
 
   function assertDrawn(o: Opened, ids: string[]): void {

@@ -1,0 +1,20 @@
+/** The resilience report for the terminal. */
+import { ROUND_TITLES } from '../resilience/rounds.js';
+import type { ResilienceReport } from '../resilience/types.js';
+import { machineLines } from './context.js';
+import { RESILIENCE_COLUMNS, RESILIENCE_NOTES, resilienceRows, scenarioText } from './resilience-table.js';
+import { heading, textTable } from './text-table.js';
+
+export function formatResilienceTable(report: ResilienceReport): string {
+  const out: string[] = [heading('Node.js clustering lab: stops, rolling restarts and crashes under load')];
+  for (const l of machineLines(report.machine)) out.push(`${l.label}: ${l.text}`);
+  out.push(`load: ${scenarioText(report)}`, '');
+  out.push(...textTable(RESILIENCE_COLUMNS, resilienceRows(report).map((r) => r.cells)));
+  out.push('', 'What each round did:');
+  for (const t of report.topologies.filter((x) => x.available)) {
+    for (const r of t.rounds) out.push(`  ${t.mode} ${ROUND_TITLES[r.kind]}: ${r.action}; ${r.note}`);
+  }
+  out.push('', ...RESILIENCE_NOTES);
+  if (report.warnings.length > 0) out.push('', 'Warnings:', ...report.warnings.map((w) => `  - ${w}`));
+  return out.join('\n');
+}

@@ -1,0 +1,65 @@
+/** A resilience report shaped like a run on a 2-core machine: every kind of outcome once. Deterministic. */
+import { noFailures, totalFailures } from '../../src/resilience/classify.js';
+import { RESILIENCE_SCHEMA_VERSION, type FailureCounts, type ResilienceReport, type RoundResult } from '../../src/resilience/types.js';
+import { MACHINE } from '../report/fixture.js';
+
+function round(kind: RoundResult['kind'], sent: number, failed: Partial<FailureCounts>, extra: Partial<RoundResult>): RoundResult {
+  const counts = { ...noFailures(), ...failed };
+  const failedTotal = totalFailures(counts);
+  return {
+    kind,
+    action: kind === 'graceful-stop' ? 'SIGTERM' : kind === 'rolling-restart' ? 'SIGHUP to the primary' : 'SIGKILL to one worker',
+    applicable: true,
+    sent,
+    answered: sent - failedTotal,
+    failed: counts,
+    failedTotal,
+    waitingAtEvent: 40,
+    victimConnections: null,
+    actionMs: 800,
+    fullStrengthMs: null,
+    slotsBack: null,
+    drains: null,
+    slots: 2,
+    note: 'a note with <markup> & "quotes"',
+    ...extra,
+  };
+}
+
+export function resilienceFixture(): ResilienceReport {
+  return {
+    schemaVersion: RESILIENCE_SCHEMA_VERSION,
+    created: '2026-12-03T14:00:00.000Z',
+    runtime: 'native',
+    scenario: { path: '/heavy', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 30000, warmupRequests: 400 },
+    machine: MACHINE,
+    topologies: [
+      {
+        mode: 'single',
+        title: 'single process',
+        workers: 1,
+        available: true,
+        reason: null,
+        rounds: [
+          round('graceful-stop', 230, {}, { slots: 1, drains: { graceful: 1, forced: 0 } }),
+          round('rolling-restart', 3365, { reset: 199, refused: 848 }, { slots: 1, fullStrengthMs: 890, slotsBack: true, drains: { graceful: 1, forced: 0 } }),
+          round('kill-worker', 1200, { reset: 200, refused: 954 }, { slots: 1, victimConnections: 185, slotsBack: false }),
+        ],
+      },
+      {
+        mode: 'cluster',
+        title: 'node:cluster (round-robin)',
+        workers: 2,
+        available: true,
+        reason: null,
+        rounds: [
+          round('graceful-stop', 260, {}, { drains: { graceful: 2, forced: 0 } }),
+          round('rolling-restart', 6422, {}, { fullStrengthMs: 2400, slotsBack: true, drains: { graceful: 2, forced: 0 } }),
+          round('kill-worker', 1288, { reset: 7 }, { victimConnections: 101, fullStrengthMs: 452, slotsBack: true }),
+        ],
+      },
+      { mode: 'reuseport', title: 'reusePort instances', workers: 2, available: false, reason: "the app's Node lacks listen({ reusePort })", rounds: [] },
+    ],
+    warnings: ['single graceful-stop: a warning with <markup>'],
+  };
+}
