@@ -10,40 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildChartData } from '../../src/report/chart-data.js';
 import { fmtRps } from '../../src/report/format.js';
 import { writeCompareReport } from '../../src/report/write.js';
+import { CANVAS_PIXELS, launchChromium, type CanvasPixels } from './chromium.js';
 import { compareFixture, REUSEPORT_REASON } from './fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 /** lab/dist-test/test/report/ → the repository root. */
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SCREENSHOT = join(REPO_ROOT, 'results', 'report-screenshot.png');
 
 // Browser-side code as strings: the lab compiles without the DOM library.
-const CANVAS_PIXELS = `(ids) => ids.map((id) => {
-  const c = document.getElementById(id);
-  if (!(c instanceof HTMLCanvasElement)) return { id, found: false, width: 0, height: 0, painted: 0 };
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let painted = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) painted++;
-  return { id, found: true, width: c.width, height: c.height, painted };
-})`;
 const TABLE_ROWS = `() => Array.from(document.querySelectorAll('#compare-table tbody tr'))
   .map((tr) => ({ mode: tr.dataset.mode, text: tr.innerText }))`;
 
-interface CanvasPixels {
-  id: string;
-  found: boolean;
-  width: number;
-  height: number;
-  painted: number;
-}
 
 describe('compare.html in headless Chromium', () => {
   const { report } = compareFixture();
@@ -55,11 +36,8 @@ describe('compare.html in headless Chromium', () => {
   let page: Page | undefined;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to test the HTML report`);
-    }
     const { html } = writeCompareReport(report, dir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, offline: true });
     await context.route('**/*', async (route) => {
       const url = route.request().url();
