@@ -15,7 +15,7 @@
  * counts say how many requests a client would have lost, not how fast it retries.
  */
 import type { Dispatcher } from 'undici';
-import { LoadConnection, type RunClock } from '../runner/connection.js';
+import { LoadConnection, scenarioDispatch, type RunClock } from '../runner/connection.js';
 import { normalizeRunOptions, type RunOptions } from '../runner/run-options.js';
 import { classifyError, classifyStatus, noFailures, totalFailures } from './classify.js';
 import type { FailureCounts, FailureKind, RoundLoadCounts } from './types.js';
@@ -41,13 +41,7 @@ export function startRoundLoad(options: Pick<RunOptions, 'url' | 'requests' | 'c
   const startMs = performance.now();
   const clock: RunClock = { sinceStart: () => performance.now() - startMs };
   const connections = Array.from({ length: Math.min(opts.concurrency, opts.requests) }, () => new LoadConnection(opts.origin, opts.timeoutMs, clock));
-  const dispatchOptions: Dispatcher.DispatchOptions = {
-    method: 'GET',
-    path: opts.path,
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
-    reset: !opts.keepAlive,
-  };
+  const dispatchOptions = scenarioDispatch(opts);
   const failed: FailureCounts = noFailures();
   let sent = 0;
   let settled = 0;

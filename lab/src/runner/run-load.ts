@@ -4,9 +4,8 @@
  * number as soon as it is free, so no more than `requests` are ever sent and a slow
  * connection simply carries fewer of them.
  */
-import type { Dispatcher } from 'undici';
 import type { RunResult } from '../report-model.js';
-import { LoadConnection, type RunClock } from './connection.js';
+import { LoadConnection, scenarioDispatch, type RunClock } from './connection.js';
 import { normalizeRunOptions, type RunOptions } from './run-options.js';
 import { RunRecorder } from './recorder.js';
 import { RequestHandler, type RequestContext } from './request.js';
@@ -35,14 +34,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     { length: Math.min(opts.concurrency, opts.requests) },
     () => new LoadConnection(opts.origin, opts.timeoutMs, clock),
   );
-  const dispatchOptions: Dispatcher.DispatchOptions = {
-    method: 'GET',
-    path: opts.path,
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
-    // reset: true sends `connection: close` and opens a new socket for the next request.
-    reset: !opts.keepAlive,
-  };
+  const dispatchOptions = scenarioDispatch(opts);
 
   let sent = 0;
   let aborted = false;
