@@ -245,9 +245,13 @@ describe(`kill -9 of a worker with ${QUEUED} connections queued (cluster, round-
     const slots = await workersAnswering(`http://127.0.0.1:${port}/`, 2);
     const victim = Number(slots.get('1'));
     const load = await queueBehindBusyProcesses(port, workerPids, { primaryPid: primary.pid, timeoutMs: KILLED_HANDOFF_TIMEOUT_MS });
+    // Frozen first, so that the count below is what it holds when it dies: a running
+    // victim keeps taking handoffs from the primary between a look and the kill.
+    process.kill(victim, 'SIGSTOP');
     const sockets = portSockets(port);
-    // Its own connections, plus one the primary may be handing it right now:
-    // node:cluster never answers a handoff to a worker that died.
+    // Its own connections, plus the one handoff the primary may have sent it and not had
+    // acknowledged (node:cluster hands a worker its next connection only after the
+    // previous one's ack, and never answers a handoff to a worker that died).
     const victimConnections = connectionsHeldBy(sockets, victim) + 1;
     const killedAt = Date.now();
     process.kill(victim, 'SIGKILL');
