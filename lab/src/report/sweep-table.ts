@@ -21,12 +21,30 @@ export const CAPACITY_COLUMNS: readonly TextColumn[] = [
 
 const orDash = (n: number | null, fmt: (x: number) => string): string => (n === null ? '–' : fmt(n));
 
-/** "2.31 (app 2.05, primary 0.26)": the total and its non-zero parts. */
+/**
+ * "2.31 (app 2.05, primary 0.26)": the total and its non-zero parts. A role the runtime
+ * could not read (Docker: primary, PM2 daemon, nginx) is named as not measured, never 0.
+ */
 export function fmtCpuPerRequest(t: SweepTopology): string {
   const c = t.cpuPerRequestMs;
   if (c === null) return '–';
-  const parts = (['app', 'primary', 'pm2 daemon', 'nginx'] as const).filter((r) => c[r] >= 0.005 && r !== 'app').map((r) => `${r} ${c[r].toFixed(2)}`);
-  return parts.length === 0 ? c.total.toFixed(2) : `${c.total.toFixed(2)} (app ${c.app.toFixed(2)}, ${parts.join(', ')})`;
+  const unmeasured = t.cpuNotMeasured;
+  const parts = (['primary', 'pm2 daemon', 'nginx'] as const).filter((r) => c[r] >= 0.005 && !unmeasured.includes(r)).map((r) => `${r} ${c[r].toFixed(2)}`);
+  const missing = unmeasured.length === 0 ? '' : `; ${unmeasured.join(', ')}: not measured in Docker`;
+  if (parts.length === 0 && missing === '') return c.total.toFixed(2);
+  return `${c.total.toFixed(2)} (app ${c.app.toFixed(2)}${parts.length > 0 ? `, ${parts.join(', ')}` : ''}${missing})`;
+}
+
+/** Which runtime ran the sweep (the machine lines name the load generator). */
+export function runtimeText(report: Pick<SweepReport, 'runtime'>): string {
+  return `runtime: ${report.runtime}`;
+}
+
+/** How CPU per request was read, by runtime. */
+export function cpuNote(report: Pick<SweepReport, 'runtime'>): string {
+  return report.runtime === 'docker'
+    ? 'CPU ms/req (Docker): the workers\' own process_cpu_seconds_total, read from their metrics ports on the Compose network, per response over the steps at or below the knee; the primary, the PM2 daemon and nginx have no metrics port there: not measured in Docker (so "CPU vs single" compares the workers alone).'
+    : 'CPU ms/req: CPU time of every process of the topology (/proc/<pid>/stat: workers, primary, PM2 daemon, nginx) per response, over the steps at or below the knee.';
 }
 
 export function capacityRow(t: SweepTopology): string[] {
@@ -97,5 +115,4 @@ export const SWEEP_NOTES: readonly string[] = [
   'Open model: requests start on a fixed schedule whatever the server does; latency (ms) runs from each request\'s intended send time (corrected for coordinated omission); "p99 uncorrected" runs from the actual write, as a closed-loop tool would measure it.',
   'A step that missed the objective was run once more; it counts as missed only when both runs missed (the table keeps the second run and the first run\'s p99). Each step uses ceil(rate / 2) connections (8 to SWEEP_CONNECTIONS), connected before its schedule starts.',
   'Knee: the highest offered rate, from the lightest up, at which the server kept up (achieved ≥ 95% of offered) and p99 stayed within 2× the lightest step\'s. Capacity at the objective: the highest rate whose step, and every lighter one, met the objective.',
-  'CPU ms/req: CPU time of every process of the topology (/proc/<pid>/stat: workers, primary, PM2 daemon, nginx) per response, over the steps at or below the knee.',
 ];

@@ -37,6 +37,7 @@ export function summarizeCurve(base: { mode: string; title: string; workers: num
     knee: kneeRps,
     capacityAtObjective: capacityAtObjective(curve.steps, sloP99Ms),
     cpuPerRequestMs: cpuPerRequest(belowKnee.length > 0 ? belowKnee : curve.steps.slice(0, 1)),
+    cpuNotMeasured: [],
     cpuVsSingle: null,
     generatorCpuPerRequestUs: sent > 0 ? (generatorCpu * 1e6) / sent : null,
   };
