@@ -14,7 +14,7 @@ import { machineInfo } from '../machine.js';
 import type { RunResult, Scenario } from '../report-model.js';
 import type { OpenStepResult } from '../runner/open-model.js';
 import type { WorkerDelta } from '../runner/worker-metrics.js';
-import { extraRoles, type CpuByRole } from '../sweep/cpu-roles.js';
+import { extraRoles } from '../sweep/cpu-roles.js';
 import type { ClosedRun } from '../sweep/probe.js';
 import type { StepRequest, StepRunner } from '../sweep/run-curve.js';
 import { runSweep, type SweepTarget } from '../sweep/run-sweep.js';
@@ -27,7 +27,8 @@ import {
   appCpus, composeArgs, containers, cpuLimits, defaultContext, imageAvailable, metricsUrlsInNetwork, requireEngine, runnerArgs, runningServices,
   runQuiet, stackUrls, type DockerContext,
 } from './docker-runtime.js';
-const k6SweepStep = (..._a: unknown[]): never => { throw new Error("k6 sweep: not yet"); };
+import { k6SweepStep } from './k6-sweep.js';
+import { workersCpu } from './workers-cpu.js';
 import { IMAGES, NODE_IMAGE } from './images.js';
 
 export const RUNNER_GENERATOR = "the lab's runner (open model), in the runner container on the Compose network (no CPU limit)";
@@ -45,11 +46,6 @@ export function openRunnerArgs(ctx: DockerContext, url: string, request: StepReq
     '--json', `${K6_RESULTS_DIR}/${json}`,
     ...metrics.flatMap((m) => ['--metrics', m]),
   ];
-}
-
-/** The workers' CPU as the sweep counts it: every role but the app's is not measured here. */
-export function workersCpu(workers: readonly WorkerDelta[]): CpuByRole {
-  return { app: workers.reduce((s, w) => s + Math.max(0, w.cpuSeconds), 0), primary: 0, 'pm2 daemon': 0, nginx: 0 };
 }
 
 /** Reads and removes a JSON file the runner container wrote into results/. */

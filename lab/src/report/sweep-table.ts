@@ -40,6 +40,14 @@ export function runtimeText(report: Pick<SweepReport, 'runtime'>): string {
   return `runtime: ${report.runtime}`;
 }
 
+/** When k6 ran the steps: what its latency is, and what the objective was judged on. */
+export function k6Note(report: Pick<SweepReport, 'topologies'>): string[] {
+  const byK6 = report.topologies.some((t) => t.steps.some((s) => s.unmeasured?.includes('correctedLatency')));
+  return byK6
+    ? ['k6 (constant-arrival-rate) measures each request from its actual send: its latency is the "p99 uncorrected" figure, the corrected one is not measured by k6, and the knee and the objective are read on k6\'s figure. A request k6 could not start on time (no free VU) is a dropped iteration, counted as dropped.']
+    : [];
+}
+
 /** How CPU per request was read, by runtime. */
 export function cpuNote(report: Pick<SweepReport, 'runtime'>): string {
   return report.runtime === 'docker'
@@ -88,21 +96,26 @@ export function objectiveCell(s: SweepStep): string {
   return `${s.meetsObjective ? 'met on 2nd run' : 'missed twice'}${first}`;
 }
 
+/** What k6 cannot measure is said so in its cell, never shown as a figure. */
+export const NOT_MEASURED_BY_K6 = 'not measured by k6';
+
 export function stepRow(s: SweepStep): string[] {
   const l = s.latencyMs;
+  const missing = (what: 'correctedLatency' | 'schedulerLag' | 'queuedForConnection'): boolean => s.unmeasured?.includes(what) === true;
+  const corrected = (x: number): string => (missing('correctedLatency') ? NOT_MEASURED_BY_K6 : fmtMs(x));
   return [
     fmtRps(s.offeredRps),
     fmtRps(s.achievedRps),
-    fmtMs(l.p50),
-    fmtMs(l.p90),
-    fmtMs(l.p99),
-    fmtMs(l.p999),
-    fmtMs(l.max),
+    corrected(l.p50),
+    corrected(l.p90),
+    corrected(l.p99),
+    corrected(l.p999),
+    corrected(l.max),
     fmtMs(s.uncorrectedMs.p99),
-    String(s.queuedForConnection),
+    missing('queuedForConnection') ? NOT_MEASURED_BY_K6 : String(s.queuedForConnection),
     String(s.dropped),
     String(s.errors.total + s.unfinished),
-    fmtMs(s.schedulerLagMs.p99),
+    missing('schedulerLag') ? NOT_MEASURED_BY_K6 : fmtMs(s.schedulerLagMs.p99),
     objectiveCell(s),
   ];
 }

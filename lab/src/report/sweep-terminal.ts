@@ -1,7 +1,7 @@
 /** The sweep and scale reports for the terminal. */
 import type { SweepReport } from '../sweep/types.js';
 import { machineLines } from './context.js';
-import { CAPACITY_COLUMNS, capacityRow, cpuNote, runtimeText, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
+import { CAPACITY_COLUMNS, capacityRow, cpuNote, k6Note, runtimeText, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
 import { heading, textTable } from './text-table.js';
 
 export function formatSweepTable(report: SweepReport): string {
@@ -17,7 +17,7 @@ export function formatSweepTable(report: SweepReport): string {
   }
   out.push('Capacity at the objective');
   out.push(...textTable(CAPACITY_COLUMNS, report.topologies.map(capacityRow)));
-  out.push('', ...SWEEP_NOTES, cpuNote(report));
+  out.push('', ...SWEEP_NOTES, cpuNote(report), ...k6Note(report));
   if (report.warnings.length > 0) out.push('', 'Warnings:', ...report.warnings.map((w) => `  - ${w}`));
   return out.join('\n');
 }

@@ -16,6 +16,7 @@ import { meetsObjective } from './analysis.js';
 import { settle } from './settle.js';
 import type { SweepStep } from './types.js';
 import type { CpuByRole } from './cpu-roles.js';
+import type { StepUnmeasured } from './k6-step.js';
 
 /** One open-model step as a runtime runs it (Docker: the runner in its container), with the CPU it measured. */
 export interface StepRequest {
@@ -27,7 +28,7 @@ export interface StepRequest {
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
-export type StepRunner = (request: StepRequest) => Promise<{ result: OpenStepResult; cpu: CpuByRole | null }>;
+export type StepRunner = (request: StepRequest) => Promise<{ result: OpenStepResult; cpu: CpuByRole | null; unmeasured?: StepUnmeasured[] }>;
 
 export interface CurveOptions {
   url: string;
@@ -93,8 +94,8 @@ async function runStep(options: CurveOptions, rate: number, settleUrl: string, s
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };
-  const { result, cpu } = await (options.runStep ?? localStep(options))(request);
-  return { ...result, meetsObjective: meetsObjective(result, options.sloP99Ms), cpu, attempts: 1, firstAttemptP99Ms: null };
+  const { result, cpu, unmeasured } = await (options.runStep ?? localStep(options))(request);
+  return { ...result, meetsObjective: meetsObjective(result, options.sloP99Ms), cpu, attempts: 1, firstAttemptP99Ms: null, ...(unmeasured === undefined ? {} : { unmeasured }) };
 }
 
 /** A step run by this process against options.url, CPU read around its schedule by measureCpu. */

@@ -6,6 +6,7 @@
 import type { CpuByRole, CpuRole } from './cpu-roles.js';
 import type { MachineInfo, RuntimeName } from '../report-model.js';
 import type { OpenStepResult } from '../runner/open-model.js';
+import type { StepUnmeasured } from './k6-step.js';
 
 export interface SweepStep extends OpenStepResult {
   meetsObjective: boolean;
@@ -15,6 +16,8 @@ export interface SweepStep extends OpenStepResult {
   firstAttemptP99Ms: number | null;
   /** CPU seconds the topology's processes spent during the step, by role (null: not measured; Docker: the workers only). */
   cpu: CpuByRole | null;
+  /** Figures the generator cannot measure (k6: the corrected latency, its lag, its CPU); absent: the lab's runner measured all. */
+  unmeasured?: StepUnmeasured[];
 }
 
 export interface SweepTopology {
