@@ -14,6 +14,7 @@ import { nativeRuntime, type NativeOptions } from './native/native-runtime.js';
 import { defaultAppNode } from './native/node-binary.js';
 import { nativeScale, scalableMode } from './native/scale.js';
 import { nativeSweep } from './native/sweep.js';
+import { dockerSweep } from './docker/docker-sweep.js';
 import { nativeResilience } from './native/resilience.js';
 import { durationSeconds, readOptions, runtimeChoice, UsageError, type LabOptions } from './lab-options.js';
 import { scenarioFor } from './scenario-file.js';
@@ -34,7 +35,8 @@ Targets:
   bench     run the scenario against one topology REPEAT times: make bench MODE=cluster
   compare   every topology in one run, repetitions interleaved; writes results/compare.{json,html}
   sweep     open-model load at a series of rates per topology: latency from each request's intended
-            send time, the knee, capacity at the objective, CPU per request; results/sweep.{json,html} (native)
+            send time, the knee, capacity at the objective, CPU per request; results/sweep.{json,html}
+            (native: the lab's runner; docker: k6 constant-arrival-rate when its image exists, else the runner)
   scale     one topology at WORKERS=1..2×cores, closed loop, with a Universal Scalability Law fit;
             results/scale.{json,html} (native): make scale MODE=cluster
   resilience  per topology under the seed load: a graceful stop, a rolling restart, a kill -9 of one
@@ -130,8 +132,8 @@ function requireMode(options: LabOptions, command: string): Mode {
   return mode;
 }
 
-function nativeOnly(command: string): void {
-  if (runtimeChoice(process.env) === 'docker') throw new UsageError(`RUNTIME=docker is not accepted by ${command} yet: run it with RUNTIME=native`);
+function nativeOnly(command: string, why = 'yet'): void {
+  if (runtimeChoice(process.env) === 'docker') throw new UsageError(`RUNTIME=docker is not accepted by ${command} ${why}: run it with RUNTIME=native`);
 }
 
 /** Every command, one entry each: a new command is one more line. */
@@ -164,7 +166,10 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
   sweep: async () => {
     const options = readOptions();
     const sweep = readSweepOptions(); // a bad RATES or SLO_P99_MS: one line, exit 2, before anything starts
-    nativeOnly('sweep');
+    if ((await chooseRuntime()) === 'docker') {
+      refuseForDocker('sweep', options, { workers: true });
+      return dockerSweep(scenarioFor(options), options.modes, sweep);
+    }
     return nativeSweep(nativeOptions(options, 'lab'), sweep);
   },
   resilience: async () => {
@@ -175,7 +180,8 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
   scale: async () => {
     const options = readOptions();
     const mode = scalableMode(requireMode(options, 'scale'));
-    nativeOnly('scale');
+    // Each size is a different WORKERS, which in Docker is a new `make up WORKERS=n`: the stack is sized there, not by scale.
+    nativeOnly('scale', '(it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`)');
     return nativeScale(mode, nativeOptions(options, 'lab'), {
       maxWorkers: options.workersGiven ? options.workers : 2 * availableParallelism(),
       repeat: process.env['REPEAT'] === undefined || process.env['REPEAT'].trim() === '' ? 1 : options.repeat,

@@ -52,7 +52,7 @@ export interface StackUrls {
 
 export const targetsFile = (ctx: DockerContext): string => join(ctx.root, 'prometheus', 'targets', 'docker.json');
 
-function composeArgs(ctx: DockerContext): string[] {
+export function composeArgs(ctx: DockerContext): string[] {
   return ['compose', '--project-directory', ctx.root, '-f', join(ctx.root, 'docker-compose.yml')];
 }
 
@@ -96,7 +96,7 @@ async function engineCpus(ctx: DockerContext): Promise<number | undefined> {
 }
 
 /** Services of the stack with a running container. */
-async function runningServices(ctx: DockerContext): Promise<string[]> {
+export async function runningServices(ctx: DockerContext): Promise<string[]> {
   const res = await capture(ctx, [...composeArgs(ctx), 'ps', '--status', 'running', '--services']);
   return res.code === 0 ? res.stdout.split('\n').map((s) => s.trim()).filter(Boolean) : [];
 }
@@ -140,7 +140,7 @@ export async function composeVersion(ctx: DockerContext = defaultContext()): Pro
   return res.code === 0 && /^v?\d+\.\d+/.test(v) ? v.replace(/^v/, '') : undefined;
 }
 
-async function requireEngine(ctx: DockerContext): Promise<void> {
+export async function requireEngine(ctx: DockerContext): Promise<void> {
   if (!(await dockerAvailable(5000, ctx))) {
     throw new Error('no Docker engine answers `docker info`: start Docker, or use RUNTIME=native');
   }
@@ -150,7 +150,7 @@ async function requireEngine(ctx: DockerContext): Promise<void> {
 }
 
 /** Whether an image is present, or can be pulled now. */
-async function imageAvailable(ctx: DockerContext, image: string): Promise<boolean> {
+export async function imageAvailable(ctx: DockerContext, image: string): Promise<boolean> {
   if ((await capture(ctx, ['image', 'inspect', image])).code === 0) return true;
   return (await capture(ctx, ['pull', '-q', image], 60_000)).code === 0;
 }
@@ -282,7 +282,7 @@ function serviceOf(mode: Mode): string | null {
 }
 
 /** Runs docker quietly; resolves with its output, rejects with one line and the output's tail. */
-function runQuiet(ctx: DockerContext, args: string[], what: string): Promise<string> {
+export function runQuiet(ctx: DockerContext, args: string[], what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(ctx.docker, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ctx.root });
     let out = '';
@@ -323,7 +323,7 @@ export function runnerArgs(ctx: DockerContext, run: RunnerRun): string[] {
 }
 
 /** Running app containers of a service, by container name, in replica order. */
-async function containers(ctx: DockerContext, service: string): Promise<string[]> {
+export async function containers(ctx: DockerContext, service: string): Promise<string[]> {
   const res = await capture(ctx, [...composeArgs(ctx), 'ps', '--status', 'running', '--format', '{{.Name}}', service]);
   return res.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort(byLabel);
 }
@@ -397,7 +397,7 @@ export function runFromK6(s: K6RunSummary): RunResult {
 const FETCH_ALL = 'Promise.all(process.argv.slice(1).map((u)=>fetch(u).then((r)=>r.text()))).then((t)=>console.log(JSON.stringify(t)))';
 
 /** Each worker's metrics read inside its container (k6 reads none): a service's ports, or each replica's. */
-async function snapshotsInContainers(ctx: DockerContext, t: Topology, workers: number, replicas: readonly string[]): Promise<WorkerSnapshot[]> {
+export async function snapshotsInContainers(ctx: DockerContext, t: Topology, workers: number, replicas: readonly string[]): Promise<WorkerSnapshot[]> {
   const byContainer = t.proxy !== null
     ? replicas.map((name) => [name, [`http://127.0.0.1:${CONTAINER_METRICS_PORT}/metrics`]] as const)
     : [[(await containers(ctx, t.service ?? t.mode))[0] ?? '', Array.from({ length: workerCount(t, workers) }, (_, i) => `http://127.0.0.1:${CONTAINER_METRICS_PORT + i}/metrics`)] as const];

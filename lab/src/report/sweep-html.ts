@@ -10,7 +10,7 @@ import { escapeHtml as e, jsonForScript, scriptSource } from './escape.js';
 import { fmtMs, fmtRps } from './format.js';
 import { fitLine } from './scale-terminal.js';
 import { scaleCharts, sweepCharts, type ScaleChart, type SweepChart } from './sweep-chart-data.js';
-import { CAPACITY_COLUMNS, capacityRow, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
+import { CAPACITY_COLUMNS, capacityRow, cpuNote, k6Note, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
 import { STYLE } from './style.js';
 import type { TextColumn } from './text-table.js';
 
@@ -74,7 +74,7 @@ export function renderSweepHtml(report: SweepReport): string {
     warnings(report.warnings),
     `<h2>Capacity at the objective</h2>`,
     table('sweep-capacity', CAPACITY_COLUMNS, report.topologies.map(capacityRow), report.topologies.map((t) => t.mode)),
-    ...SWEEP_NOTES.map((n) => `<p class="note">${e(n)}</p>`),
+    ...[...SWEEP_NOTES, cpuNote(report), ...k6Note(report)].map((n) => `<p class="note">${e(n)}</p>`),
     charts.length === 0 ? '<p class="note">No topology ran, nothing to chart.</p>' : `<h2>Latency against offered load</h2><div class="grid two">`
       + figure('chart-sweep-p99', 'p99 latency against offered rate (corrected)', `Log axis; red dashes: the objective (${fmtMs(report.sloP99Ms)} ms); a cross marks a step that missed it.`)
       + figure('chart-sweep-achieved', 'Achieved against offered rate', 'Below the grey diagonal the server no longer keeps up with the schedule.')

@@ -17,9 +17,27 @@ export interface CliOptions {
   metrics: string[];
 }
 
-export type CliParse = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'error'; message: string };
+/** The open-model mode (--rate): one step on a fixed schedule, as the sweep runs it. */
+export interface OpenCliOptions {
+  url: string;
+  rate: number;
+  durationMs: number;
+  connections: number;
+  timeoutMs: number;
+  /** A path every connection GETs once before the schedule starts (not measured). */
+  warmPath: string | undefined;
+  json: string | undefined;
+  metrics: string[];
+}
+
+export type CliParse =
+  | { kind: 'run'; options: CliOptions }
+  | { kind: 'open'; options: OpenCliOptions }
+  | { kind: 'help' }
+  | { kind: 'error'; message: string };
 
 export const USAGE = `usage: cli.js --url URL -n REQUESTS -c CONCURRENCY [--timeout-ms MS] [--warmup N] [--no-keepalive] [--json FILE]
+       cli.js --url URL --rate R --duration-ms D --connections C [--warm-path P] [--timeout-ms MS] [--json FILE]
 
   --url URL            target, base and path: http://127.0.0.1:3001/heavy
   -n, --requests N     total requests, shared by all connections
@@ -29,9 +47,13 @@ export const USAGE = `usage: cli.js --url URL -n REQUESTS -c CONCURRENCY [--time
   --no-keepalive       a new connection for every request
   --json FILE          also write the full result as JSON: { result, workers }
   --metrics URL        a worker's /metrics, read before and after the run (repeat for each worker)
+  --rate R             open model: start R requests/s on a fixed schedule (the sweep's step); prints the step as JSON
+  --duration-ms D      open model: how long requests are started for
+  --connections C      open model: most requests in flight (keep-alive connections)
+  --warm-path P        open model: each connection first GETs this path, not measured
   -h, --help           this text`;
 
-const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --json, --metrics, -h/--help';
+const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --json, --metrics, --rate, --duration-ms, --connections, --warm-path, -h/--help';
 
 export function parseCliArgs(argv: readonly string[]): CliParse {
   let values: Record<string, string | boolean | string[] | undefined>;
@@ -49,6 +71,10 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
         'no-keepalive': { type: 'boolean' },
         json: { type: 'string' },
         metrics: { type: 'string', multiple: true },
+        rate: { type: 'string' },
+        'duration-ms': { type: 'string' },
+        connections: { type: 'string' },
+        'warm-path': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -60,6 +86,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   const url = values.url;
   if (typeof url !== 'string') return { kind: 'error', message: '--url is required: an http:// or https:// URL with a path, e.g. http://127.0.0.1:3001/heavy' };
   if (!isHttpUrl(url)) return { kind: 'error', message: `--url: expected an http:// or https:// URL, got "${url}"` };
+  if (values.rate !== undefined) return parseOpen(url, values);
   const requests = integerFlag('-n/--requests', values.requests, 1, undefined);
   if (typeof requests === 'string') return { kind: 'error', message: requests };
   const concurrency = integerFlag('-c/--concurrency', values.concurrency, 1, undefined);
@@ -86,6 +113,32 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       json: typeof json === 'string' ? json : undefined,
       metrics,
     },
+  };
+}
+
+/** The open-model mode: --rate, --duration-ms and --connections together; the closed loop's flags are refused. */
+function parseOpen(url: string, values: Record<string, string | boolean | string[] | undefined>): CliParse {
+  const closed = (['requests', 'concurrency', 'warmup', 'no-keepalive'] as const).find((k) => values[k] !== undefined);
+  if (closed !== undefined) return { kind: 'error', message: `--${closed} is not accepted with --rate (the open model takes --duration-ms and --connections)` };
+  const rawRate = values.rate;
+  const rate = typeof rawRate === 'string' && /^\d+(\.\d+)?$/.test(rawRate) ? Number(rawRate) : Number.NaN;
+  if (!(rate > 0) || !Number.isFinite(rate)) return { kind: 'error', message: `--rate: expected a number of requests per second above 0, got "${String(rawRate)}"` };
+  const durationMs = integerFlag('--duration-ms', values['duration-ms'], 1, undefined);
+  if (typeof durationMs === 'string') return { kind: 'error', message: durationMs };
+  const connections = integerFlag('--connections', values.connections, 1, undefined);
+  if (typeof connections === 'string') return { kind: 'error', message: connections };
+  const timeoutMs = integerFlag('--timeout-ms', values['timeout-ms'], 1, DEFAULT_TIMEOUT_MS);
+  if (typeof timeoutMs === 'string') return { kind: 'error', message: timeoutMs };
+  const warmPath = values['warm-path'];
+  if (typeof warmPath === 'string' && !warmPath.startsWith('/')) return { kind: 'error', message: `--warm-path: expected a path starting with /, got "${warmPath}"` };
+  const json = values.json;
+  if (json === '') return { kind: 'error', message: '--json: expected a file path' };
+  const metrics = Array.isArray(values.metrics) ? values.metrics : [];
+  const badMetrics = metrics.find((m) => !isHttpUrl(m));
+  if (badMetrics !== undefined) return { kind: 'error', message: `--metrics: expected an http:// URL, got "${badMetrics}"` };
+  return {
+    kind: 'open',
+    options: { url, rate, durationMs, connections, timeoutMs, warmPath: typeof warmPath === 'string' ? warmPath : undefined, json: typeof json === 'string' ? json : undefined, metrics },
   };
 }
 

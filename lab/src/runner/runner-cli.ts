@@ -4,15 +4,22 @@
  *
  *   node lab/dist/runner/runner-cli.js --url http://127.0.0.1:3001/heavy -n 1200 -c 200 [--json out.json]
  *
+ *   node lab/dist/runner/runner-cli.js --url http://app-cluster:3000/heavy --rate 200 --duration-ms 4000 --connections 100
+ *
+ * The second form is one open-model step (the sweep's, run by the Docker sweep inside
+ * the runner container so its path matches compare's): it prints the OpenStepResult as
+ * JSON and with --json writes { result, workers }.
+ *
  * Exit codes: 0 done, 1 the run itself failed, 2 bad arguments, 130 interrupted.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseCliArgs, USAGE, type CliOptions } from './runner-cli-args.js';
+import { parseCliArgs, USAGE, type CliOptions, type OpenCliOptions } from './runner-cli-args.js';
+import { runOpenLoad } from './open-model.js';
 import { progressReporter } from './progress.js';
 import { runLoad } from './run-load.js';
 import { formatSeedBlock } from '../shared/seed-block.js';
 import { warmUp } from './warm-up.js';
-import { delta, snapshotAll } from './worker-metrics.js';
+import { delta, snapshotAll, type WorkerSnapshot } from './worker-metrics.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseCliArgs(argv);
@@ -28,7 +35,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const interrupt = (): void => controller.abort(new Error('interrupted'));
   process.once('SIGINT', interrupt);
   try {
-    await run(parsed.options, controller.signal);
+    if (parsed.kind === 'open') await runOpen(parsed.options, controller.signal);
+    else await run(parsed.options, controller.signal);
     return 0;
   } catch (error) {
     if (controller.signal.aborted) {
@@ -62,6 +70,26 @@ async function run(options: CliOptions, signal: AbortSignal): Promise<void> {
   } finally {
     progress.done();
   }
+}
+
+async function runOpen(options: OpenCliOptions, signal: AbortSignal): Promise<void> {
+  let before: Promise<WorkerSnapshot[]> = Promise.resolve([]);
+  const result = await runOpenLoad({
+    url: options.url,
+    rate: options.rate,
+    durationMs: options.durationMs,
+    connections: options.connections,
+    timeoutMs: options.timeoutMs,
+    signal,
+    ...(options.warmPath === undefined ? {} : { warmPath: options.warmPath }),
+    // The workers' CPU is read from when the schedule starts (connection set-up not counted), as natively.
+    onScheduleStart: () => {
+      before = snapshotAll(options.metrics);
+    },
+  });
+  const workers = delta(await before, await snapshotAll(options.metrics));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (options.json !== undefined) await writeFile(options.json, `${JSON.stringify({ result, workers }, null, 2)}\n`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

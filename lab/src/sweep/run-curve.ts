@@ -16,9 +16,24 @@ import { meetsObjective } from './analysis.js';
 import { settle } from './settle.js';
 import type { SweepStep } from './types.js';
 import type { CpuByRole } from './cpu-roles.js';
+import type { StepUnmeasured } from './k6-step.js';
+
+/** One open-model step as a runtime runs it (Docker: the runner in its container), with the CPU it measured. */
+export interface StepRequest {
+  rate: number;
+  durationMs: number;
+  connections: number;
+  warmPath: string;
+  timeoutMs?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+export type StepRunner = (request: StepRequest) => Promise<{ result: OpenStepResult; cpu: CpuByRole | null; unmeasured?: StepUnmeasured[] }>;
 
 export interface CurveOptions {
   url: string;
+  /** Runs a step elsewhere (default: runOpenLoad in this process against url, CPU from measureCpu). */
+  runStep?: StepRunner;
   rates: readonly number[];
   stepSeconds: number;
   connections: number;
@@ -70,9 +85,7 @@ export async function runCurve(options: CurveOptions): Promise<Curve> {
 async function runStep(options: CurveOptions, rate: number, settleUrl: string, settleFirst: boolean): Promise<SweepStep> {
   if (settleFirst) await settle(settleUrl);
   const warmPath = new URL(settleUrl).pathname;
-  let readCpu: (() => CpuByRole) | undefined;
-  const result: OpenStepResult = await runOpenLoad({
-    url: options.url,
+  const request: StepRequest = {
     rate,
     durationMs: options.stepSeconds * 1000,
     connections: stepConnections(rate, options.connections),
@@ -80,9 +93,22 @@ async function runStep(options: CurveOptions, rate: number, settleUrl: string, s
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
-    onScheduleStart: () => {
-      readCpu = options.measureCpu?.();
-    },
-  });
-  return { ...result, meetsObjective: meetsObjective(result, options.sloP99Ms), cpu: readCpu?.() ?? null, attempts: 1, firstAttemptP99Ms: null };
+  };
+  const { result, cpu, unmeasured } = await (options.runStep ?? localStep(options))(request);
+  return { ...result, meetsObjective: meetsObjective(result, options.sloP99Ms), cpu, attempts: 1, firstAttemptP99Ms: null, ...(unmeasured === undefined ? {} : { unmeasured }) };
+}
+
+/** A step run by this process against options.url, CPU read around its schedule by measureCpu. */
+function localStep(options: CurveOptions): StepRunner {
+  return async (request) => {
+    let readCpu: (() => CpuByRole) | undefined;
+    const result = await runOpenLoad({
+      url: options.url,
+      ...request,
+      onScheduleStart: () => {
+        readCpu = options.measureCpu?.();
+      },
+    });
+    return { result, cpu: readCpu?.() ?? null };
+  };
 }

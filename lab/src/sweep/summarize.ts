@@ -37,8 +37,10 @@ export function summarizeCurve(base: { mode: string; title: string; workers: num
     knee: kneeRps,
     capacityAtObjective: capacityAtObjective(curve.steps, sloP99Ms),
     cpuPerRequestMs: cpuPerRequest(belowKnee.length > 0 ? belowKnee : curve.steps.slice(0, 1)),
+    cpuNotMeasured: [],
     cpuVsSingle: null,
-    generatorCpuPerRequestUs: sent > 0 ? (generatorCpu * 1e6) / sent : null,
+    // k6 does not measure its own CPU: null ("–"), never 0.
+    generatorCpuPerRequestUs: sent > 0 && !curve.steps.some((s) => s.unmeasured?.includes('generatorCpu')) ? (generatorCpu * 1e6) / sent : null,
   };
 }
 
@@ -56,7 +58,7 @@ export function generatorWarnings(t: SweepTopology): string[] {
   const out: string[] = [];
   for (const s of t.steps) {
     const cores = s.wallMs > 0 ? s.generatorCpuSeconds / (s.wallMs / 1000) : 0;
-    if (s.schedulerLagMs.p99 > LATE_LAG_MS) {
+    if (s.unmeasured?.includes('schedulerLag') !== true && s.schedulerLagMs.p99 > LATE_LAG_MS) {
       out.push(`${t.mode} at ${s.offeredRps} req/s: the load generator was late on its schedule (p99 ${s.schedulerLagMs.p99.toFixed(1)} ms, max ${s.schedulerLagMs.max.toFixed(1)} ms with a connection free); latency there includes the generator's own delay`);
     }
     if (cores > BUSY_GENERATOR_CORES) {

@@ -3,9 +3,10 @@
  * open-model step per offered rate, the curve's knee and its capacity at the objective,
  * and the CPU each process model spends per request.
  */
-import type { CpuByRole } from './cpu-roles.js';
-import type { MachineInfo } from '../report-model.js';
+import type { CpuByRole, CpuRole } from './cpu-roles.js';
+import type { MachineInfo, RuntimeName } from '../report-model.js';
 import type { OpenStepResult } from '../runner/open-model.js';
+import type { StepUnmeasured } from './k6-step.js';
 
 export interface SweepStep extends OpenStepResult {
   meetsObjective: boolean;
@@ -13,8 +14,10 @@ export interface SweepStep extends OpenStepResult {
   attempts: number;
   /** The first run's corrected p99 when the step was run again, ms. */
   firstAttemptP99Ms: number | null;
-  /** CPU seconds the topology's processes spent during the step, by role (native only). */
+  /** CPU seconds the topology's processes spent during the step, by role (null: not measured; Docker: the workers only). */
   cpu: CpuByRole | null;
+  /** Figures the generator cannot measure (k6: the corrected latency, its lag, its CPU); absent: the lab's runner measured all. */
+  unmeasured?: StepUnmeasured[];
 }
 
 export interface SweepTopology {
@@ -33,6 +36,8 @@ export interface SweepTopology {
   capacityAtObjective: number | null;
   /** CPU milliseconds per 2xx response over the steps at or below the knee, by role and in total. */
   cpuPerRequestMs: (CpuByRole & { total: number }) | null;
+  /** Roles this topology has whose CPU the runtime cannot read (Docker: primary, PM2 daemon, nginx); their figures are 0 in cpuPerRequestMs but reported "not measured". */
+  cpuNotMeasured: CpuRole[];
   /** cpuPerRequestMs.total / single's. */
   cpuVsSingle: number | null;
   /** The load generator's CPU microseconds per request over the whole sweep. */
@@ -41,7 +46,9 @@ export interface SweepTopology {
 
 export interface SweepReport {
   created: string;
-  runtime: 'native';
+  runtime: RuntimeName;
+  /** The load generator and where it ran. */
+  generator: string;
   machine: MachineInfo;
   path: string;
   sloP99Ms: number;

@@ -52,7 +52,7 @@ function curve(mode: string, title: string, workers: number, capacity: number, c
     mode, title, workers, available: true, probeRps: capacity, steps, skippedRates: [], knee: kneeRps,
     capacityAtObjective: capacityAtObjective(steps, SLO),
     cpuPerRequestMs: { app, primary, 'pm2 daemon': 0, nginx: 0, total: app + primary },
-    cpuVsSingle: null, generatorCpuPerRequestUs: 300,
+    cpuNotMeasured: [], cpuVsSingle: null, generatorCpuPerRequestUs: 300,
   };
 }
 
@@ -60,6 +60,7 @@ export function sweepFixture(): SweepReport {
   return {
     created: '2026-12-03T12:00:00.000Z',
     runtime: 'native',
+    generator: "the lab's runner (open model), in the lab's own process on this machine",
     machine: MACHINE,
     path: '/heavy',
     sloP99Ms: SLO,
@@ -70,7 +71,7 @@ export function sweepFixture(): SweepReport {
       curve('single', 'single process', 1, 200, 5),
       curve('cluster', 'node:cluster (round-robin)', 2, 330, 5.6),
       curve('nginx', 'nginx upstream (least_conn)', 2, 300, 6.4),
-      { mode: 'reuseport', title: 'reusePort instances', workers: 2, available: false, reason: 'the app\'s Node lacks listen({ reusePort })', probeRps: null, steps: [], skippedRates: [], knee: null, capacityAtObjective: null, cpuPerRequestMs: null, cpuVsSingle: null, generatorCpuPerRequestUs: null },
+      { mode: 'reuseport', title: 'reusePort instances', workers: 2, available: false, reason: 'the app\'s Node lacks listen({ reusePort })', probeRps: null, steps: [], skippedRates: [], knee: null, capacityAtObjective: null, cpuPerRequestMs: null, cpuNotMeasured: [], cpuVsSingle: null, generatorCpuPerRequestUs: null },
     ]),
     warnings: ['cluster at 413 req/s: all 200 connections were busy: 41 requests waited for one, 0 were dropped (never sent)'],
   };

@@ -30,7 +30,8 @@ for (const [args, env, message] of [
   [['sweep'], { RUNTIME: 'native', RATES: '50,fast' }, /^lab: RATES=50,fast is not accepted: expected up to 20 comma-separated request rates/],
   [['sweep'], { RUNTIME: 'native', SLO_P99_MS: 'soon' }, /^lab: SLO_P99_MS=soon is not accepted: expected milliseconds from 1 to 600000/],
   [['sweep'], { RUNTIME: 'native', STEP_SECONDS: '0' }, /^lab: STEP_SECONDS=0 is not accepted/],
-  [['sweep'], { RUNTIME: 'docker' }, /^lab: RUNTIME=docker is not accepted by sweep yet/],
+  [['sweep'], { RUNTIME: 'docker', WORKERS: '3' }, /^lab: WORKERS=3 is not accepted by `sweep` with RUNTIME=docker: containers are sized by `make up WORKERS=…`/],
+  [['scale'], { RUNTIME: 'docker', MODE: 'cluster' }, /^lab: RUNTIME=docker is not accepted by scale \(it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`\)/],
   [['scale'], { RUNTIME: 'native' }, /^lab: MODE is required for scale/],
   [['scale'], { RUNTIME: 'native', MODE: 'single' }, /^lab: MODE=single is not accepted by scale: expected a multi-process topology/],
 ] as const) {

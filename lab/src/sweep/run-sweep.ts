@@ -1,0 +1,142 @@
+/**
+ * `lab sweep`, written once for both runtimes: for each topology (single always joins
+ * as the reference for CPU per request), unavailable → start → warm → probe (unless
+ * RATES=) → curve → stop, then one report (results/sweep.{json,html} and the terminal
+ * table). A runtime provides only what differs, as a SweepTarget: how a topology is
+ * started, where a step's generator runs and what CPU it can read.
+ */
+import type { MachineInfo, RuntimeName, Scenario } from '../report-model.js';
+import { paths } from '../paths.js';
+import { formatSweepTable } from '../report/sweep-terminal.js';
+import { writeSweepReport } from '../report/sweep-write.js';
+import { progressReporter, type Progress } from '../runner/progress.js';
+import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
+import { defaultRates } from './analysis.js';
+import type { CpuByRole, CpuRole } from './cpu-roles.js';
+import { probeCapacity, type ClosedRun } from './probe.js';
+import { runCurve, type StepRunner } from './run-curve.js';
+import type { SweepOptions } from './sweep-options.js';
+import { generatorWarnings, summarizeCurve, withCpuVsSingle } from './summarize.js';
+import type { SweepReport, SweepTopology } from './types.js';
+
+/** One topology, started and warmed, as a runtime serves it to the sweep. */
+export interface SweepSession {
+  workers: number;
+  /** The measured URL as the generator reaches it (natively: this machine; Docker: the Compose network). */
+  url: string;
+  /** A cheap URL this process polls between steps until it answers promptly. */
+  settleUrl: string;
+  /** Runs a step where the runtime's generator runs (default: in this process against url). */
+  runStep?: StepRunner;
+  /** CPU accounting around a step run in this process. */
+  measureCpu?: () => () => CpuByRole;
+  /** The capacity probe's closed-loop run (default: in this process against url). */
+  closedRun?: ClosedRun;
+  /** Roles the runtime cannot read the CPU of for this topology. */
+  cpuNotMeasured: CpuRole[];
+  /** Stops what this sweep started for the topology (the next one must not share its cores). */
+  stop(): Promise<void>;
+}
+
+export interface SweepTarget {
+  readonly runtime: RuntimeName;
+  machine(): Promise<MachineInfo>;
+  /** The load generator and where it runs, as the report names it. */
+  generator(): Promise<string>;
+  /** WORKERS as the runtime would run this mode (for an unavailable one's row). */
+  workers(mode: Mode): number;
+  unavailability(mode: Mode): Promise<string | null>;
+  /** Starts (or finds) the topology and warms it up. */
+  start(mode: Mode): Promise<SweepSession>;
+  /** Releases whatever is left (always called). */
+  close(): Promise<void>;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+function unavailableTopology(mode: Mode, workers: number, reason: string): SweepTopology {
+  return {
+    mode, title: topology(mode).title, workers, available: false, reason, probeRps: null, steps: [], skippedRates: [], knee: null,
+    capacityAtObjective: null, cpuPerRequestMs: null, cpuNotMeasured: [], cpuVsSingle: null, generatorCpuPerRequestUs: null,
+  };
+}
+
+async function sweepOne(mode: Mode, session: SweepSession, scenario: Scenario, sweep: SweepOptions): Promise<SweepTopology> {
+  let probeRps: number | null = null;
+  let rates = sweep.rates;
+  if (rates === undefined) {
+    probeRps = await probeCapacity(session.url, Math.max(8, 4 * session.workers), scenario.timeoutMs, session.closedRun);
+    rates = defaultRates(probeRps);
+    log(`${mode}: closed-loop probe ${probeRps.toFixed(0)} req/s → rates ${rates.join(', ')}`);
+  }
+  let bar: Progress | undefined;
+  const curve = await runCurve({
+    url: session.url,
+    settleUrl: session.settleUrl,
+    rates,
+    stepSeconds: sweep.stepSeconds,
+    connections: sweep.connections,
+    sloP99Ms: sweep.sloP99Ms,
+    timeoutMs: scenario.timeoutMs,
+    ...(session.runStep === undefined ? {} : { runStep: session.runStep }),
+    ...(session.measureCpu === undefined ? {} : { measureCpu: session.measureCpu }),
+    onProgress: (done, total) => {
+      bar ??= progressReporter(`${mode} step`, total);
+      bar.update(done, total);
+    },
+    onStep: (s, i, total) => {
+      bar?.done();
+      bar = undefined;
+      log(`${mode} [${i + 1}/${total}] offered ${s.offeredRps} req/s: achieved ${s.achievedRps.toFixed(1)}, p99 ${s.latencyMs.p99.toFixed(1)} ms`
+        + ` (uncorrected ${s.uncorrectedMs.p99.toFixed(1)}), dropped ${s.dropped}, errors ${s.errors.total + s.unfinished}${s.meetsObjective ? '' : ', over the objective'}`);
+    },
+  });
+  if (curve.skippedRates.length > 0) log(`${mode}: stopped after two steps over the objective; not run: ${curve.skippedRates.join(', ')} req/s`);
+  const summary = summarizeCurve({ mode, title: topology(mode).title, workers: session.workers, probeRps }, curve, sweep.sloP99Ms);
+  return { ...summary, cpuNotMeasured: session.cpuNotMeasured };
+}
+
+export async function runSweep(target: SweepTarget, modesAsked: readonly Mode[] | undefined, scenario: Scenario, sweep: SweepOptions): Promise<SweepReport> {
+  try {
+    const machine = await target.machine();
+    const generator = await target.generator();
+    const topologies: SweepTopology[] = [];
+    for (const mode of modesWithSingle(modesAsked)) {
+      const reason = await target.unavailability(mode);
+      if (reason !== null) {
+        log(`${mode}: unavailable: ${reason}`);
+        topologies.push(unavailableTopology(mode, workerCount(topology(mode), target.workers(mode)), reason));
+        continue;
+      }
+      log(`${mode}: starting and warming up…`);
+      const session = await target.start(mode);
+      try {
+        topologies.push(await sweepOne(mode, session, scenario, sweep));
+      } finally {
+        await session.stop();
+      }
+    }
+    const summarized = withCpuVsSingle(topologies);
+    const report: SweepReport = {
+      created: new Date().toISOString(),
+      runtime: target.runtime,
+      generator,
+      machine,
+      path: scenario.path,
+      sloP99Ms: sweep.sloP99Ms,
+      stepSeconds: sweep.stepSeconds,
+      connections: sweep.connections,
+      ratesFrom: sweep.rates === undefined ? 'probe' : 'RATES',
+      topologies: summarized,
+      warnings: summarized.flatMap(generatorWarnings),
+    };
+    process.stdout.write(`\n${formatSweepTable(report)}\n`);
+    const written = writeSweepReport(report, paths.results);
+    log(`wrote ${written.json} and ${written.html}`);
+    return report;
+  } finally {
+    await target.close();
+  }
+}
