@@ -16,6 +16,7 @@ import { nativeScale, scalableMode } from './native/scale.js';
 import { nativeSweep } from './native/sweep.js';
 import { dockerSweep } from './docker/docker-sweep.js';
 import { nativeResilience } from './native/resilience.js';
+import { dockerResilience } from './docker/resilience.js';
 import { durationSeconds, readOptions, runtimeChoice, UsageError, type LabOptions } from './lab-options.js';
 import { scenarioFor } from './scenario-file.js';
 import { ensureSetup } from './setup/ensure.js';
@@ -40,7 +41,8 @@ Targets:
   scale     one topology at WORKERS=1..2×cores, closed loop, with a Universal Scalability Law fit;
             results/scale.{json,html} (native): make scale MODE=cluster
   resilience  per topology under the seed load: a graceful stop, a rolling restart, a kill -9 of one
-            worker; requests lost by kind, time back to full strength; results/resilience.{json,html} (native)
+            worker; requests lost by kind, time back to full strength; results/resilience.{json,html}
+            (docker: on the stack make up started)
   down      stop everything the lab started
   ps        what is running
   logs      where the logs are (native) or docker compose logs
@@ -174,7 +176,10 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
   },
   resilience: async () => {
     const options = readOptions();
-    nativeOnly('resilience');
+    if ((await chooseRuntime()) === 'docker') {
+      refuseForDocker('resilience', options, { workers: true });
+      return dockerResilience(options);
+    }
     return nativeResilience(nativeOptions(options, 'lab'));
   },
   scale: async () => {

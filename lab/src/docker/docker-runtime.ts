@@ -11,7 +11,7 @@ import type { Repetition, Runtime } from '../core/runtime.js';
 import { machineInfo } from '../machine.js';
 import { paths } from '../paths.js';
 import { renderTargets } from '../render/prometheus.js';
-import type { RunResult, Scenario, Unmeasured } from '../report-model.js';
+import type { MachineInfo, RunResult, Scenario, Unmeasured } from '../report-model.js';
 import { delta, parseSnapshot, type WorkerSnapshot } from '../runner/worker-metrics.js';
 import type { K6RunSummary } from '../shared/k6-summary.js';
 import { testId } from '../shared/ids.js';
@@ -71,7 +71,7 @@ function run(ctx: DockerContext, args: string[], what: string, env: NodeJS.Proce
 }
 
 /** Runs docker quietly and returns its exit code and standard output (null code: it could not run). */
-function capture(ctx: DockerContext, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string }> {
+export function capture(ctx: DockerContext, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(ctx.docker, args, { stdio: ['ignore', 'pipe', 'ignore'], cwd: ctx.root });
     let stdout = '';
@@ -406,6 +406,13 @@ export async function snapshotsInContainers(ctx: DockerContext, t: Topology, wor
   return texts.flat().map(parseSnapshot);
 }
 
+/** The machine facts of a Docker run: the app containers' CPU limit (docker inspect) and who loads them. */
+export async function dockerMachine(ctx: DockerContext, generator: string): Promise<MachineInfo> {
+  const limits = [...(await cpuLimits(ctx))].filter(([name]) => /-app-(?!replica)/.test(name)).map(([, cpus]) => cpus);
+  const cpuLimit = limits.length > 0 ? Math.max(...limits) : appCpus();
+  return machineInfo(NODE_IMAGE.replace(/^node:([\d.]+).*$/, '$1'), { cpuLimit, generator });
+}
+
 /**
  * The Docker runtime: the stack `make up` started (containers sized there), loaded by
  * the lab's own runner in a container on the Compose network, each worker's CPU read
@@ -434,14 +441,9 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
     machine: async () => {
       const s = await stack();
       workers = s.workers;
-      const limits = [...(await cpuLimits(ctx))].filter(([name]) => /-app-(?!replica)/.test(name)).map(([, cpus]) => cpus);
-      const cpuLimit = limits.length > 0 ? Math.max(...limits) : appCpus();
-      return machineInfo(NODE_IMAGE.replace(/^node:([\d.]+).*$/, '$1'), {
-        cpuLimit,
-        generator: (await generator()) === 'k6'
+      return dockerMachine(ctx, (await generator()) === 'k6'
           ? 'k6, in a container on the Compose network (no CPU limit); each worker\'s CPU read inside its container'
-          : "the lab's runner, in a container on the Compose network (no CPU limit)",
-      });
+          : "the lab's runner, in a container on the Compose network (no CPU limit)");
     },
     unavailability: async (mode) => {
       const service = serviceOf(mode);

@@ -30,7 +30,7 @@ export function resilienceRows(report: ResilienceReport): { mode: string; cells:
 
 export function scenarioText(report: ResilienceReport): string {
   const s = report.scenario;
-  return `GET ${s.path}: ${s.requests} requests over ${s.concurrency} ${s.keepAlive ? 'keep-alive' : 'non-keep-alive'} connections (at least; the load goes on until a restart or a replacement is over), timeout ${s.timeoutMs} ms, ${s.warmupRequests} warm-up requests; every round on a freshly started topology`;
+  return `GET ${s.path}: ${s.requests} requests over ${s.concurrency} ${s.keepAlive ? 'keep-alive' : 'non-keep-alive'} connections (at least; the load goes on until a restart or a replacement is over), timeout ${s.timeoutMs} ms, ${s.warmupRequests} warm-up requests; ${report.runtime === 'docker' ? 'every round on the running stack (what a round stopped or killed is started again before the next)' : 'every round on a freshly started topology'}`;
 }
 
 export const RESILIENCE_NOTES: readonly string[] = [

@@ -1,7 +1,7 @@
 /**
  * What a resilience round needs from a runtime, and nothing more: the native
- * runtime implements it in native/resilience-target.ts; a Docker one (compose stop / restart /
- * kill) or the shared Runtime interface can implement the same.
+ * runtime implements it in native/resilience-target.ts, the Docker one (compose stop,
+ * restart, kill on the running stack) in docker/resilience-target.ts.
  */
 export interface Drains {
   graceful: number;

@@ -33,7 +33,7 @@ describe('lab resilience: bad input', () => {
     [{ RUNTIME: 'native', MODE: 'cluster,bogus' }, /^lab: MODE=cluster,bogus is not accepted: expected one of single, cluster/],
     [{ RUNTIME: 'native', WORKERS: '0' }, /^lab: WORKERS=0 is not accepted/],
     [{ RUNTIME: 'native', REQUESTS: 'many' }, /^lab: REQUESTS=many is not accepted/],
-    [{ RUNTIME: 'docker' }, /^lab: RUNTIME=docker is not accepted by resilience yet: run it with RUNTIME=native/],
+    [{ RUNTIME: 'docker', WORKERS: '3' }, /^lab: WORKERS=3 is not accepted by `resilience` with RUNTIME=docker: containers are sized by `make up WORKERS=…`/],
     [{ RUNTIME: 'sideways' }, /^lab: RUNTIME=sideways is not accepted: expected auto, native or docker/],
   ] as const) {
     it(`${JSON.stringify(env)}: exit 2 and one line`, () => {

@@ -1,0 +1,80 @@
+/**
+ * `lab resilience`, whichever runtime runs the topologies: for each topology (MODE's
+ * list, always with single, as compare), three rounds under the seed load: a
+ * graceful stop, a rolling restart, a kill -9 of one worker. One topology runs at a
+ * time, so no round shares the machine with another topology's load. Writes
+ * results/resilience.{json,html} and prints the table. A runtime gives only what
+ * differs: which topologies it can run, and a ResilienceTarget for each.
+ */
+import { paths } from '../paths.js';
+import type { MachineInfo, RuntimeName, Scenario } from '../report-model.js';
+import { formatResilienceTable } from '../report/resilience-terminal.js';
+import { writeResilienceReport } from '../report/resilience-write.js';
+import { modesWithSingle, topology, type Mode } from '../topologies.js';
+import { describeFailures } from './classify.js';
+import { ROUND_KINDS } from './rounds.js';
+import { runRound } from './run-round.js';
+import { fmtMs, resilienceWarnings } from './summary.js';
+import type { ResilienceTarget } from './target.js';
+import { RESILIENCE_SCHEMA_VERSION, type ResilienceReport, type ResilienceTopology, type RoundResult } from './types.js';
+
+/** What one runtime lends the command. */
+export interface ResilienceRuntime {
+  name: RuntimeName;
+  scenario: Scenario;
+  machine: MachineInfo;
+  /** Worker slots the topology has on this runtime. */
+  workers(mode: Mode): number;
+  /** Why the topology cannot run here, or null when it can. */
+  unavailability(mode: Mode): Promise<string | null>;
+  target(mode: Mode): ResilienceTarget;
+  /** Releases what the run holds (also after a failure). */
+  close(): Promise<void>;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+function roundLine(mode: string, r: RoundResult): string {
+  return `${mode} ${r.kind}: sent ${r.sent}, answered ${r.answered}, failed ${describeFailures(r.failed)}, full strength ${fmtMs(r.fullStrengthMs)} ms; ${r.note}`;
+}
+
+export async function resilience(runtime: ResilienceRuntime, modes: readonly Mode[] | undefined, resultsDir = paths.results): Promise<ResilienceReport> {
+  try {
+    const topologies: ResilienceTopology[] = [];
+    for (const mode of modesWithSingle(modes)) {
+      const t = topology(mode);
+      const workers = runtime.workers(mode);
+      const reason = await runtime.unavailability(mode);
+      if (reason) {
+        log(`${mode}: unavailable: ${reason}`);
+        topologies.push({ mode, title: t.title, workers, available: false, reason, rounds: [] });
+        continue;
+      }
+      const target = runtime.target(mode);
+      const rounds: RoundResult[] = [];
+      for (const kind of ROUND_KINDS) {
+        const round = await runRound(target, kind, { scenario: runtime.scenario, log });
+        log(roundLine(mode, round));
+        rounds.push(round);
+      }
+      topologies.push({ mode, title: t.title, workers, available: true, reason: null, rounds });
+    }
+    const report: ResilienceReport = {
+      schemaVersion: RESILIENCE_SCHEMA_VERSION,
+      created: new Date().toISOString(),
+      runtime: runtime.name,
+      scenario: runtime.scenario,
+      machine: runtime.machine,
+      topologies,
+      warnings: resilienceWarnings(topologies),
+    };
+    process.stdout.write(`\n${formatResilienceTable(report)}\n`);
+    const written = writeResilienceReport(report, resultsDir);
+    log(`wrote ${written.json} and ${written.html}`);
+    return report;
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * `make resilience RUNTIME=docker` on a real engine: the stack up, then the three rounds
+ * on cluster (and single, always run) with a small load, the report's shape, no request
+ * lost by a graceful stop (`docker compose stop`) or a rolling restart (SIGHUP to the
+ * primary in its container), the worker killed with kill -9 replaced, the stack left
+ * running, then down. Runs whenever an engine with Compose >= 2.17 answers;
+ * LAB_REQUIRE_DOCKER=1 (CI) makes "no engine" a failure. Shifted host ports (14000-19999),
+ * so it meets neither the native lab's fixed ports nor docker-stack.test.ts'.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/docker-runtime.js';
+import { paths } from '../../src/paths.js';
+import type { ResilienceReport } from '../../src/resilience/types.js';
+
+const SHIFTED_PORTS: Record<string, string> = {
+  SINGLE_PORT: '14001', CLUSTER_PORT: '14002', PM2_PORT: '14003', NGINX_PORT: '14004',
+  CLUSTER_NONE_PORT: '14006', PROMETHEUS_PORT: '19091', GRAFANA_PORT: '14000',
+};
+
+const scratch = mkdtempSync(join(tmpdir(), 'lab-docker-resilience-'));
+const results = join(scratch, 'results');
+
+const baseEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...SHIFTED_PORTS, RUNTIME: 'docker', APP_CPUS: '2', RESULTS_DIR: results, LAB_STATE_DIR: join(scratch, 'state'), ...extra };
+  for (const name of ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT']) if (!(name in extra)) Reflect.deleteProperty(env, name);
+  return env;
+};
+
+/** The lab's CLI (what `make <command>` calls once built), output captured; rejects on a non-zero exit. */
+function lab(command: string, extra: Record<string, string> = {}, timeoutMs = 600_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(paths.root, 'lab', 'dist', 'cli.js'), command], { cwd: paths.root, env: baseEnv(extra) });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`lab ${command} exited ${code}:\n${out.slice(-3000)}`));
+    });
+  });
+}
+
+const compose = (...args: string[]): string => {
+  const res = spawnSync('docker', ['compose', '--project-directory', paths.root, '-f', paths.composeFile, ...args], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(res.status, 0, `docker compose ${args.join(' ')}: ${res.stderr}`);
+  return res.stdout;
+};
+
+const engine = (await dockerAvailable(5000)) ? await composeVersion() : undefined;
+const usable = engine !== undefined && versionAtLeast(engine, MIN_COMPOSE_VERSION);
+const required = process.env['LAB_REQUIRE_DOCKER'] === '1';
+const notRun = usable ? false : `not run: no Docker engine with Compose >= ${MIN_COMPOSE_VERSION} answers (CI provisions one: .ci/provision-docker)`;
+
+describe('make resilience RUNTIME=docker on a real engine', { skip: required ? false : notRun }, () => {
+  before(async () => {
+    assert.ok(usable, `LAB_REQUIRE_DOCKER=1 but ${String(notRun).replace('not run: ', '')}`);
+    await lab('down');
+  });
+  after(async () => {
+    if (usable) await lab('down').catch(() => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('without the stack: one line saying to run make up first', async () => {
+    await assert.rejects(lab('resilience', { MODE: 'cluster' }, 60_000), /the Docker stack is not up .*make up RUNTIME=docker/);
+  });
+
+  it('cluster: a graceful stop and a rolling restart lose nothing, the killed worker is replaced, the stack is left up', async () => {
+    await lab('up');
+    const out = await lab('resilience', { MODE: 'cluster', REQUESTS: '300', CONCURRENCY: '50' });
+    assert.match(out, /stops, rolling restarts and crashes under load/);
+    assert.ok(existsSync(join(results, 'resilience.html')), 'resilience.html written');
+    const report = JSON.parse(readFileSync(join(results, 'resilience.json'), 'utf8')) as ResilienceReport;
+    assert.equal(report.runtime, 'docker');
+    assert.deepEqual(report.topologies.map((t) => [t.mode, t.available]), [['single', true], ['cluster', true]]);
+    const cluster = report.topologies.find((t) => t.mode === 'cluster');
+    assert.ok(cluster);
+    assert.deepEqual(cluster.rounds.map((r) => r.kind), ['graceful-stop', 'rolling-restart', 'kill-worker']);
+    const [stop, restart, kill] = cluster.rounds;
+    assert.ok(stop && restart && kill);
+    for (const round of [stop, restart]) {
+      assert.equal(round.failedTotal, 0, `${round.kind}: ${round.note} ${JSON.stringify(round.failed)}`);
+      assert.equal(round.answered, round.sent, `${round.kind}: every request sent answered`);
+    }
+    assert.equal(stop.drains?.forced, 0, stop.note);
+    assert.equal(restart.slotsBack, true, restart.note);
+    assert.equal(kill.slotsBack, true, kill.note);
+    assert.ok(kill.fullStrengthMs !== null && kill.fullStrengthMs > 0, kill.note);
+    // Every round leaves the stack as `make up` left it.
+    const running = compose('ps', '--status', 'running', '--services').split('\n');
+    for (const service of ['app-single', 'app-cluster']) assert.ok(running.includes(service), `${service} running after the rounds: ${running.join(', ')}`);
+  });
+});
