@@ -95,11 +95,9 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (typeof timeoutMs === 'string') return { kind: 'error', message: timeoutMs };
   const warmup = integerFlag('--warmup', values.warmup, 0, 0);
   if (typeof warmup === 'string') return { kind: 'error', message: warmup };
-  const json = values.json;
-  if (json === '') return { kind: 'error', message: '--json: expected a file path' };
-  const metrics = Array.isArray(values.metrics) ? values.metrics : [];
-  const badMetrics = metrics.find((m) => !isHttpUrl(m));
-  if (badMetrics !== undefined) return { kind: 'error', message: `--metrics: expected an http:// URL, got "${badMetrics}"` };
+  const output = outputFlags(values);
+  if (typeof output === 'string') return { kind: 'error', message: output };
+  const { json, metrics } = output;
 
   return {
     kind: 'run',
@@ -110,7 +108,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       timeoutMs,
       warmup,
       keepAlive: values['no-keepalive'] !== true,
-      json: typeof json === 'string' ? json : undefined,
+      json,
       metrics,
     },
   };
@@ -131,15 +129,23 @@ function parseOpen(url: string, values: Record<string, string | boolean | string
   if (typeof timeoutMs === 'string') return { kind: 'error', message: timeoutMs };
   const warmPath = values['warm-path'];
   if (typeof warmPath === 'string' && !warmPath.startsWith('/')) return { kind: 'error', message: `--warm-path: expected a path starting with /, got "${warmPath}"` };
-  const json = values.json;
-  if (json === '') return { kind: 'error', message: '--json: expected a file path' };
-  const metrics = Array.isArray(values.metrics) ? values.metrics : [];
-  const badMetrics = metrics.find((m) => !isHttpUrl(m));
-  if (badMetrics !== undefined) return { kind: 'error', message: `--metrics: expected an http:// URL, got "${badMetrics}"` };
+  const output = outputFlags(values);
+  if (typeof output === 'string') return { kind: 'error', message: output };
+  const { json, metrics } = output;
   return {
     kind: 'open',
-    options: { url, rate, durationMs, connections, timeoutMs, warmPath: typeof warmPath === 'string' ? warmPath : undefined, json: typeof json === 'string' ? json : undefined, metrics },
+    options: { url, rate, durationMs, connections, timeoutMs, warmPath: typeof warmPath === 'string' ? warmPath : undefined, json, metrics },
   };
+}
+
+/** Where a run writes its JSON and whose metrics it reads, shared by both modes; or a one-line message. */
+function outputFlags(values: Record<string, string | boolean | string[] | undefined>): { json: string | undefined; metrics: string[] } | string {
+  const json = values.json;
+  if (json === '') return '--json: expected a file path';
+  const metrics = Array.isArray(values.metrics) ? values.metrics : [];
+  const badMetrics = metrics.find((m) => !isHttpUrl(m));
+  if (badMetrics !== undefined) return `--metrics: expected an http:// URL, got "${badMetrics}"`;
+  return { json: typeof json === 'string' ? json : undefined, metrics };
 }
 
 /** The integer, or a one-line message naming the flag and what it accepts. */

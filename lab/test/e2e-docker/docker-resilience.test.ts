@@ -8,44 +8,21 @@
  * so it meets neither the native lab's fixed ports nor docker-stack.test.ts'.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/docker-runtime.js';
 import { paths } from '../../src/paths.js';
+import { dockerEngine, dockerLab, shiftedPorts } from './stack.js';
 import type { ResilienceReport } from '../../src/resilience/types.js';
 
-const SHIFTED_PORTS: Record<string, string> = {
-  SINGLE_PORT: '14001', CLUSTER_PORT: '14002', PM2_PORT: '14003', NGINX_PORT: '14004',
-  CLUSTER_NONE_PORT: '14006', PROMETHEUS_PORT: '19091', GRAFANA_PORT: '14000',
-};
+const SHIFTED_PORTS = shiftedPorts(14000, 19091);
 
 const scratch = mkdtempSync(join(tmpdir(), 'lab-docker-resilience-'));
 const results = join(scratch, 'results');
 
-const baseEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...SHIFTED_PORTS, RUNTIME: 'docker', APP_CPUS: '2', RESULTS_DIR: results, LAB_STATE_DIR: join(scratch, 'state'), ...extra };
-  for (const name of ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT']) if (!(name in extra)) Reflect.deleteProperty(env, name);
-  return env;
-};
-
-/** The lab's CLI (what `make <command>` calls once built), output captured; rejects on a non-zero exit. */
-function lab(command: string, extra: Record<string, string> = {}, timeoutMs = 600_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(paths.root, 'lab', 'dist', 'cli.js'), command], { cwd: paths.root, env: baseEnv(extra) });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`lab ${command} exited ${code}:\n${out.slice(-3000)}`));
-    });
-  });
-}
+const lab = dockerLab(SHIFTED_PORTS, { RESULTS_DIR: results, LAB_STATE_DIR: join(scratch, 'state') });
 
 const compose = (...args: string[]): string => {
   const res = spawnSync('docker', ['compose', '--project-directory', paths.root, '-f', paths.composeFile, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -53,10 +30,7 @@ const compose = (...args: string[]): string => {
   return res.stdout;
 };
 
-const engine = (await dockerAvailable(5000)) ? await composeVersion() : undefined;
-const usable = engine !== undefined && versionAtLeast(engine, MIN_COMPOSE_VERSION);
-const required = process.env['LAB_REQUIRE_DOCKER'] === '1';
-const notRun = usable ? false : `not run: no Docker engine with Compose >= ${MIN_COMPOSE_VERSION} answers (CI provisions one: .ci/provision-docker)`;
+const { usable, required, notRun } = await dockerEngine();
 
 describe('make resilience RUNTIME=docker on a real engine', { skip: required ? false : notRun }, () => {
   before(async () => {

@@ -7,48 +7,25 @@
  * shifted host ports (13000-19999) so it never meets the native lab's fixed ports.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_NAME } from '../../src/docker/compose.js';
 import { IMAGES } from '../../src/docker/images.js';
-import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/docker-runtime.js';
 import { paths } from '../../src/paths.js';
+import { dockerEngine, dockerLab, shiftedPorts } from './stack.js';
 import { queryPrometheus } from '../../src/native/prometheus.js';
 import { MODES, topology } from '../../src/topologies.js';
 import { assertCompareReport } from '../e2e/compare-shape.js';
 
-const SHIFTED_PORTS: Record<string, string> = {
-  SINGLE_PORT: '13001', CLUSTER_PORT: '13002', PM2_PORT: '13003', NGINX_PORT: '13004',
-  CLUSTER_NONE_PORT: '13006', PROMETHEUS_PORT: '19090', GRAFANA_PORT: '13000',
-};
+const SHIFTED_PORTS = shiftedPorts(13000, 19090);
 const PROMETHEUS = `http://127.0.0.1:${SHIFTED_PORTS['PROMETHEUS_PORT']}`;
 const NGINX = `http://127.0.0.1:${SHIFTED_PORTS['NGINX_PORT']}`;
 const APP_CPUS = 2;
 
-const baseEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...SHIFTED_PORTS, RUNTIME: 'docker', APP_CPUS: String(APP_CPUS), ...extra };
-  for (const name of ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT']) if (!(name in extra)) Reflect.deleteProperty(env, name);
-  return env;
-};
-
-/** The lab's CLI (what `make <command>` calls once built), output captured; rejects on a non-zero exit. */
-function lab(command: string, extra: Record<string, string> = {}, timeoutMs = 600_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(paths.root, 'lab', 'dist', 'cli.js'), command], { cwd: paths.root, env: baseEnv(extra) });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`lab ${command} exited ${code}:\n${out.slice(-3000)}`));
-    });
-  });
-}
+const lab = dockerLab(SHIFTED_PORTS);
 
 function docker(...args: string[]): string {
   const res = spawnSync('docker', args, { encoding: 'utf8', timeout: 60_000 });
@@ -89,10 +66,7 @@ async function requestsByReplica(): Promise<Map<string, number>> {
 
 const imagePresent = (image: string): boolean => spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status === 0;
 
-const engine = (await dockerAvailable(5000)) ? await composeVersion() : undefined;
-const usable = engine !== undefined && versionAtLeast(engine, MIN_COMPOSE_VERSION);
-const required = process.env['LAB_REQUIRE_DOCKER'] === '1';
-const notRun = usable ? false : `not run: no Docker engine with Compose >= ${MIN_COMPOSE_VERSION} answers (CI provisions one: .ci/provision-docker)`;
+const { usable, required, notRun } = await dockerEngine();
 
 describe('Docker lab end to end on a real engine', { skip: required ? false : notRun }, () => {
   before(async () => {

@@ -8,50 +8,20 @@
  * Shifted host ports (13000-19999), as docker-stack.test.ts, so the native lab's never meet it.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/docker-runtime.js';
 import { K6_GENERATOR, RUNNER_GENERATOR } from '../../src/docker/docker-sweep.js';
-import { paths } from '../../src/paths.js';
+import { dockerEngine, dockerLab, shiftedPorts } from './stack.js';
 import type { SweepReport } from '../../src/sweep/types.js';
 
-const SHIFTED_PORTS: Record<string, string> = {
-  SINGLE_PORT: '13001', CLUSTER_PORT: '13002', PM2_PORT: '13003', NGINX_PORT: '13004',
-  CLUSTER_NONE_PORT: '13006', PROMETHEUS_PORT: '19090', GRAFANA_PORT: '13000',
-};
+const SHIFTED_PORTS = shiftedPorts(13000, 19090);
 const results = mkdtempSync(join(tmpdir(), 'lab-docker-sweep-'));
 
-const baseEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...SHIFTED_PORTS, RUNTIME: 'docker', APP_CPUS: '2', RESULTS_DIR: results, LAB_STATE_DIR: results, ...extra };
-  for (const name of ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT', 'RATES', 'STEP_SECONDS', 'SLO_P99_MS', 'SWEEP_CONNECTIONS']) {
-    if (!(name in extra)) Reflect.deleteProperty(env, name);
-  }
-  return env;
-};
+const lab = dockerLab(SHIFTED_PORTS, { RESULTS_DIR: results, LAB_STATE_DIR: results });
 
-/** The lab's CLI as `make <command>` runs it once built; rejects on a non-zero exit. */
-function lab(command: string, extra: Record<string, string> = {}, timeoutMs = 300_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(paths.root, 'lab', 'dist', 'cli.js'), command], { cwd: paths.root, env: baseEnv(extra) });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`lab ${command} exited ${code}:\n${out.slice(-3000)}`));
-    });
-  });
-}
-
-const engine = (await dockerAvailable(5000)) ? await composeVersion() : undefined;
-const usable = engine !== undefined && versionAtLeast(engine, MIN_COMPOSE_VERSION);
-const required = process.env['LAB_REQUIRE_DOCKER'] === '1';
-const notRun = usable ? false : `not run: no Docker engine with Compose >= ${MIN_COMPOSE_VERSION} answers (CI provisions one: .ci/provision-docker)`;
+const { usable, required, notRun } = await dockerEngine();
 
 describe('make sweep RUNTIME=docker on a real engine', { skip: required ? false : notRun }, () => {
   before(async () => {
