@@ -8,13 +8,11 @@
  * so it meets neither the native lab's fixed ports nor docker-stack.test.ts'.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { paths } from '../../src/paths.js';
-import { dockerEngine, dockerLab, shiftedPorts } from './stack.js';
+import { compose, dockerEngine, dockerLab, shiftedPorts } from './stack.js';
 import type { ResilienceReport } from '../../src/resilience/types.js';
 
 const SHIFTED_PORTS = shiftedPorts(14000, 19091);
@@ -24,11 +22,6 @@ const results = join(scratch, 'results');
 
 const lab = dockerLab(SHIFTED_PORTS, { RESULTS_DIR: results, LAB_STATE_DIR: join(scratch, 'state') });
 
-const compose = (...args: string[]): string => {
-  const res = spawnSync('docker', ['compose', '--project-directory', paths.root, '-f', paths.composeFile, ...args], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(res.status, 0, `docker compose ${args.join(' ')}: ${res.stderr}`);
-  return res.stdout;
-};
 
 const { usable, required, notRun } = await dockerEngine();
 

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { PROJECT_NAME } from '../../src/docker/compose.js';
 import { IMAGES } from '../../src/docker/images.js';
 import { paths } from '../../src/paths.js';
-import { dockerEngine, dockerLab, shiftedPorts } from './stack.js';
+import { compose, docker, dockerEngine, dockerLab, shiftedPorts } from './stack.js';
 import { queryPrometheus } from '../../src/native/prometheus.js';
 import { MODES, topology } from '../../src/topologies.js';
 import { assertCompareReport } from '../e2e/compare-shape.js';
@@ -27,13 +27,6 @@ const APP_CPUS = 2;
 
 const lab = dockerLab(SHIFTED_PORTS);
 
-function docker(...args: string[]): string {
-  const res = spawnSync('docker', args, { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(res.status, 0, `docker ${args.join(' ')}: ${res.stderr}`);
-  return res.stdout;
-}
-
-const compose = (...args: string[]): string => docker('compose', '--project-directory', paths.root, '-f', paths.composeFile, ...args);
 
 async function promQuery(query: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const res = await fetch(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(query)}`);

@@ -3,7 +3,8 @@
  * whether CI requires one), host ports shifted off the native lab's, and the lab's CLI
  * run as `make <command>` runs it, against the stack on those ports.
  */
-import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/docker-runtime.js';
 import { paths } from '../../src/paths.js';
@@ -61,3 +62,13 @@ export function dockerLab(ports: Record<string, string>, own: Record<string, str
     });
   };
 }
+
+/** A docker command's output; fails the test on a non-zero exit. */
+export function docker(...args: string[]): string {
+  const res = spawnSync('docker', args, { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(res.status, 0, `docker ${args.join(' ')}: ${res.stderr}`);
+  return res.stdout;
+}
+
+/** `docker compose` on the lab's compose file, as the lab runs it. */
+export const compose = (...args: string[]): string => docker('compose', '--project-directory', paths.root, '-f', paths.composeFile, ...args);
