@@ -80,6 +80,20 @@ describe('GracefulHttpServer.drain', () => {
     await assert.rejects(client.request({ path: '/', method: 'GET' }), /ECONNREFUSED/);
   });
 
+  it('hands the queue over: closes the listener at once, however many wait, and is not forced', async (t) => {
+    const { server, origin } = await startServer(t, (_request, response) => response.end('ok'));
+    // A queue that never empties: a drain that waited for it would run to its deadline.
+    const outcome = await server.drain({ timeoutMs: 60_000, waiting: () => 7, handOverQueue: true });
+    assert.deepEqual(
+      { forced: outcome.forced, handedOver: outcome.handedOver, waitingAtClose: outcome.waitingAtClose, acceptedWhileDraining: outcome.acceptedWhileDraining },
+      { forced: false, handedOver: true, waitingAtClose: 7, acceptedWhileDraining: 0 },
+    );
+    assert.ok(outcome.durationMs < 30_000, `took ${outcome.durationMs} ms`);
+    const client = new Client(origin);
+    t.after(() => client.destroy());
+    await assert.rejects(client.request({ path: '/', method: 'GET' }), /ECONNREFUSED/);
+  });
+
   it('destroys what is left at the deadline', async (t) => {
     const { server, origin } = await startServer(t, () => {
       // never answers

@@ -8,6 +8,7 @@ import type { Worker } from 'node:cluster';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logging/logger.js';
 import { READY_MESSAGE } from '../serving/ready-signal.js';
+import { RETIRE_MESSAGE } from '../serving/stop-signals.js';
 import { RestartBackoff, type BackoffPolicy } from './restart-backoff.js';
 
 export type RestartReason = 'crash' | 'start_failure' | 'rolling_restart';
@@ -90,6 +91,17 @@ class PoolWorker {
 
   signal(signal: NodeJS.Signals): void {
     if (this.exitStatus === undefined) this.worker.process.kill(signal);
+  }
+
+  /**
+   * Asks the worker to stop because its replacement serves: it hands the shared
+   * queue over instead of emptying it (stop-signals.ts). SIGTERM where the IPC
+   * channel is gone.
+   */
+  retire(): void {
+    if (this.exitStatus !== undefined) return;
+    if (this.worker.isConnected()) this.worker.send(RETIRE_MESSAGE);
+    else this.signal('SIGTERM');
   }
 }
 
@@ -204,13 +216,13 @@ export class WorkerPool {
     return true;
   }
 
-  /** SIGTERM, wait for the worker's drain, SIGKILL if it outlives its deadline. */
+  /** Retire the worker (its replacement is ready), wait for its drain, SIGKILL if it outlives its deadline. */
   async #retire(worker: PoolWorker): Promise<void> {
-    worker.signal('SIGTERM');
+    worker.retire();
     const deadline = this.#options.shutdownTimeoutMs + KILL_GRACE_MS;
     const exitedInTime = await Promise.race([worker.exited.then(() => true), delay(deadline, false)]);
     if (!exitedInTime) {
-      this.#options.logger.warn({ pid: worker.pid }, `Worker pid ${worker.pid} still running ${deadline} ms after SIGTERM: killing it`);
+      this.#options.logger.warn({ pid: worker.pid }, `Worker pid ${worker.pid} still running ${deadline} ms after it was retired: killing it`);
       worker.signal('SIGKILL');
       await worker.exited;
     }

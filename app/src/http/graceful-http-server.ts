@@ -17,6 +17,11 @@
  * arriving), the listener closes anyway and what is still queued is reset (in a
  * cluster: handed to another worker, if one is left); at the deadline whatever is
  * left is destroyed. The outcome says how many of each.
+ *
+ * When another process serves the same queue and stays (a rolling restart's
+ * replacement is ready), step 2 is skipped: the queue is handed over, not emptied.
+ * Under a load that never stops, the queue never empties, and a process waiting
+ * for it would hold up the restart until its deadline.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
@@ -34,6 +39,11 @@ export interface DrainOptions {
   readonly timeoutMs: number;
   /** Connections waiting to be accepted, from the kernel; undefined where unknown. */
   readonly waiting: WaitingConnections;
+  /**
+   * Another process serving the same queue takes what is waiting (a cluster
+   * worker's replacement is ready): close the listener at once, do not empty it.
+   */
+  readonly handOverQueue?: boolean;
 }
 
 export interface DrainOutcome {
@@ -51,6 +61,8 @@ export interface DrainOutcome {
    * emptied, else the kernel's count (undefined where it cannot be asked).
    */
   readonly waitingAtClose: number | undefined;
+  /** The queue was left to another process (DrainOptions.handOverQueue), not emptied. */
+  readonly handedOver: boolean;
 }
 
 /** How long a keep-alive connection must have been idle before a drain closes it. */
@@ -148,7 +160,7 @@ export class GracefulHttpServer {
     });
   }
 
-  async #runDrain({ timeoutMs, waiting }: DrainOptions): Promise<DrainOutcome> {
+  async #runDrain({ timeoutMs, waiting, handOverQueue = false }: DrainOptions): Promise<DrainOutcome> {
     const startedAt = performance.now();
     const deadlineAt = startedAt + timeoutMs;
     const acceptDeadlineAt = deadlineAt - Math.min(MAX_SERVE_RESERVE_MS, timeoutMs / 4);
@@ -166,22 +178,26 @@ export class GracefulHttpServer {
       this.#closeQuietConnections(() => idleClosed++);
     }, DRAIN_SWEEP_INTERVAL_MS);
     try {
-      // Step 2: accept everything already waiting, so that closing resets nobody.
-      const queue = this.server.listening
-        ? await acceptUntilEmpty({ accepted: () => this.#acceptedConnections, waiting, deadlineAt: acceptDeadlineAt })
-        : { emptied: true, waiting: 0, accepted: 0 };
+      // Step 2: accept everything already waiting, so that closing resets nobody
+      // (unless the queue is handed over: its other server takes it).
+      const queue = !this.server.listening
+        ? { emptied: true, waiting: 0, accepted: 0 }
+        : handOverQueue
+          ? { emptied: false, waiting: waiting(), accepted: 0 }
+          : await acceptUntilEmpty({ accepted: () => this.#acceptedConnections, waiting, deadlineAt: acceptDeadlineAt });
       // Step 3: stop accepting; keep-alive connections stay open (see above).
       NetServer.prototype.close.call(this.server);
       // Step 4: serve what was accepted, until the last connection is gone.
       const destroyed = await this.#connectionsClosedBy(deadlineAt);
       this.server.close();
       return {
-        forced: !queue.emptied || destroyed > 0,
+        forced: (!queue.emptied && !handOverQueue) || destroyed > 0,
         durationMs: performance.now() - startedAt,
         idleClosed,
         destroyed,
         acceptedWhileDraining: queue.accepted,
         waitingAtClose: queue.waiting,
+        handedOver: handOverQueue,
       };
     } finally {
       clearInterval(sweep);

@@ -22,6 +22,8 @@ export interface ServingIdentity {
   readonly metricsBindWaitMs: number;
   /** listen({ reusePort: true }) on the application port. */
   readonly reusePort: boolean;
+  /** PM2's id of the app instance (pm_id), which `pm2 reload` gives its replacement too. */
+  readonly pm2Id?: number;
 }
 
 /** Set by the cluster primary on every worker it forks. */
@@ -73,5 +75,6 @@ export function pm2Identity(config: Config, env: Env): ServingIdentity {
     // `pm2 reload` starts the new instance while the old one still holds the port.
     metricsBindWaitMs: predecessorWaitMs(config),
     reusePort: false,
+    pm2Id: readInteger(env, 'pm_id', { min: 0, max: Number.MAX_SAFE_INTEGER }, 0),
   };
 }

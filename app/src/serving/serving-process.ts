@@ -14,8 +14,10 @@ import { MetricsServer } from '../metrics/metrics-server.js';
 import { createServingMetrics } from '../metrics/serving-metrics.js';
 import { signalReady } from './ready-signal.js';
 import type { ServingIdentity } from './serving-identity.js';
+import { leaveCluster } from './leave-cluster.js';
+import { pm2ReplacementRunning } from './pm2-replacement.js';
 import { queueScope } from './queue-scope.js';
-import { onStopSignal, type StopSignal } from './stop-signals.js';
+import { onStopRequest, type StopCause } from './stop-signals.js';
 
 const METRICS_BIND_RETRY_MS = 100;
 
@@ -44,27 +46,39 @@ export async function runServingProcess({ config, identity, logger }: ServingPro
   );
   const metricsServer = metrics ? new MetricsServer(metrics.registry) : undefined;
 
-  onStopSignal((signal) => {
-    void stop(signal);
-  });
+  // Only a node:cluster worker is retired by its primary (a rolling restart).
+  onStopRequest(
+    (cause) => {
+      void stop(cause);
+    },
+    { retire: identity.role === 'cluster-worker' },
+  );
 
-  async function stop(signal: StopSignal): Promise<void> {
+  async function stop(cause: StopCause): Promise<void> {
     const waiting = waitingConnectionsOf(queueScope(config.port));
     const waitingAtSignal = waiting();
+    // Retired by our primary, or reloaded by PM2: a replacement serves the queue.
+    const replacedByPm2 = identity.pm2Id !== undefined && pm2ReplacementRunning(identity.pm2Id);
+    const handOverQueue = cause === 'retire' || replacedByPm2;
+    const queueFate = handOverQueue ? 'left to the workers still serving' : 'waiting to be accepted';
+    const what =
+      cause === 'retire' ? 'Retired by the primary (the replacement is ready)'
+      : replacedByPm2 ? `Received ${cause} from pm2 reload (the replacement is ready)`
+      : `Received ${cause}`;
     logger.info(
       {
-        signal,
+        signal: cause,
         requestsInFlight: httpServer.requestsInFlight,
         openConnections: httpServer.openConnections,
         waitingConnections: waitingAtSignal ?? null,
         timeoutMs: config.shutdownTimeoutMs,
       },
-      `Received ${signal}: finishing ${httpServer.requestsInFlight} request(s) in flight on ${httpServer.openConnections} connection(s)` +
-        ` and ${describeCount(waitingAtSignal)} connection(s) waiting to be accepted, deadline ${config.shutdownTimeoutMs} ms`,
+      `${what}: finishing ${httpServer.requestsInFlight} request(s) in flight on ${httpServer.openConnections} connection(s)` +
+        ` and ${describeCount(waitingAtSignal)} connection(s) ${queueFate}, deadline ${config.shutdownTimeoutMs} ms`,
     );
     // Free the metrics port first: a successor may be waiting for it.
     metricsServer?.stopListening();
-    const outcome = await httpServer.drain({ timeoutMs: config.shutdownTimeoutMs, waiting });
+    const outcome = await httpServer.drain({ timeoutMs: config.shutdownTimeoutMs, waiting, handOverQueue });
     metricsServer?.closeAllConnections();
     const durationMs = Math.round(outcome.durationMs);
     const fields = {
@@ -76,13 +90,19 @@ export async function runServingProcess({ config, identity, logger }: ServingPro
     };
     if (outcome.forced) {
       logger.warn(fields, describeForcedStop(config.shutdownTimeoutMs, outcome, identity.role !== 'single'));
-      process.exit(EXIT_FAILURE);
+    } else {
+      logger.info(
+        fields,
+        outcome.handedOver
+          ? `Stopped gracefully in ${durationMs} ms (left ${describeCount(outcome.waitingAtClose)} waiting connection(s) to the workers still serving)`
+          : `Stopped gracefully in ${durationMs} ms (accepted ${outcome.acceptedWhileDraining} waiting connection(s) before closing the listener)`,
+      );
     }
-    logger.info(
-      fields,
-      `Stopped gracefully in ${durationMs} ms (accepted ${outcome.acceptedWhileDraining} waiting connection(s) before closing the listener)`,
-    );
-    process.exit(EXIT_OK);
+    // A connection the round-robin primary is still handing us must reach
+    // another worker before we exit (leave-cluster.ts). Logged before: under PM2
+    // the log travels over the IPC channel this closes.
+    await leaveCluster();
+    process.exit(outcome.forced ? EXIT_FAILURE : EXIT_OK);
   }
 
   try {
@@ -140,7 +160,7 @@ function describeCount(count: number | undefined): string {
  */
 function describeForcedStop(timeoutMs: number, outcome: DrainOutcome, inCluster: boolean): string {
   const parts: string[] = [];
-  if (outcome.waitingAtClose !== 0) {
+  if (outcome.waitingAtClose !== 0 && !outcome.handedOver) {
     const fate = inCluster ? 'reset unless another worker is left to take them' : 'reset';
     parts.push(`${describeCount(outcome.waitingAtClose)} connection(s) were still waiting to be accepted when the listener closed (${fate})`);
   }
