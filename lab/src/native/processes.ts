@@ -79,6 +79,17 @@ export function groupMembers(pgid: number): number[] {
   return members;
 }
 
+/** The running (not zombie) children of a process. */
+export function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(entry);
+    if (fields && fields[1] === String(pid) && fields[0] !== 'Z') children.push(Number(entry));
+  }
+  return children;
+}
+
 /** Whether the recorded process is still the one we started, and not a zombie. */
 export function isAlive(p: ManagedProcess): boolean {
   const fields = statFields(p.pid);

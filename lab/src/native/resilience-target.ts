@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import type { RunScope } from './native-runtime.js';
 import { isAlive, logTail, readRegistry, spawnManaged, stopGroups, stopManaged, type ManagedProcess } from './processes.js';
+import { reloadNginxUpstreams } from './nginx-rotation.js';
 import { baseUrl, plan, startTopology, type RunningTopology } from './topology-runner.js';
 import { snapshot } from '../runner/worker-metrics.js';
 import { paths } from '../paths.js';
@@ -105,7 +106,8 @@ export class NativeTarget implements ResilienceTarget {
       rollingRestart: mode === 'cluster' || mode === 'cluster-none' ? 'SIGHUP to the primary'
         : mode === 'pm2' ? 'pm2 reload cluster_app'
           : mode === 'single' ? 'SIGTERM, then start again (no rolling restart with one process)'
-            : `each ${mode === 'nginx' ? 'upstream' : 'instance'} in turn: SIGTERM, start again, wait ready`,
+            : mode === 'nginx' ? 'each upstream in turn: marked down in nginx (reload), SIGTERM, start again, back in rotation (reload)'
+              : 'each instance in turn: SIGTERM, start again, wait ready',
       killWorker: `SIGKILL to ${mode === 'single' ? 'the process' : mode === 'nginx' ? 'one upstream instance' : mode === 'reuseport' ? 'one instance' : 'one worker'}`,
     };
   }
@@ -215,8 +217,15 @@ export class NativeTarget implements ResilienceTarget {
     if (code !== 0) throw new Error(`pm2 reload exited with ${code}:\n${output.trim()}`);
   }
 
-  /** Drains one instance (SIGTERM, waits for it to exit), starts it again and waits until it serves. */
+  /**
+   * Drains one instance (SIGTERM, waits for it to exit), starts it again and waits
+   * until it serves. Behind nginx, the upstream is first taken out of rotation and
+   * put back once it listens again (nginx-rotation.ts).
+   */
   async #restartInstance(name: string, slot: number): Promise<void> {
+    const nginx = this.mode === 'nginx' ? this.#requireRunning().processes.find((p) => p.name === 'nginx') : undefined;
+    if (this.mode === 'nginx' && nginx === undefined) throw new Error('nginx: no nginx process recorded');
+    if (nginx) await reloadNginxUpstreams(nginx, this.slots, [slot]);
     const entry = readRegistry().find((p) => p.name === name);
     if (entry) {
       await stopManaged(entry);
@@ -238,10 +247,12 @@ export class NativeTarget implements ResilienceTarget {
       if (Date.now() > deadline) throw new Error(`${this.mode}: ${name} not serving ${INSTANCE_READY_MS} ms after its restart`);
       await sleep(25);
     }
-    // Behind nginx, listening is not enough: nginx may still count the instance as failed
-    // (max_fails, fail_timeout) from its restart. Taking down the next one before nginx
-    // sends this one traffic again would leave nginx no live upstream (502).
-    if (this.mode === 'nginx') await this.#servedThroughNginx(name, `http://127.0.0.1:${port}/metrics`, deadline);
+    if (nginx) {
+      await reloadNginxUpstreams(nginx, this.slots, []);
+      // Back in rotation, then seen serving through nginx before the next upstream
+      // is taken out, so that nginx always has a live upstream.
+      await this.#servedThroughNginx(name, `http://127.0.0.1:${port}/metrics`, deadline);
+    }
   }
 
   /**

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { paths } from '../paths.js';
-import { renderNginxMain, renderNginxServer } from '../render/nginx.js';
+import { renderNginxMain, renderNginxServer, type UpstreamOptions } from '../render/nginx.js';
 import { ENTRY_FILES, NGINX_UPSTREAM_PORT, primaryMetricsPort, topology, workerCount, type Mode, type Topology } from '../topologies.js';
 import { isAlive, logTail, spawnManaged, stopGroups, type ManagedProcess, type SpawnOptions } from './processes.js';
 
@@ -49,11 +49,22 @@ function pm2RuntimeBin(): string {
   return join(require.resolve('pm2/package.json'), '..', 'bin', 'pm2-runtime');
 }
 
+const nginxDir = (): string => join(paths.state, 'nginx');
+
+/**
+ * Writes nginx's server block (its upstreams, `down` ones marked); a running nginx
+ * reads it again on SIGHUP.
+ */
+export function writeNginxServerConf(workers: number, upstreams: UpstreamOptions = {}): string {
+  const serverConf = join(nginxDir(), 'default.conf');
+  writeFileSync(serverConf, renderNginxServer('native', workers, upstreams));
+  return serverConf;
+}
+
 function nginxProcess(t: Topology, workers: number): SpawnOptions {
-  const dir = join(paths.state, 'nginx');
+  const dir = nginxDir();
   mkdirSync(dir, { recursive: true });
-  const serverConf = join(dir, 'default.conf');
-  writeFileSync(serverConf, renderNginxServer('native', workers));
+  const serverConf = writeNginxServerConf(workers);
   const mainConf = join(dir, 'nginx.conf');
   writeFileSync(mainConf, renderNginxMain(serverConf, dir));
   return {

@@ -16,14 +16,22 @@ export interface NginxVariables {
 /** The DNS name of nginx's replicas in Docker: nginx resolves it to every replica at start. */
 export const DOCKER_REPLICA_HOST = 'app-replica';
 
-export function nginxVariables(runtime: Runtime, workers: number): NginxVariables {
+export interface UpstreamOptions {
+  /**
+   * Native upstream slots marked `down`: nginx sends them no new request, so one can
+   * be drained and restarted while the others serve (the resilience rounds).
+   */
+  readonly down?: readonly number[];
+}
+
+export function nginxVariables(runtime: Runtime, workers: number, { down = [] }: UpstreamOptions = {}): NginxVariables {
   if (runtime === 'docker') {
     return {
       NGINX_LISTEN_PORT: String(CONTAINER_APP_PORT),
       NGINX_UPSTREAM_SERVERS: `server ${DOCKER_REPLICA_HOST}:${CONTAINER_APP_PORT};`,
     };
   }
-  const servers = Array.from({ length: workers }, (_, i) => `server 127.0.0.1:${NGINX_UPSTREAM_PORT + i};`);
+  const servers = Array.from({ length: workers }, (_, i) => `server 127.0.0.1:${NGINX_UPSTREAM_PORT + i}${down.includes(i) ? ' down' : ''};`);
   return { NGINX_LISTEN_PORT: String(topology('nginx').port), NGINX_UPSTREAM_SERVERS: servers.join('\n    ') };
 }
 
@@ -31,8 +39,8 @@ export function substitute(template: string, variables: Record<string, string>):
   return template.replace(/\$\{([A-Z0-9_]+)\}/g, (whole, name: string) => variables[name] ?? whole);
 }
 
-export function renderNginxServer(runtime: Runtime, workers: number): string {
-  const vars = nginxVariables(runtime, workers);
+export function renderNginxServer(runtime: Runtime, workers: number, upstreams: UpstreamOptions = {}): string {
+  const vars = nginxVariables(runtime, workers, upstreams);
   return substitute(readFileSync(paths.nginxTemplate, 'utf8'), { ...vars });
 }
 

@@ -25,6 +25,13 @@ test('nginx native rendering lists one upstream server per instance', () => {
   assert.ok(conf.includes('$host'), "nginx's own variables stay");
 });
 
+test('nginx native rendering marks the upstreams taken out of rotation down, and only those', () => {
+  const conf = renderNginxServer('native', 3, { down: [1] });
+  assert.ok(conf.includes(`server 127.0.0.1:${NGINX_UPSTREAM_PORT + 1} down;`));
+  assert.ok(conf.includes(`server 127.0.0.1:${NGINX_UPSTREAM_PORT};`));
+  assert.ok(conf.includes(`server 127.0.0.1:${NGINX_UPSTREAM_PORT + 2};`));
+});
+
 test('nginx docker rendering points at the replicas by name', () => {
   const vars = nginxVariables('docker', 4);
   assert.equal(vars.NGINX_UPSTREAM_SERVERS, 'server app-replica:3000;');

@@ -1,0 +1,32 @@
+/**
+ * Takes one of nginx's upstreams out of rotation and puts it back, the way an
+ * operator restarts an instance behind nginx: mark it `down` in the upstream
+ * block, reload nginx (SIGHUP), and wait until the worker processes that ran the
+ * old configuration have exited, since until then they may still send it requests.
+ *
+ * Why: an upstream drains by emptying its accept queue, and while nginx still
+ * sends it connections under a load that never stops, that queue never empties:
+ * its drain would run to SHUTDOWN_TIMEOUT_MS and be forced.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { childrenOf, isAlive, type ManagedProcess } from './processes.js';
+import { writeNginxServerConf } from './topology-runner.js';
+
+/** nginx's old workers finish their requests in flight first; they must be gone within this long. */
+const OLD_WORKERS_EXIT_MS = 30_000;
+
+/** Reloads nginx with the slots in `down` out of rotation (an empty list puts every upstream back). */
+export async function reloadNginxUpstreams(nginx: ManagedProcess, workers: number, down: readonly number[]): Promise<void> {
+  const oldWorkers = childrenOf(nginx.pid);
+  writeNginxServerConf(workers, { down });
+  process.kill(nginx.pid, 'SIGHUP');
+  const deadline = Date.now() + OLD_WORKERS_EXIT_MS;
+  for (;;) {
+    if (!isAlive(nginx)) throw new Error('nginx exited during its reload');
+    const left = childrenOf(nginx.pid).filter((pid) => oldWorkers.includes(pid));
+    // New workers are forked before the old ones are told to quit: wait for both.
+    if (left.length === 0 && childrenOf(nginx.pid).length > 0) return;
+    if (Date.now() > deadline) throw new Error(`nginx: worker(s) ${left.join(', ')} still running ${OLD_WORKERS_EXIT_MS} ms after the reload`);
+    await sleep(20);
+  }
+}
