@@ -3,8 +3,9 @@
  * so a port, a service name or a mode is written in one place only. The committed
  * docker-compose.yml is this module's output; a test fails when it is stale.
  */
+import { posix } from 'node:path';
 import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
-import { DOCKER_REPLICA_HOST } from '../render/nginx.js';
+import { DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers } from '../render/nginx.js';
 import {
   CONTAINER_APP_PORT,
   CONTAINER_METRICS_PORT,
@@ -52,6 +53,22 @@ export const K6_TREND_STATS = 'p(50),p(90),p(95),p(99),min,max,avg';
 /** Where the nginx service finds the main config and server block the lab renders (nginx/docker/). */
 export const NGINX_CONFIG_DIR = '/etc/nginx/lab';
 export const NGINX_MAIN_CONFIG = `${NGINX_CONFIG_DIR}/nginx.conf`;
+/**
+ * The nginx service's command: write the default upstream list (every replica, by
+ * DNS name) where the resilience rounds can rewrite it, then run nginx on the lab's
+ * configuration. The values are the script's arguments, so the shell reads them as
+ * they are; `$$` is Compose's escape for a literal `$`.
+ */
+export const NGINX_ENTRYPOINT = [
+  'sh',
+  '-c',
+  'mkdir -p "$$1" && printf "%s\\n" "$$3" > "$$2" && exec nginx -c "$$4"',
+  'nginx-entrypoint',
+  posix.dirname(DOCKER_UPSTREAMS_FILE),
+  DOCKER_UPSTREAMS_FILE,
+  dockerUpstreamServers().join('\n'),
+  NGINX_MAIN_CONFIG,
+];
 
 /**
  * Docker's stop grace: above every drain deadline inside the containers (the app's
@@ -201,14 +218,15 @@ export function topologyServices(t: Topology): Record<string, ComposeService> {
       deploy: { replicas: `\${WORKERS:-${DEFAULT_DOCKER_WORKERS}}` },
     }),
     // The main config and server block the lab renders (nginx/docker/, `make generate`),
-    // run directly: no image entrypoint or templating, so any nginx image runs them alike.
+    // run directly: no image entrypoint or templating, so any nginx image runs them alike
+    // (only its sh, to write the upstream list first: NGINX_ENTRYPOINT).
     // restart: nginx resolves app-replica at start, so it restarts when the replicas change.
     [t.service]: {
       image: IMAGES.nginx,
       depends_on: { [REPLICA_SERVICE]: { condition: 'service_healthy', restart: true } },
       volumes: [`./nginx/docker:${NGINX_CONFIG_DIR}:ro`],
       ports,
-      entrypoint: ['nginx', '-c', NGINX_MAIN_CONFIG],
+      entrypoint: NGINX_ENTRYPOINT,
       healthcheck: wgetHealthcheck(`http://127.0.0.1:${CONTAINER_APP_PORT}/nginx_status`, '10s'),
       init: true,
     },

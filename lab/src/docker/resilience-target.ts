@@ -7,7 +7,8 @@
  * graceful stop: `docker compose stop` (the services' stop_grace_period gives the drain
  * its time); rolling restart: SIGHUP to a cluster primary (`docker compose kill -s
  * SIGHUP`, forwarded by the container's init), `pm2 reload` inside app-pm2, nginx's
- * replicas restarted one at a time, single restarted; kill -9: inside the container
+ * replicas restarted one at a time (each out of nginx's rotation meanwhile), single
+ * restarted; kill -9: inside the container
  * for a worker of a cluster or PM2, `docker kill -s KILL` of the container for
  * single and for one of nginx's replicas (no restart policy brings it back).
  *
@@ -24,6 +25,7 @@ import { parseSnapshot } from '../runner/worker-metrics.js';
 import { byLabel } from '../runner/stats.js';
 import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology, workerCount, type Mode } from '../topologies.js';
 import { REPLICA_SERVICE } from './compose.js';
+import { reloadDockerNginxUpstreams } from './nginx-rotation.js';
 import { countDrainLines, parseContainerPids, parseContainerSockets, rollingRestartOutcome, SOCKETS_SCRIPT } from './container-sockets.js';
 import { capture, composeArgs, runQuiet, type DockerContext } from './docker-runtime.js';
 
@@ -74,7 +76,7 @@ export class DockerTarget implements ResilienceTarget {
       rollingRestart: mode === 'cluster' || mode === 'cluster-none' ? 'docker compose kill -s SIGHUP (the primary\'s rolling restart)'
         : mode === 'pm2' ? 'pm2 reload cluster_app inside the container'
           : mode === 'single' ? 'docker restart (no rolling restart with one process)'
-            : 'each replica in turn: docker restart, wait until nginx sends it requests',
+            : 'each replica in turn: marked down in nginx (reload), docker restart, back in rotation (reload), wait until nginx sends it requests',
       killWorker: mode === 'single' ? 'docker kill -s KILL of the container' : mode === 'nginx' ? 'docker kill -s KILL of one replica' : 'kill -9 of one worker inside the container',
     };
   }
@@ -298,15 +300,18 @@ export class DockerTarget implements ResilienceTarget {
 
   /**
    * Drains and restarts one container (`docker restart` sends SIGTERM and gives it the
-   * stop grace), waits until it serves; behind nginx, reloads nginx (the replica may
-   * have a new address) and waits until nginx sends it requests again, so the next
-   * replica never goes down while nginx has no live upstream.
+   * stop grace), waits until it serves. Behind nginx the replica is first taken out of
+   * rotation (nginx-rotation.ts), then put back (nginx resolves the replicas' name
+   * again: a restarted one may have a new address), and the lab waits until nginx sends
+   * it requests again, so the next replica never goes down while nginx has no live upstream.
    */
   async #restartContainer(name: string): Promise<void> {
+    const nginx = this.mode === 'nginx' ? await this.#nginxContainer() : undefined;
+    if (nginx) await reloadDockerNginxUpstreams(this.#ctx, nginx, await this.#appContainers(), name);
     await runQuiet(this.#ctx, ['restart', '-t', STOP_GRACE_S, name], `docker restart ${name}`);
     await this.#ready(name);
-    if (this.mode !== 'nginx') return;
-    await this.#reloadNginx();
+    if (!nginx) return;
+    await reloadDockerNginxUpstreams(this.#ctx, nginx, [], undefined);
     const deadline = Date.now() + READY_MS;
     const metrics = `fetch('http://127.0.0.1:${CONTAINER_METRICS_PORT}/metrics').then((r)=>r.text()).then((t)=>console.log(t))`;
     for (;;) {

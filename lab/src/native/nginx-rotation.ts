@@ -15,11 +15,16 @@ import { writeNginxServerConf } from './topology-runner.js';
 /** nginx's old workers finish their requests in flight first; they must be gone within this long. */
 const OLD_WORKERS_EXIT_MS = 30_000;
 
-/** Reloads nginx with the slots in `down` out of rotation (an empty list puts every upstream back). */
+/**
+ * Reloads nginx with the slots in `down` out of rotation, and waits until no worker
+ * still sends them requests; an empty list puts every upstream back.
+ */
 export async function reloadNginxUpstreams(nginx: ManagedProcess, workers: number, down: readonly number[]): Promise<void> {
   const oldWorkers = childrenOf(nginx.pid);
   writeNginxServerConf(workers, { down });
   process.kill(nginx.pid, 'SIGHUP');
+  // Putting upstreams back needs no wait: the old workers' list was a subset.
+  if (down.length === 0) return;
   const deadline = Date.now() + OLD_WORKERS_EXIT_MS;
   for (;;) {
     if (!isAlive(nginx)) throw new Error('nginx exited during its reload');

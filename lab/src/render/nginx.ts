@@ -15,11 +15,30 @@ export interface NginxVariables {
 
 /** The DNS name of nginx's replicas in Docker: nginx resolves it to every replica at start. */
 export const DOCKER_REPLICA_HOST = 'app-replica';
+/**
+ * In Docker the upstream's servers sit in a file of their own, outside the read-only
+ * mount: the nginx service writes the default list there at start, and the resilience
+ * rounds write one replica `down` while they restart it (docker/nginx-rotation.ts).
+ */
+export const DOCKER_UPSTREAMS_FILE = '/etc/nginx/lab-upstreams/servers.conf';
+
+/** A Docker upstream server: a replica's address, `down` while it is out of rotation. */
+export interface DockerUpstream {
+  readonly address: string;
+  readonly down: boolean;
+}
+
+/** The lines of DOCKER_UPSTREAMS_FILE: every replica by DNS name, or the given replicas by address. */
+export function dockerUpstreamServers(replicas?: readonly DockerUpstream[]): string[] {
+  if (replicas === undefined) return [`server ${DOCKER_REPLICA_HOST}:${CONTAINER_APP_PORT};`];
+  return replicas.map((r) => `server ${r.address}:${CONTAINER_APP_PORT}${r.down ? ' down' : ''};`);
+}
 
 export interface UpstreamOptions {
   /**
    * Native upstream slots marked `down`: nginx sends them no new request, so one can
-   * be drained and restarted while the others serve (the resilience rounds).
+   * be drained and restarted while the others serve (the resilience rounds). Docker's
+   * list is a file of its own (DOCKER_UPSTREAMS_FILE).
    */
   readonly down?: readonly number[];
 }
@@ -28,7 +47,7 @@ export function nginxVariables(runtime: Runtime, workers: number, { down = [] }:
   if (runtime === 'docker') {
     return {
       NGINX_LISTEN_PORT: String(CONTAINER_APP_PORT),
-      NGINX_UPSTREAM_SERVERS: `server ${DOCKER_REPLICA_HOST}:${CONTAINER_APP_PORT};`,
+      NGINX_UPSTREAM_SERVERS: `include ${DOCKER_UPSTREAMS_FILE};`,
     };
   }
   const servers = Array.from({ length: workers }, (_, i) => `server 127.0.0.1:${NGINX_UPSTREAM_PORT + i}${down.includes(i) ? ' down' : ''};`);

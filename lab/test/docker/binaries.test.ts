@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { after, test } from 'node:test';
-import { DOCKER_REPLICA_HOST, renderNginxMain, renderNginxServer } from '../../src/render/nginx.js';
+import { DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers, renderNginxMain, renderNginxServer } from '../../src/render/nginx.js';
 import { renderPrometheusConfig, renderTargets, type Runtime } from '../../src/render/prometheus.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lab-docker-bin-'));
@@ -40,14 +40,23 @@ test('nginx -t accepts the template rendered for the native runtime', () => {
   }
 });
 
-test(`nginx -t accepts the template rendered for Docker (${DOCKER_REPLICA_HOST} resolving in a private mount namespace)`, () => {
+test(`nginx -t accepts the template rendered for Docker, with its upstream list (${DOCKER_REPLICA_HOST} resolving in a private mount namespace)`, () => {
   const main = writeNginx('docker', 2);
   // nginx resolves upstream names at load. Only inside this unshare'd mount namespace
-  // does /etc/hosts (bind-mounted over) know the replicas' name; nothing else changes.
+  // does /etc/hosts (bind-mounted over) know the replicas' name, and does /etc/nginx
+  // (a folder of the test's, bind-mounted over) hold the upstream list the nginx
+  // service writes at start; nothing else changes.
   const hosts = join(work, 'hosts');
   writeFileSync(hosts, `${readFileSync('/etc/hosts', 'utf8')}\n127.0.0.2 ${DOCKER_REPLICA_HOST}\n`);
+  const etcNginx = join(work, 'etc-nginx');
+  const upstreams = join(etcNginx, relative('/etc/nginx', DOCKER_UPSTREAMS_FILE));
+  mkdirSync(dirname(upstreams), { recursive: true });
+  writeFileSync(upstreams, `${dockerUpstreamServers().join('\n')}\n`);
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  const res = nginxTest([], `mount --bind ${quote(hosts)} /etc/hosts && exec ${quote(NGINX)} -t -c ${quote(main)}`);
+  const res = nginxTest(
+    [],
+    `mount --bind ${quote(hosts)} /etc/hosts && mount --bind ${quote(etcNginx)} /etc/nginx && exec ${quote(NGINX)} -t -c ${quote(main)}`,
+  );
   assert.equal(res.status, 0, `${res.output}\n(the test needs root for unshare --mount)`);
   assert.match(res.output, /test is successful/);
   assert.doesNotMatch(readFileSync('/etc/hosts', 'utf8'), new RegExp(`\\s${DOCKER_REPLICA_HOST}\\b`), "the machine's /etc/hosts is untouched");

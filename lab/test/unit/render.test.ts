@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DOCKER_REPLICA_HOST, nginxVariables, renderNginxServer, substitute } from '../../src/render/nginx.js';
+import { DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers, nginxVariables, renderNginxServer, substitute } from '../../src/render/nginx.js';
 import { renderPrometheusConfig, scrapeTargets, DOCKER_ONLY_JOB, SELF_JOB } from '../../src/render/prometheus.js';
 import { parse } from 'yaml';
 import { CONTAINER_METRICS_PORT, NGINX_UPSTREAM_PORT, PROMETHEUS_PORT, TOPOLOGIES } from '../../src/topologies.js';
@@ -32,10 +32,18 @@ test('nginx native rendering marks the upstreams taken out of rotation down, and
   assert.ok(conf.includes(`server 127.0.0.1:${NGINX_UPSTREAM_PORT + 2};`));
 });
 
-test('nginx docker rendering points at the replicas by name', () => {
+test('nginx docker rendering includes the upstream list, which names the replicas by DNS name unless a replica is out of rotation', () => {
   const vars = nginxVariables('docker', 4);
-  assert.equal(vars.NGINX_UPSTREAM_SERVERS, 'server app-replica:3000;');
+  assert.equal(vars.NGINX_UPSTREAM_SERVERS, `include ${DOCKER_UPSTREAMS_FILE};`);
   assert.equal(vars.NGINX_LISTEN_PORT, '3000');
+  assert.deepEqual(dockerUpstreamServers(), ['server app-replica:3000;']);
+  assert.deepEqual(
+    dockerUpstreamServers([
+      { address: '172.18.0.5', down: false },
+      { address: '172.18.0.6', down: true },
+    ]),
+    ['server 172.18.0.5:3000;', 'server 172.18.0.6:3000 down;'],
+  );
 });
 
 test('native targets cover every worker of every topology and the cluster primaries', () => {
