@@ -11,12 +11,9 @@
  * connections under a load that never stops, that queue never empties: its drain
  * would run to SHUTDOWN_TIMEOUT_MS and be forced.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DOCKER_UPSTREAMS_FILE, dockerUpstreamServers } from '../render/nginx.js';
+import { oldNginxWorkersGone } from '../resilience/nginx-reload.js';
 import { capture, type DockerContext } from './docker-runtime.js';
-
-/** nginx's old workers finish their requests in flight first; they must be gone within this long. */
-const OLD_WORKERS_EXIT_MS = 30_000;
 
 /**
  * Reloads nginx with `down` out of rotation (and waits until no worker still sends it
@@ -31,15 +28,7 @@ export async function reloadDockerNginxUpstreams(ctx: DockerContext, nginx: stri
   await must(ctx, ['kill', '-s', 'HUP', nginx], `docker kill -s HUP ${nginx}`);
   // Putting replicas back needs no wait: the old workers' list was a subset.
   if (down === undefined) return;
-  const deadline = Date.now() + OLD_WORKERS_EXIT_MS;
-  for (;;) {
-    const workers = await nginxWorkers(ctx, nginx);
-    const left = oldWorkers.filter((pid) => workers.includes(pid));
-    // New workers are started before the old ones are told to quit: wait for both.
-    if (left.length === 0 && workers.length > 0) return;
-    if (Date.now() > deadline) throw new Error(`nginx: worker(s) ${left.join(', ')} of ${nginx} still running ${OLD_WORKERS_EXIT_MS / 1000} s after the reload`);
-    await sleep(50);
-  }
+  await oldNginxWorkersGone(() => nginxWorkers(ctx, nginx), oldWorkers, ` (${nginx})`, 50);
 }
 
 /** Every replica by its address on the Compose network, `down` marked. */

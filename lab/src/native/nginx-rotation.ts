@@ -8,12 +8,9 @@
  * sends it connections under a load that never stops, that queue never empties:
  * its drain would run to SHUTDOWN_TIMEOUT_MS and be forced.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { oldNginxWorkersGone } from '../resilience/nginx-reload.js';
 import { childrenOf, isAlive, type ManagedProcess } from './processes.js';
 import { writeNginxServerConf } from './topology-runner.js';
-
-/** nginx's old workers finish their requests in flight first; they must be gone within this long. */
-const OLD_WORKERS_EXIT_MS = 30_000;
 
 /**
  * Reloads nginx with the slots in `down` out of rotation, and waits until no worker
@@ -25,13 +22,13 @@ export async function reloadNginxUpstreams(nginx: ManagedProcess, workers: numbe
   process.kill(nginx.pid, 'SIGHUP');
   // Putting upstreams back needs no wait: the old workers' list was a subset.
   if (down.length === 0) return;
-  const deadline = Date.now() + OLD_WORKERS_EXIT_MS;
-  for (;;) {
-    if (!isAlive(nginx)) throw new Error('nginx exited during its reload');
-    const left = childrenOf(nginx.pid).filter((pid) => oldWorkers.includes(pid));
-    // New workers are forked before the old ones are told to quit: wait for both.
-    if (left.length === 0 && childrenOf(nginx.pid).length > 0) return;
-    if (Date.now() > deadline) throw new Error(`nginx: worker(s) ${left.join(', ')} still running ${OLD_WORKERS_EXIT_MS} ms after the reload`);
-    await sleep(20);
-  }
+  await oldNginxWorkersGone(
+    () => {
+      if (!isAlive(nginx)) throw new Error('nginx exited during its reload');
+      return childrenOf(nginx.pid);
+    },
+    oldWorkers,
+    '',
+    20,
+  );
 }

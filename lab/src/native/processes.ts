@@ -68,26 +68,25 @@ export function groupAlive(pgid: number): boolean {
   return groupMembers(pgid).length > 0;
 }
 
-/** The running (not zombie) processes of a process group. */
-export function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
+/** The running (not zombie) processes whose stat fields (state, ppid, pgrp, ...) match. */
+function livingProcesses(match: (fields: readonly string[]) => boolean): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const fields = statFields(entry);
-    if (fields && fields[2] === String(pgid) && fields[0] !== 'Z') members.push(Number(entry));
+    if (fields && fields[0] !== 'Z' && match(fields)) pids.push(Number(entry));
   }
-  return members;
+  return pids;
+}
+
+/** The running (not zombie) processes of a process group. */
+export function groupMembers(pgid: number): number[] {
+  return livingProcesses((fields) => fields[2] === String(pgid));
 }
 
 /** The running (not zombie) children of a process. */
 export function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = statFields(entry);
-    if (fields && fields[1] === String(pid) && fields[0] !== 'Z') children.push(Number(entry));
-  }
-  return children;
+  return livingProcesses((fields) => fields[1] === String(pid));
 }
 
 /** Whether the recorded process is still the one we started, and not a zombie. */

@@ -108,6 +108,8 @@ describe('the report', () => {
     assert.match(text, /^cluster\s+kill -9 of a worker\s+40\s+1288\s+1281\s+7\s+7 reset\s+452\s+yes$/m);
     assert.match(text, /^single\s+kill -9 of a worker\s+.*\s+–\s+no$/m);
     assert.match(text, /reuseport\s+unavailable\s+the app's Node lacks/);
+    // The unavailable row's reason runs on past the columns: it does not widen "queued at event".
+    assert.match(text, /^mode\s+round\s+queued at event  sent  /m);
     assert.match(text, /cluster rolling restart: SIGHUP to the primary; /);
   });
 
