@@ -109,7 +109,7 @@ describe('the report', () => {
     assert.match(text, /^single\s+kill -9 of a worker\s+.*\s+–\s+no$/m);
     assert.match(text, /reuseport\s+unavailable\s+the app's Node lacks/);
     // The unavailable row's reason runs on past the columns: it does not widen "queued at event".
-    assert.match(text, /^mode\s+round\s+queued at event  sent  /m);
+    assert.match(text, /^mode\s+round\s+queued at event {2}sent {2}/m);
     assert.match(text, /cluster rolling restart: SIGHUP to the primary; /);
   });
 
