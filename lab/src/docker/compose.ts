@@ -45,6 +45,11 @@ export const K6_SCRIPTS_DIR = `${K6_MOUNT_ROOT}/k6`;
 /** The one folder of modules both the lab and the k6 script import, mounted into k6 whole. */
 export const K6_SHARED_DIR = 'lab/src/shared';
 export const K6_RESULTS_DIR = '/results';
+/**
+ * The host folder mounted at K6_RESULTS_DIR: the lab sets LAB_RESULTS_DIR to its
+ * results folder (RESULTS_DIR), by hand it is the repository's results/.
+ */
+const RESULTS_MOUNT = `\${LAB_RESULTS_DIR:-./results}:${K6_RESULTS_DIR}`;
 export const K6_SCRIPT = 'bench.ts';
 /** `k6 run` as the k6 service runs it: Prometheus remote write on. */
 export const K6_RUN_ARGS = ['run', '-o', 'experimental-prometheus-rw', K6_SCRIPT] as const;
@@ -282,7 +287,7 @@ function monitoringServices(): Record<string, ComposeService> {
       // Prometheus only: `run` recreates any dependency whose configuration differs (an app
       // started with another WORKERS); the lab runs k6 with --no-deps once the stack is up.
       depends_on: healthy(PROMETHEUS_SERVICE),
-      volumes: [`./k6:${K6_SCRIPTS_DIR}:ro`, `./${K6_SHARED_DIR}:${K6_MOUNT_ROOT}/${K6_SHARED_DIR}:ro`, `./results:${K6_RESULTS_DIR}`],
+      volumes: [`./k6:${K6_SCRIPTS_DIR}:ro`, `./${K6_SHARED_DIR}:${K6_MOUNT_ROOT}/${K6_SHARED_DIR}:ro`, RESULTS_MOUNT],
       environment: {
         BASE_URL: `\${BASE_URL:-http://${serviceOf(cluster)}:${CONTAINER_APP_PORT}}`,
         LAB_MODE: `\${LAB_MODE:-${cluster.mode}}`,
@@ -309,7 +314,7 @@ function monitoringServices(): Record<string, ComposeService> {
     // the repository mounted read-only (built lab/dist and node_modules), results/ writable.
     [RUNNER_SERVICE]: {
       image: NODE_IMAGE,
-      volumes: ['.:/lab:ro', `./results:${K6_RESULTS_DIR}`],
+      volumes: ['.:/lab:ro', RESULTS_MOUNT],
       command: ['node', RUNNER_SCRIPT, '--help'],
       working_dir: '/lab',
       init: true,
@@ -370,8 +375,10 @@ APP_CPUS (default ${DEFAULT_APP_CPUS}) CPU limit of every app container; REPLICA
 APP_CPUS / WORKERS, default ${DEFAULT_APP_CPUS / DEFAULT_DOCKER_WORKERS}) CPU limit of each nginx replica, so every topology gets
 the same CPU budget; GRAFANA_ADMIN_PASSWORD (default admin; read only when the grafana-data
 volume is first created). Host ports: ${Object.values(PORT_VARIABLES).join(', ')}
-(defaults: the native lab's ports, Prometheus 9090, Grafana 3000). NODE_EXTRA_CA_CERTS: an extra CA
-file npm ci needs at build time (a build secret, never stored in the image).`;
+(defaults: the native lab's ports, Prometheus 9090, Grafana 3000). LAB_RESULTS_DIR (default
+./results; the lab sets its RESULTS_DIR) where the k6 and runner containers write their JSON.
+NODE_EXTRA_CA_CERTS: an extra CA file npm ci needs at build time (a build secret, never stored
+in the image).`;
 
 function comment(service: string): string | undefined {
   const t = TOPOLOGIES.find((x) => x.service === service);

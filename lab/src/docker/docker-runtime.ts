@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Repetition, Runtime } from '../core/runtime.js';
 import { machineInfo } from '../machine.js';
 import { paths } from '../paths.js';
@@ -34,10 +34,17 @@ export const MIN_COMPOSE_VERSION = '2.17.0';
 export interface DockerContext {
   root: string;
   docker: string;
+  /** Where the runner and k6 containers write their JSON (mounted as LAB_RESULTS_DIR): the lab's results folder. */
+  resultsDir: string;
   print?: (text: string) => void;
 }
 
-export const defaultContext = (): DockerContext => ({ root: paths.root, docker: process.env['LAB_DOCKER'] ?? 'docker' });
+export const defaultContext = (): DockerContext => ({ root: paths.root, docker: process.env['LAB_DOCKER'] ?? 'docker', resultsDir: resolve(paths.results) });
+
+/** The environment of every docker command: the caller's, plus the results folder the Compose file mounts. */
+function dockerEnv(ctx: DockerContext, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, LAB_RESULTS_DIR: ctx.resultsDir };
+}
 
 const print = (ctx: DockerContext, text: string): void => {
   if (ctx.print) ctx.print(text);
@@ -59,7 +66,7 @@ export function composeArgs(ctx: DockerContext): string[] {
 /** Runs docker with the terminal attached; rejects with one line on failure. */
 function run(ctx: DockerContext, args: string[], what: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(ctx.docker, args, { stdio: 'inherit', env, cwd: ctx.root });
+    const child = spawn(ctx.docker, args, { stdio: 'inherit', env: dockerEnv(ctx, env), cwd: ctx.root });
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(new Error(error.code === 'ENOENT' ? `${what}: no \`${ctx.docker}\` command on PATH (is Docker installed?)` : `${what}: ${error.message}`));
     });
@@ -73,7 +80,7 @@ function run(ctx: DockerContext, args: string[], what: string, env: NodeJS.Proce
 /** Runs docker quietly and returns its exit code and standard output (null code: it could not run). */
 export function capture(ctx: DockerContext, args: string[], timeoutMs = 15_000): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(ctx.docker, args, { stdio: ['ignore', 'pipe', 'ignore'], cwd: ctx.root });
+    const child = spawn(ctx.docker, args, { stdio: ['ignore', 'pipe', 'ignore'], env: dockerEnv(ctx), cwd: ctx.root });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -284,7 +291,7 @@ function serviceOf(mode: Mode): string | null {
 /** Runs docker quietly; resolves with its output, rejects with one line and the output's tail. */
 export function runQuiet(ctx: DockerContext, args: string[], what: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(ctx.docker, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ctx.root });
+    const child = spawn(ctx.docker, args, { stdio: ['ignore', 'pipe', 'pipe'], env: dockerEnv(ctx), cwd: ctx.root });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -470,12 +477,12 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
         const before = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
         await runQuiet(ctx, k6Args(ctx, target.mode, scenario, testid), `k6 against ${target.mode}`);
         const after = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
-        const file = join(ctx.root, 'results', `k6-${testid}.json`);
+        const file = join(ctx.resultsDir, `k6-${testid}.json`);
         const rep = { result: runFromK6(JSON.parse(readFileSync(file, 'utf8')) as K6RunSummary), workers: delta(before, after) };
         return t.proxy === null ? rep : numberReplicas(rep);
       }
       const json = `runner-${testId(target.mode, new Date())}-${process.pid}.json`;
-      const file = join(ctx.root, 'results', json);
+      const file = join(ctx.resultsDir, json);
       mkdirSync(dirname(file), { recursive: true });
       const metrics = metricsUrlsInNetwork(t, s.workers, s.replicas);
       const url = `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;

@@ -73,22 +73,21 @@ export function dockerSweepTarget(scenario: Scenario, ctx: DockerContext = defau
     })());
   let k6: Promise<boolean> | undefined;
   const useK6 = (): Promise<boolean> => (k6 ??= imageAvailable(ctx, IMAGES.k6));
-  const resultsDir = join(ctx.root, 'results');
   let workers = 0;
 
   const runnerStep = (t: Topology, metrics: readonly string[]): StepRunner => async (request) => {
-    mkdirSync(resultsDir, { recursive: true });
+    mkdirSync(ctx.resultsDir, { recursive: true });
     const json = `sweep-${testId(t.mode, new Date())}-${process.pid}.json`;
     await runQuiet(ctx, openRunnerArgs(ctx, inNetworkUrl(t, scenario.path), request, json, metrics), `the runner's ${request.rate} req/s step against ${t.mode}`);
-    const { result, workers: deltas } = takeJson<{ result: OpenStepResult; workers: WorkerDelta[] }>(join(resultsDir, json));
+    const { result, workers: deltas } = takeJson<{ result: OpenStepResult; workers: WorkerDelta[] }>(join(ctx.resultsDir, json));
     return { result, cpu: metrics.length > 0 ? workersCpu(deltas) : null };
   };
 
   const closedRun = (t: Topology): ClosedRun => async (requests, concurrency) => {
-    mkdirSync(resultsDir, { recursive: true });
+    mkdirSync(ctx.resultsDir, { recursive: true });
     const json = `probe-${testId(t.mode, new Date())}-${process.pid}.json`;
     await runQuiet(ctx, runnerArgs(ctx, { url: inNetworkUrl(t, scenario.path), requests, concurrency, scenario, json }), `the capacity probe of ${t.mode}`);
-    return takeJson<Repetition>(join(resultsDir, json)).result as RunResult;
+    return takeJson<Repetition>(join(ctx.resultsDir, json)).result as RunResult;
   };
 
   return {

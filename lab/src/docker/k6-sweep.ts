@@ -45,7 +45,7 @@ export function k6SweepStep(ctx: DockerContext, t: Topology, scenario: Scenario,
     const before = await snapshotsInContainers(ctx, t, workers, replicas);
     await runQuiet(ctx, k6SweepArgs(ctx, t, scenario, request, testid), `k6's ${request.rate} req/s step against ${t.mode}`);
     const after = await snapshotsInContainers(ctx, t, workers, replicas);
-    const file = join(ctx.root, 'results', `k6-sweep-${testid}.json`);
+    const file = join(ctx.resultsDir, `k6-sweep-${testid}.json`);
     const summary = JSON.parse(readFileSync(file, 'utf8')) as K6SweepSummary;
     rmSync(file, { force: true });
     const step = summary.steps[0];

@@ -233,7 +233,8 @@ test('every mounted path exists; every depends_on names a service with a health 
   const all = readComposeFile();
   for (const [name, s] of Object.entries(all.services)) {
     for (const v of s.volumes ?? []) {
-      const source = v.split(':')[0] ?? '';
+      // A source Compose interpolates (`${NAME:-default}:…`) is checked at its default.
+      const source = /^\$\{[A-Z0-9_]+:-([^}]*)\}:/.exec(v)?.[1] ?? v.split(':')[0] ?? '';
       if (source.startsWith('.')) assert.ok(existsSync(join(root, source)), `${name}: ${source} exists`);
       else assert.ok(source in all.volumes, `${name}: ${source} is a named volume`);
     }

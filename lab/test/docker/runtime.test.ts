@@ -97,7 +97,7 @@ if (args[0] === 'compose' && args[1] === 'version') {
 );
 chmodSync(fake, 0o755);
 
-const ctx: DockerContext = { root: join(work, 'repo'), docker: fake };
+const ctx: DockerContext = { root: join(work, 'repo'), docker: fake, resultsDir: join(work, 'repo', 'results') };
 mkdirSync(ctx.root, { recursive: true });
 
 interface Call {

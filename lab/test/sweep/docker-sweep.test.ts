@@ -18,7 +18,7 @@ import type { SweepStep, SweepTopology } from '../../src/sweep/types.js';
 import { topology } from '../../src/topologies.js';
 import { scenarioFor } from '../../src/scenario-file.js';
 
-const ctx = { root: '/lab-root', docker: 'docker' };
+const ctx = { root: '/lab-root', docker: 'docker', resultsDir: '/tmp/results' };
 
 test('runner --rate: the open-model mode, with its own flags', () => {
   const parsed = parseCliArgs(['--url', 'http://app-cluster:3000/heavy', '--rate', '60', '--duration-ms', '1000', '--connections', '30', '--warm-path', '/', '--metrics', 'http://app-cluster:9100/metrics']);
