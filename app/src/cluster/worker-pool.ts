@@ -216,9 +216,14 @@ export class WorkerPool {
     return true;
   }
 
-  /** Retire the worker (its replacement is ready), wait for its drain, SIGKILL if it outlives its deadline. */
+  /**
+   * Retire the worker (its replacement is ready), wait for its drain, SIGKILL if it
+   * outlives its deadline. A worker not ready yet (a crash restart still starting) may
+   * not listen for the message: it gets SIGTERM.
+   */
   async #retire(worker: PoolWorker): Promise<void> {
-    worker.retire();
+    if (worker.ready) worker.retire();
+    else worker.signal('SIGTERM');
     const deadline = this.#options.shutdownTimeoutMs + KILL_GRACE_MS;
     const exitedInTime = await Promise.race([worker.exited.then(() => true), delay(deadline, false)]);
     if (!exitedInTime) {

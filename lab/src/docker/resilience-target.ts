@@ -279,8 +279,13 @@ export class DockerTarget implements ResilienceTarget {
     }
   }
 
+  /**
+   * Reloads nginx with every replica in rotation, by DNS name (a restarted replica may
+   * have a new address): the list is written again, so a round that failed with a
+   * replica out of rotation leaves none behind.
+   */
   async #reloadNginx(): Promise<void> {
-    await this.#compose(['kill', '-s', 'SIGHUP', NGINX_SERVICE], 'docker compose kill -s SIGHUP nginx');
+    await reloadDockerNginxUpstreams(this.#ctx, await this.#nginxContainer(), [], undefined);
   }
 
   /** SIGHUP to the primary, then its log's own word that every slot was replaced. */
@@ -307,11 +312,19 @@ export class DockerTarget implements ResilienceTarget {
    */
   async #restartContainer(name: string): Promise<void> {
     const nginx = this.mode === 'nginx' ? await this.#nginxContainer() : undefined;
-    if (nginx) await reloadDockerNginxUpstreams(this.#ctx, nginx, await this.#appContainers(), name);
-    await runQuiet(this.#ctx, ['restart', '-t', STOP_GRACE_S, name], `docker restart ${name}`);
-    await this.#ready(name);
-    if (!nginx) return;
-    await reloadDockerNginxUpstreams(this.#ctx, nginx, [], undefined);
+    if (!nginx) {
+      await runQuiet(this.#ctx, ['restart', '-t', STOP_GRACE_S, name], `docker restart ${name}`);
+      await this.#ready(name);
+      return;
+    }
+    await reloadDockerNginxUpstreams(this.#ctx, nginx, await this.#appContainers(), name);
+    try {
+      await runQuiet(this.#ctx, ['restart', '-t', STOP_GRACE_S, name], `docker restart ${name}`);
+      await this.#ready(name);
+    } finally {
+      // Back in rotation whatever happened: the nginx container outlives the round.
+      await this.#reloadNginx();
+    }
     const deadline = Date.now() + READY_MS;
     const metrics = `fetch('http://127.0.0.1:${CONTAINER_METRICS_PORT}/metrics').then((r)=>r.text()).then((t)=>console.log(t))`;
     for (;;) {

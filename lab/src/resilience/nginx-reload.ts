@@ -17,7 +17,13 @@ export async function oldNginxWorkersGone(workers: () => readonly number[] | Pro
     const left = oldWorkers.filter((pid) => now.includes(pid));
     // New workers are started before the old ones are told to quit: wait for both.
     if (left.length === 0 && now.length > 0) return;
-    if (Date.now() > deadline) throw new Error(`nginx${where}: worker(s) ${left.join(', ')} still running ${OLD_WORKERS_EXIT_MS / 1000} s after the reload`);
+    if (Date.now() > deadline) {
+      throw new Error(
+        left.length > 0
+          ? `nginx${where}: worker(s) ${left.join(', ')} still running ${OLD_WORKERS_EXIT_MS / 1000} s after the reload`
+          : `nginx${where}: no worker running ${OLD_WORKERS_EXIT_MS / 1000} s after the reload`,
+      );
+    }
     await sleep(pollMs);
   }
 }

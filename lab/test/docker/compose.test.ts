@@ -143,7 +143,7 @@ test('the app services: one image from app/Dockerfile, the mode commands, the sa
 test("nginx: the lab's rendered main config and server block, run directly, restarted when the replicas change", () => {
   const nginx = service('nginx');
   assert.deepEqual(nginx.volumes, [`./nginx/docker:${NGINX_CONFIG_DIR}:ro`]);
-  assert.deepEqual(nginx.entrypoint, NGINX_ENTRYPOINT, 'no image entrypoint or templating');
+  assert.deepEqual(nginx.entrypoint, NGINX_ENTRYPOINT, "no image entrypoint or templating: the image's sh writes the upstream list, then runs nginx");
   assert.equal(nginx.entrypoint.at(-1), NGINX_MAIN_CONFIG);
   for (const [name, text] of Object.entries(renderDockerNginx(NGINX_CONFIG_DIR))) {
     assert.equal(readFileSync(join(root, 'nginx', 'docker', name), 'utf8'), text, `nginx/docker/${name} is stale: run \`npm run generate -w lab\``);

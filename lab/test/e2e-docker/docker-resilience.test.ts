@@ -73,8 +73,7 @@ describe('make resilience RUNTIME=docker on a real engine', { skip: required ? f
     t.diagnostic(`nginx rolling restart: ${nginxRestart.note}; failed ${JSON.stringify(nginxRestart.failed)}`);
     assert.deepEqual(nginxRestart.drains, { graceful: 2, forced: 0 }, nginxRestart.note);
     assert.equal(nginxRestart.slotsBack, true, nginxRestart.note);
-    const { reset, ...others } = nginxRestart.failed;
-    assert.ok(reset >= 0);
+    const { reset: _resetByReloads, ...others } = nginxRestart.failed;
     assert.deepEqual(Object.values(others), Object.values(others).map(() => 0), JSON.stringify(nginxRestart.failed));
 
     // Every round leaves the stack as `make up` left it.
