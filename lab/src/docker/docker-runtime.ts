@@ -475,6 +475,8 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       if ((await generator()) === 'k6') {
         const testid = testId(target.mode, new Date());
         const before = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
+        // Made here, as the caller: a folder Docker creates for a mount belongs to root.
+        mkdirSync(ctx.resultsDir, { recursive: true });
         await runQuiet(ctx, k6Args(ctx, target.mode, scenario, testid), `k6 against ${target.mode}`);
         const after = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
         const file = join(ctx.resultsDir, `k6-${testid}.json`);

@@ -5,7 +5,7 @@
  * that the sweep's own loop (settle, a second run of a missed step, stop after two
  * misses) is the same for every generator.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../report-model.js';
 import { delta } from '../runner/worker-metrics.js';
@@ -43,6 +43,8 @@ export function k6SweepStep(ctx: DockerContext, t: Topology, scenario: Scenario,
   return async (request) => {
     const testid = testId(t.mode, new Date());
     const before = await snapshotsInContainers(ctx, t, workers, replicas);
+    // Made here, as the caller: a folder Docker creates for a mount belongs to root.
+    mkdirSync(ctx.resultsDir, { recursive: true });
     await runQuiet(ctx, k6SweepArgs(ctx, t, scenario, request, testid), `k6's ${request.rate} req/s step against ${t.mode}`);
     const after = await snapshotsInContainers(ctx, t, workers, replicas);
     const file = join(ctx.resultsDir, `k6-sweep-${testid}.json`);
