@@ -9,7 +9,7 @@ import { browserScriptSource, chartJsSource, formattersSource } from './chartjs.
 import { machineLines, scenarioLines } from './context.js';
 import { escapeHtml, jsonForScript, scriptSource } from './escape.js';
 import { fmtMs, plural } from './format.js';
-import { STYLE } from './style.js';
+import { documentHead } from './style.js';
 import { buildCompareTable, EFFICIENCY_NOTE, unavailableText, type CompareTable } from './table.js';
 
 const e = escapeHtml;
@@ -105,14 +105,7 @@ export function renderCompareHtml(report: CompareReport): string {
   const subtitle = `${plural(report.modes.length, 'process model')} compared (${ran} ran) · `
     + `${report.scenario.requests} × GET ${report.scenario.path} at ${report.scenario.concurrency} connections · `
     + `${report.runtime} · ${report.created}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(`Node.js clustering lab: compare ${report.created}`)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${documentHead(`Node.js clustering lab: compare ${report.created}`)}
 <body>
 <main>
 <header><h1>Node.js clustering lab</h1><p class="sub">${e(subtitle)}</p></header>

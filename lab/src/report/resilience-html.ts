@@ -10,7 +10,7 @@ import { chartJsSource } from './chartjs.js';
 import { machineLines } from './context.js';
 import { escapeHtml as e, jsonForScript, scriptSource } from './escape.js';
 import { RESILIENCE_COLUMNS, RESILIENCE_NOTES, resilienceRows, scenarioText } from './resilience-table.js';
-import { STYLE } from './style.js';
+import { documentHead } from './style.js';
 
 const ROUND_COLORS: Readonly<Record<string, string>> = { 'graceful-stop': '#2563eb', 'rolling-restart': '#16a34a', 'kill-worker': '#dc2626' };
 
@@ -93,14 +93,7 @@ export function renderResilienceHtml(report: ResilienceReport): string {
   const charts = resilienceCharts(report);
   const context = [...machineLines(report.machine), { label: 'load', text: scenarioText(report) }];
   const figures = charts.map((c) => `<figure><figcaption>${e(c.title)}</figcaption><p>${e(c.id === 'chart-resilience-failed' ? 'Requests sent that got no 2xx answer; zero is the goal.' : 'Missing bar: not back (nothing restarts it) or not applicable.')}</p><div class="chart"><canvas id="${e(c.id)}"></canvas></div></figure>`);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(`Node.js clustering lab: resilience ${report.created}`)}</title>
-<style>${STYLE} td.wrap { white-space: normal; min-width: 320px; }</style>
-</head>
+  return `${documentHead(`Node.js clustering lab: resilience ${report.created}`, ' td.wrap { white-space: normal; min-width: 320px; }')}
 <body>
 <main>
 <header><h1>Node.js clustering lab</h1><p class="sub">${e(`stops, rolling restarts and crashes under load · ${report.runtime} · ${report.created}`)}</p></header>

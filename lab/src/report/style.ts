@@ -1,4 +1,5 @@
-/** The HTML report's stylesheet: system font, a readable table, a chart grid. */
+/** The HTML report's stylesheet: system font, a readable table, a chart grid; and every report's document head. */
+import { escapeHtml } from './escape.js';
 
 export const STYLE = `
 :root { color-scheme: light; --ink: #0f172a; --muted: #64748b; --line: #e2e8f0; --bg: #f8fafc; --warn: #92400e; --warn-bg: #fffbeb; }
@@ -47,3 +48,15 @@ figure.wide { margin-top: 16px; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
 `;
+
+/** The start of every report page, up to its <body>: `title` escaped, `extraStyle` appended to STYLE. */
+export function documentHead(title: string, extraStyle = ''): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}${extraStyle}</style>
+</head>`;
+}

@@ -11,7 +11,7 @@ import { fmtMs, fmtRps } from './format.js';
 import { fitLine } from './scale-terminal.js';
 import { scaleCharts, sweepCharts, type ScaleChart, type SweepChart } from './sweep-chart-data.js';
 import { CAPACITY_COLUMNS, capacityRow, cpuNote, k6Note, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
-import { STYLE } from './style.js';
+import { documentHead } from './style.js';
 import type { TextColumn } from './text-table.js';
 
 function table(id: string, columns: readonly TextColumn[], rows: readonly (readonly string[])[], rowModes?: readonly string[]): string {
@@ -31,14 +31,7 @@ function figure(id: string, caption: string, note: string): string {
 }
 
 function page(title: string, subtitle: string, body: string, charts: readonly (SweepChart | ScaleChart)[], json: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${documentHead(title)}
 <body>
 <main>
 <header><h1>Node.js clustering lab</h1><p class="sub">${e(subtitle)}</p></header>

@@ -13,12 +13,16 @@ export interface WrittenReport {
   html: string;
 }
 
-export function writeCompareReport(report: CompareReport, dir: string): WrittenReport {
+/** Writes `<name>.json` (the data) and `<name>.html` (its report) side by side in `dir`, made if missing. */
+export function writeReportFiles(dir: string, name: string, data: unknown, html: string): WrittenReport {
   const target = resolve(dir);
   mkdirSync(target, { recursive: true });
-  const json = join(target, 'compare.json');
-  const html = join(target, 'compare.html');
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(html, renderCompareHtml(report));
-  return { json, html };
+  const written = { json: join(target, `${name}.json`), html: join(target, `${name}.html`) };
+  writeFileSync(written.json, `${JSON.stringify(data, null, 2)}\n`);
+  writeFileSync(written.html, html);
+  return written;
+}
+
+export function writeCompareReport(report: CompareReport, dir: string): WrittenReport {
+  return writeReportFiles(dir, 'compare', report, renderCompareHtml(report));
 }
