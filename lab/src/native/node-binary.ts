@@ -22,6 +22,9 @@ export function defaultAppNode(): string {
   return existsSync(paths.node24) ? paths.node24 : process.execPath;
 }
 
+/** How long the probe of NODE may take before it counts as not running the app. */
+const PROBE_TIMEOUT_MS = 30_000;
+
 export function appRuntime(node: string): AppRuntime {
   const rule = pathToFileURL(join(paths.appDist, 'config', 'reuse-port-support.js')).href;
   const script = `
@@ -30,7 +33,9 @@ export function appRuntime(node: string): AppRuntime {
     console.log(JSON.stringify({ version: facts.nodeVersion, support: reusePortSupport(facts) }));`;
   let out: string;
   try {
-    out = execFileSync(node, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A hang guard, not a speed limit: the first start of a freshly installed binary on a
+    // busy machine with a cold disk cache took over 10 s once (a CI run on a fresh clone).
+    out = execFileSync(node, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch {
     throw new UsageError(`NODE=${node} is not accepted: expected the path of a node binary that runs the built app (it did not)`);
   }
