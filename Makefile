@@ -1,11 +1,17 @@
 # Node.js clustering lab. Every target calls the lab's CLI (lab/dist/cli.js), which
-# holds the logic; variables (MODE, WORKERS, REQUESTS, CONCURRENCY, TARGET_PATH,
-# REPEAT, RUNTIME, NODE, LAB_INSTALL) pass through the environment. `make help` lists them.
+# holds the logic; variables given on make's command line (MODE=cluster …) reach it
+# through the environment as given: none is exported here, so an unset variable stays
+# unset and `MODE=` (empty) can be refused. `make help` lists them.
 # What the lab needs beyond npm packages (OS packages, Node 24) is installed by the
 # CLI's set-up step (lab/src/setup/), which up, bench, compare and test all run.
 
 LAB := node lab/dist/cli.js
-export MODE WORKERS REQUESTS CONCURRENCY TARGET_PATH REPEAT RUNTIME NODE LAB_INSTALL RATES SLO_P99_MS STEP_SECONDS SWEEP_CONNECTIONS
+
+# The build is a stamp: rebuilt only when a source, a tsconfig or the installed packages
+# changed, so a target (and a refusal) answers at once when nothing did.
+BUILD_STAMP := node_modules/.cache/lab-build.stamp
+BUILD_INPUTS := $(shell find app/src lab/src grafana/src -type f 2>/dev/null) \
+	$(wildcard tsconfig.base.json */tsconfig*.json */package.json) k6/scenario.json
 
 .PHONY: help install setup build up down bench compare sweep scale resilience ps logs test bench-instrumentation bench-generator generate
 
@@ -22,8 +28,11 @@ install: node_modules/.package-lock.json
 setup: build
 	@$(LAB) setup $(or $(PURPOSE),lab)
 
-build: install
+build: $(BUILD_STAMP)
+
+$(BUILD_STAMP): node_modules/.package-lock.json $(BUILD_INPUTS)
 	@npm run build --silent
+	@mkdir -p $(dir $@) && touch $@
 
 up: build
 	@$(LAB) up

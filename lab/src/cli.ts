@@ -9,9 +9,9 @@
 import { availableParallelism } from 'node:os';
 import { bench, compare } from './core/commands.js';
 import type { Runtime, RuntimeName } from './core/runtime.js';
-import { dockerAvailable, dockerRuntime, hostPorts } from './docker/docker-runtime.js';
+import { appCpus, defaultContext, dockerAvailable, dockerRuntime, hostPorts, runningServices } from './docker/docker-runtime.js';
 import { nativeRuntime, type NativeOptions } from './native/native-runtime.js';
-import { defaultAppNode } from './native/node-binary.js';
+import { defaultAppNode, requireNodeBinary } from './native/node-binary.js';
 import { nativeScale, scalableMode } from './native/scale.js';
 import { nativeSweep } from './native/sweep.js';
 import { dockerSweep } from './docker/docker-sweep.js';
@@ -20,16 +20,18 @@ import { dockerResilience } from './docker/resilience.js';
 import { durationSeconds, readOptions, runtimeChoice, UsageError, type LabOptions } from './lab-options.js';
 import { scenarioFor } from './scenario-file.js';
 import { ensureSetup } from './setup/ensure.js';
-import { blockedLine } from './setup/plan.js';
+import { blockedLine, installPolicy } from './setup/plan.js';
 import { PURPOSES, type Purpose } from './setup/requirements.js';
 import { readSweepOptions } from './sweep/sweep-options.js';
 import { DEFAULT_DOCKER_WORKERS, isMode, MODES, type Mode } from './topologies.js';
+import { checkVariables } from './config/variables.js';
 
 /** The help text; Docker's host ports are read from the compose model, never repeated here. */
 function helpText(): string {
   return `Node.js clustering lab
 
-Usage: make <target> [VARIABLE=value …]   (or: node lab/dist/cli.js <command>)
+Usage: make <target> [VARIABLE=value …]
+       (every target but install, build, test, generate and bench-* is also node lab/dist/cli.js <target>)
 
 Targets:
   up        start every topology (and Prometheus; Grafana too with Docker), print the URLs
@@ -59,7 +61,8 @@ Variables:
   REQUESTS, CONCURRENCY, TARGET_PATH   override k6/scenario.json (1200, 200, /heavy)
   REPEAT       repetitions per topology (default 3)
   DURATION     bench: run back to back for this many seconds instead of REPEAT times
-  RUNTIME      auto (Docker when an engine answers, else native), native or docker
+  RUNTIME      auto (docker when this lab's Compose stack is up, else native; \`up\`: docker when an
+               engine answers), native or docker
   NODE         node binary that runs the app natively (default: Node 24 from tools/node24, the image's)
   LAB_INSTALL  auto (install what is missing when root or passwordless sudo allows) or no (only report)
   RATES        sweep: comma-separated offered rates, req/s (default: from a closed-loop capacity probe)
@@ -90,17 +93,43 @@ function setup(purpose: string): void {
   }
 }
 
-async function chooseRuntime(): Promise<RuntimeName> {
+const say = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/**
+ * RUNTIME, resolved: auto means Docker only when this lab's Compose stack is up (its
+ * services run), so a fresh clone measures natively whether or not an engine runs;
+ * `up` (starting is its job) means Docker whenever an engine answers. The first line
+ * says which runtime and why.
+ */
+async function chooseRuntime(command: string): Promise<RuntimeName> {
   const choice = runtimeChoice(process.env);
   if (choice !== 'auto') return choice;
-  const docker = await dockerAvailable();
-  process.stderr.write(`RUNTIME=auto: ${docker ? 'a Docker engine answers, using docker' : 'no Docker engine answers, using native'}\n`);
-  return docker ? 'docker' : 'native';
+  if (!(await dockerAvailable())) {
+    say(`RUNTIME=auto: native (no Docker engine answers${command === 'up' ? '' : '; the Docker stack is `make up` with an engine running'})`);
+    return 'native';
+  }
+  if (command === 'up') {
+    say('RUNTIME=auto: docker (a Docker engine answers; RUNTIME=native starts local processes instead)');
+    return 'docker';
+  }
+  const services = await runningServices(defaultContext());
+  if (services.length > 0) {
+    say(`RUNTIME=auto: docker (this lab's Compose stack is up, ${services.length} services running; RUNTIME=native to measure local processes)`);
+    return 'docker';
+  }
+  say("RUNTIME=auto: native (a Docker engine answers but this lab's stack is not up: `make up` starts it)");
+  return 'native';
 }
 
-/** The native options once the set-up step ran (only when a command needs them). */
+/**
+ * The native options, once the set-up step ran: the app's Node is resolved after
+ * set-up installed Node 24, so a first run and a second run measure the same Node.
+ */
 function nativeOptions(options: LabOptions, purpose: Purpose): NativeOptions {
-  return { ...options, node: options.node ?? defaultAppNode(), setup: ensureSetup(purpose) };
+  const setupResult = ensureSetup(purpose);
+  return { ...options, node: options.node ?? defaultAppNode(), setup: setupResult };
 }
 
 /** Variables a Docker command would silently ignore are refused instead. */
@@ -111,6 +140,16 @@ function refuseForDocker(command: string, options: LabOptions, refused: { mode?:
   if (refused.workers && options.workersGiven) {
     throw new UsageError(`WORKERS=${options.workers} is not accepted by \`${command}\` with RUNTIME=docker: containers are sized by \`make up WORKERS=…\``);
   }
+  if (options.node !== undefined) {
+    throw new UsageError(`NODE=${options.node} is not accepted by \`${command}\` with RUNTIME=docker: the image's Node 24 runs the app (NODE applies to RUNTIME=native)`);
+  }
+}
+
+/** Native-only variables of `up` with Docker: APP_CPUS is Docker's. */
+function refuseForNative(command: string): void {
+  if (process.env['APP_CPUS'] !== undefined) {
+    throw new UsageError(`APP_CPUS=${process.env['APP_CPUS']} is not used by \`${command}\` with RUNTIME=native: it sizes Docker's app containers`);
+  }
 }
 
 /**
@@ -118,19 +157,23 @@ function refuseForDocker(command: string, options: LabOptions, refused: { mode?:
  * (ps, logs and down read RUNTIME alone, so a stray bad variable never blocks them).
  */
 async function runtimeFor(command: string, options?: LabOptions, refused: { mode?: boolean; workers?: boolean } = {}): Promise<Runtime> {
-  const name = await chooseRuntime();
+  const name = await chooseRuntime(command);
   if (name === 'docker') {
     if (options) refuseForDocker(command, options, refused);
     return dockerRuntime(undefined, options?.workersGiven ? options.workers : DEFAULT_DOCKER_WORKERS);
   }
+  if (options) refuseForNative(command);
   return nativeRuntime(() => nativeOptions(options ?? readOptions(), command === 'up' ? 'up' : 'lab'));
 }
 
+/** The one mode of bench and scale. */
 function requireMode(options: LabOptions, command: string): Mode {
-  const mode = options.modes?.[0];
-  if (!mode || options.modes?.length !== 1 || !isMode(mode)) {
-    throw new UsageError(`MODE is required for ${command}: expected one of ${MODES.join(', ')}`);
+  const modes = options.modes ?? [];
+  const mode = modes[0];
+  if (modes.length > 1) {
+    throw new UsageError(`MODE=${modes.join(',')} is not accepted by ${command}: expected one mode, one of ${MODES.join(', ')} (\`make compare MODE=${modes.join(',')}\` runs several)`);
   }
+  if (!mode || !isMode(mode)) throw new UsageError(`MODE is required for ${command}: expected one of ${MODES.join(', ')}`);
   return mode;
 }
 
@@ -138,22 +181,40 @@ function nativeOnly(command: string, why = 'yet'): void {
   if (runtimeChoice(process.env) === 'docker') throw new UsageError(`RUNTIME=docker is not accepted by ${command} ${why}: run it with RUNTIME=native`);
 }
 
+/**
+ * Every value a command takes, validated before anything starts (set-up, builds,
+ * engines): the variables it would ignore, then each value by its parser, then NODE's
+ * binary (it must exist before Node 24 is installed for nothing).
+ */
+function readCommandOptions(command: 'up' | 'bench' | 'compare' | 'sweep' | 'scale' | 'resilience'): LabOptions {
+  checkVariables(command, process.env);
+  const options = readOptions();
+  installPolicy(process.env);
+  if (command === 'up') appCpus(process.env);
+  if (command === 'up') hostPorts(process.env);
+  if (options.node !== undefined) requireNodeBinary(options.node);
+  return options;
+}
+
 /** Every command, one entry each: a new command is one more line. */
 const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> = {
   help: () => process.stdout.write(helpText()),
-  setup: ([purpose = 'lab']) => setup(purpose),
+  setup: ([purpose = 'lab']) => {
+    checkVariables('setup', process.env);
+    setup(purpose);
+  },
   up: async () => {
-    const options = readOptions();
+    const options = readCommandOptions('up');
     return (await runtimeFor('up', options, { mode: true })).up(options.modes);
   },
   bench: async () => {
-    const options = readOptions();
+    const options = readCommandOptions('bench');
     const mode = requireMode(options, 'bench');
     const plan = { scenario: scenarioFor(options), repeat: options.repeat, durationSeconds: durationSeconds() };
     return bench(await runtimeFor('bench', options, { workers: true }), mode, plan);
   },
   compare: async () => {
-    const options = readOptions();
+    const options = readCommandOptions('compare');
     const plan = { scenario: scenarioFor(options), repeat: options.repeat, modes: options.modes };
     return compare(await runtimeFor('compare', options, { workers: true }), plan);
   },
@@ -166,24 +227,24 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
   ps: async () => (await runtimeFor('ps')).ps(),
   logs: async () => (await runtimeFor('logs')).logs(),
   sweep: async () => {
-    const options = readOptions();
+    const options = readCommandOptions('sweep');
     const sweep = readSweepOptions(); // a bad RATES or SLO_P99_MS: one line, exit 2, before anything starts
-    if ((await chooseRuntime()) === 'docker') {
+    if ((await chooseRuntime('sweep')) === 'docker') {
       refuseForDocker('sweep', options, { workers: true });
       return dockerSweep(scenarioFor(options), options.modes, sweep);
     }
     return nativeSweep(nativeOptions(options, 'lab'), sweep);
   },
   resilience: async () => {
-    const options = readOptions();
-    if ((await chooseRuntime()) === 'docker') {
+    const options = readCommandOptions('resilience');
+    if ((await chooseRuntime('resilience')) === 'docker') {
       refuseForDocker('resilience', options, { workers: true });
       return dockerResilience(options);
     }
     return nativeResilience(nativeOptions(options, 'lab'));
   },
   scale: async () => {
-    const options = readOptions();
+    const options = readCommandOptions('scale');
     const mode = scalableMode(requireMode(options, 'scale'));
     // Each size is a different WORKERS, which in Docker is a new `make up WORKERS=n`: the stack is sized there, not by scale.
     nativeOnly('scale', '(it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`)');

@@ -3,7 +3,7 @@
  *
  * A row says everything either runtime needs to start a topology: the app's entry
  * point, how many of it run, its own environment, a front proxy if any, when it can
- * run, its label and colour. The native plan (native/topology-plan.ts) and the Compose
+ * run, its label and colour. The native plan (native/topology-runner.ts) and the Compose
  * generator (docker/compose.ts) are both derived from the row; Prometheus' scrape
  * targets are rendered from it. A new topology is one new row plus its tests.
  */

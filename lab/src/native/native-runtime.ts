@@ -143,9 +143,9 @@ export async function warm(running: RunningTopology, scenario: Scenario): Promis
   await warmUp(new URL(scenario.path, running.baseUrl).href, scenario.warmupRequests, Math.min(scenario.concurrency, scenario.warmupRequests));
 }
 
-export function contextFor(options: NativeOptions): { scenario: Scenario; machine: MachineInfo; app: AppRuntime } {
+export function contextFor(options: NativeOptions, probed?: AppRuntime): { scenario: Scenario; machine: MachineInfo; app: AppRuntime } {
   const scenario = scenarioFor(options);
-  const app = appRuntime(options.node);
+  const app = probed ?? appRuntime(options.node);
   return { scenario, machine: machineInfo(app.version, { cpuLimit: null, generator: "the lab's runner, on this machine beside the app" }), app };
 }
 
@@ -168,7 +168,7 @@ export function nativeRuntime(resolveOptions: () => NativeOptions): Runtime {
     workers: () => opts().workers,
     machine: () => {
       requireBuiltApp();
-      return Promise.resolve(contextFor(opts()).machine);
+      return Promise.resolve(contextFor(opts(), appNow()).machine);
     },
     unavailability: (mode) => Promise.resolve(unavailability(mode, appNow(), opts().setup)),
     start: async (mode) => {

@@ -4,7 +4,7 @@
  * that very binary, so the lab and the app cannot disagree.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../lab-options.js';
@@ -20,6 +20,21 @@ export interface AppRuntime {
 /** The app's Node when NODE is not set: Node 24 from tools/node24 (the image's), else the lab's own. */
 export function defaultAppNode(): string {
   return existsSync(paths.node24) ? paths.node24 : process.execPath;
+}
+
+/**
+ * NODE names an executable file: checked before the set-up step installs anything,
+ * so a typo is one line at once. Whether it runs the app is the probe's to say.
+ */
+export function requireNodeBinary(node: string): void {
+  let executable: boolean;
+  try {
+    executable = statSync(node).isFile();
+    accessSync(node, constants.X_OK);
+  } catch {
+    executable = false;
+  }
+  if (!executable) throw new UsageError(`NODE=${node} is not accepted: expected the path of an executable node binary (no such executable file)`);
 }
 
 /** How long the probe of NODE may take before it counts as not running the app. */
@@ -39,9 +54,25 @@ export function appRuntime(node: string): AppRuntime {
   } catch {
     throw new UsageError(`NODE=${node} is not accepted: expected the path of a node binary that runs the built app (it did not)`);
   }
-  const { version, support } = JSON.parse(out) as { version: string; support: { supported: boolean; reason?: string } };
+  const { version, support } = parseProbe(node, out);
   return {
     version,
     reusePortUnavailable: support.supported ? null : `${support.reason ?? 'not supported'}; leave NODE unset to run the app on Node 24 (tools/node24), or set NODE=/path/to/node 22.12+`,
   };
+}
+
+interface ProbeAnswer {
+  version: string;
+  support: { supported: boolean; reason?: string };
+}
+
+/** The probe's one JSON line; anything else means NODE is not a node that runs the app (e.g. NODE=/bin/true). */
+function parseProbe(node: string, out: string): ProbeAnswer {
+  try {
+    const answer = JSON.parse(out) as Partial<ProbeAnswer>;
+    if (typeof answer.version === 'string' && typeof answer.support?.supported === 'boolean') return answer as ProbeAnswer;
+  } catch {
+    // fall through: not the probe's answer
+  }
+  throw new UsageError(`NODE=${node} is not accepted: expected the path of a node binary that runs the built app (it printed no answer to the lab's probe)`);
 }

@@ -36,7 +36,7 @@ export function shiftedPorts(base: number, prometheus: number): Record<string, s
 }
 
 /** The caller's variables that would change what a test runs unless the test sets them itself. */
-const RUN_VARIABLES = ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT', 'RATES', 'STEP_SECONDS', 'SLO_P99_MS', 'SWEEP_CONNECTIONS'];
+const RUN_VARIABLES = ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT', 'DURATION', 'RATES', 'STEP_SECONDS', 'SLO_P99_MS', 'SWEEP_CONNECTIONS', 'NODE', 'APP_CPUS'];
 
 export type LabCli = (command: string, extra?: Record<string, string>, timeoutMs?: number) => Promise<string>;
 
@@ -46,7 +46,8 @@ export type LabCli = (command: string, extra?: Record<string, string>, timeoutMs
  */
 export function dockerLab(ports: Record<string, string>, own: Record<string, string> = {}): LabCli {
   return (command, extra = {}, timeoutMs = 600_000) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...ports, RUNTIME: 'docker', APP_CPUS: '2', ...own, ...extra };
+    // APP_CPUS sizes the containers: `up` takes it, the other commands refuse it.
+    const env: NodeJS.ProcessEnv = { ...process.env, ...ports, RUNTIME: 'docker', ...(command === 'up' ? { APP_CPUS: '2' } : {}), ...own, ...extra };
     for (const name of RUN_VARIABLES) if (!(name in extra)) Reflect.deleteProperty(env, name);
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [join(paths.root, 'lab', 'dist', 'cli.js'), command], { cwd: paths.root, env });

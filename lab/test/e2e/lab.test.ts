@@ -34,14 +34,13 @@ const env = {
   WORKERS: String(WORKERS),
   LAB_STATE_DIR: state,
   RESULTS_DIR: results,
-  REQUESTS: '400',
-  CONCURRENCY: '40',
-  TARGET_PATH: '/heavy?n=200000',
-  REPEAT: '1',
 };
+/** The scenario's variables: only the commands that measure take them (`up` refuses them). */
+const scenario = { REQUESTS: '400', CONCURRENCY: '40', TARGET_PATH: '/heavy?n=200000', REPEAT: '1' };
 
 async function make(target: string, extra: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-  return run('make', ['--no-print-directory', target], { cwd: paths.root, env: { ...env, ...extra }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+  const measures = target === 'bench' || target === 'compare';
+  return run('make', ['--no-print-directory', target], { cwd: paths.root, env: { ...env, ...(measures ? scenario : {}), ...extra }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
 }
 
 interface Recorded {
