@@ -25,7 +25,7 @@ import {
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { PANELS, RUN_MARKERS, type PanelSpec, type RunMarkerSpec } from './queries.js';
+import { PANELS, RUN_MARKERS, type PanelSource, type PanelSpec, type RunMarkerSpec } from './queries.js';
 import type { Builder } from '@grafana/grafana-foundation-sdk/cog';
 import type { AnnotationQuery } from '@grafana/grafana-foundation-sdk/dashboard';
 
@@ -40,7 +40,7 @@ function modeVariable(): QueryVariableBuilder {
     .label('Mode')
     .description('Topologies to show (the mode label every app series carries).')
     .datasource(DATASOURCE)
-    .query('label_values(process_cpu_seconds_total, mode)')
+    .query('label_values(process_cpu_seconds_total{mode!=""}, mode)')
     .multi(true)
     .includeAll(true)
     .allValue('.*')
@@ -51,10 +51,10 @@ function modeVariable(): QueryVariableBuilder {
 
 function testidVariable(): QueryVariableBuilder {
   return new QueryVariableBuilder('testid')
-    .label('k6 test run')
-    .description('k6 runs (the testid tag: <mode>-<time>[-r<repetition>]) shown by the k6 panels.')
+    .label('Test run')
+    .description('Runs of k6 or the lab’s runner (testid: <mode>-<time>[-r<repetition>]) shown by the client panels.')
     .datasource(DATASOURCE)
-    .query('label_values(k6_http_reqs_total{mode=~"$mode"}, testid)')
+    .query('label_values({__name__=~"k6_http_reqs_total|lab_client_requests_total", mode=~"$mode"}, testid)')
     .multi(true)
     .includeAll(true)
     .allValue('.*')
@@ -90,6 +90,7 @@ function panel(spec: PanelSpec, id: number): PanelBuilder {
     .fillOpacity(10)
     .legend(new VizLegendOptionsBuilder().displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).showLegend(true).calcs(['mean', 'max']))
     .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
+  if (spec.decimals !== undefined) builder.decimals(spec.decimals);
   for (const q of spec.queries) {
     builder.withTarget(new DataqueryBuilder().datasource(DATASOURCE).refId(q.refId).expr(q.expr).legendFormat(q.legend).range());
   }
@@ -99,7 +100,7 @@ function panel(spec: PanelSpec, id: number): PanelBuilder {
 export function buildDashboard(): Dashboard {
   const builder = new DashboardBuilder(DASHBOARD_TITLE)
     .uid(DASHBOARD_UID)
-    .description('Every worker of every topology of the clustering lab (the app’s own metrics) and k6’s view of each test run.')
+    .description('Every worker of every topology of the clustering lab (the app’s own metrics) and the load generator’s view of each run (k6 or the lab’s runner).')
     .tags(['nodejs', 'clustering', 'k6'])
     .editable()
     .tooltip(DashboardCursorSync.Crosshair)
@@ -110,9 +111,9 @@ export function buildDashboard(): Dashboard {
     .withVariable(modeVariable())
     .withVariable(testidVariable());
   let id = 0;
-  const rows: [string, PanelSpec['source']][] = [
+  const rows: [string, PanelSource][] = [
     ['Workers (the app’s /metrics, per worker)', 'app'],
-    ['k6 (per test run)', 'k6'],
+    ['Client side (per run: k6 when it ran, else the lab’s runner)', 'client'],
   ];
   for (const [title, source] of rows) {
     builder.withRow(new RowBuilder(title).id(++id));

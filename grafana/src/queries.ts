@@ -8,11 +8,14 @@
  *                     several modes are `(cluster|pm2)`)
  *   $testid           the k6 test run variable, a regex like $mode (k6 panels only)
  *   $__rate_interval  Grafana's rate window: max(4 × scrape interval, step + scrape
- *                     interval); 20s with the lab's 5 s scrape interval
+ *                     interval); 4s with the lab's 1 s scrape interval at the finest step
  * toPromQL() substitutes them for a plain Prometheus API query.
  */
 
-export type QuerySource = 'app' | 'k6';
+/** app: the app's own /metrics; k6: k6's remote-written metrics; runner: the lab's runner's /metrics (job lab-runner). */
+export type QuerySource = 'app' | 'k6' | 'runner';
+/** A panel shows the workers (app) or the client's side of each run (k6 and the lab's runner, whichever ran it). */
+export type PanelSource = 'app' | 'client';
 
 export interface PanelQuery {
   /** Panel title. */
@@ -20,7 +23,6 @@ export interface PanelQuery {
   refId: string;
   expr: string;
   legend: string;
-  /** app: the app's own /metrics (scraped); k6: k6's remote-written metrics. */
   source: QuerySource;
 }
 
@@ -28,19 +30,27 @@ export interface PanelSpec {
   title: string;
   description: string;
   unit: string;
-  source: QuerySource;
-  queries: { refId: string; expr: string; legend: string }[];
+  source: PanelSource;
+  /** Decimals on the axis and legend (restarts are whole numbers). */
+  decimals?: number;
+  /** Each query's source: app unless said (client panels say k6 or runner). */
+  queries: { refId: string; expr: string; legend: string; source?: QuerySource }[];
 }
 
 /** Legend naming one serving process: nginx's replicas differ by their replica label. */
 export const WORKER_LEGEND = '{{mode}} · worker {{worker}} {{replica}}';
 /** Series that make one worker: the replica label keeps nginx's replicas apart (they are all worker 0). */
 const PER_WORKER = 'mode, worker, replica';
-const MODE = 'mode=~"$mode"';
+/** $mode, and never a series without a mode label (All is `.*`, which matches an empty label too). */
+const MODE = 'mode=~"$mode", mode!=""';
 /** Health probes hit the app every few seconds; they are not the load. */
 const LOAD = `${MODE}, route!~"/healthz|/readyz"`;
 /** k6 samples of the measured scenario (the warm-up in setup() has no scenario tag). */
 const K6 = `testid=~"$testid", ${MODE}, scenario="bench"`;
+/** The lab's runner's series (its warm-up is not exported). */
+const RUNNER = `job="lab-runner", testid=~"$testid", ${MODE}`;
+const runnerQuantile = (q: number): string =>
+  `histogram_quantile(${q}, sum by (le, testid, mode) (rate(lab_client_request_duration_seconds_bucket{${RUNNER}}[$__rate_interval])))`;
 
 const quantile = (q: number): string =>
   `histogram_quantile(${q}, sum by (le, ${PER_WORKER}) (rate(http_request_duration_seconds_bucket{${LOAD}}[$__rate_interval])))`;
@@ -97,38 +107,54 @@ export const PANELS: readonly PanelSpec[] = [
   },
   {
     title: 'Worker restarts (cluster primaries)',
+    decimals: 0,
     description: "Workers the node:cluster primary started to replace another, by reason (crash, start_failure, rolling_restart), and the workers alive. PM2's restarts are not exported.",
     unit: 'short',
     source: 'app',
     queries: [
-      { refId: 'A', expr: `sum by (mode, reason) (increase(cluster_worker_restarts_total{${MODE}}[$__rate_interval]))`, legend: '{{mode}} · restarts ({{reason}})' },
+      // Whole restarts: increase() extrapolates to the window's edges (1.03 restarts), so it is rounded.
+      { refId: 'A', expr: `round(sum by (mode, reason) (increase(cluster_worker_restarts_total{${MODE}}[1m])))`, legend: '{{mode}} · restarts in the last minute ({{reason}})' },
       { refId: 'B', expr: `max by (mode) (cluster_workers_alive{${MODE}})`, legend: '{{mode}} · workers alive' },
     ],
   },
   {
-    title: 'k6 requests per second',
-    description: "Requests k6 completed per second, per test run (testid): the client's view of throughput.",
+    title: 'Client requests per second',
+    description: "Requests the load generator completed per second, per run (testid): the client's view of throughput. k6's when k6 ran it, the lab's runner's otherwise (bench, compare natively and in Docker).",
     unit: 'reqps',
-    source: 'k6',
-    queries: [{ refId: 'A', expr: `sum by (testid, mode) (rate(k6_http_reqs_total{${K6}}[$__rate_interval]))`, legend: '{{testid}}' }],
-  },
-  {
-    title: 'k6 latency p90 / p95 / p99',
-    description: "Latency as k6 saw it (queueing included), per test run; k6 sends each percentile of the run so far as its own series (K6_PROMETHEUS_RW_TREND_STATS).",
-    unit: 's',
-    source: 'k6',
+    source: 'client',
     queries: [
-      { refId: 'A', expr: `max by (testid, mode) (k6_http_req_duration_p90{${K6}})`, legend: 'p90 {{testid}}' },
-      { refId: 'B', expr: `max by (testid, mode) (k6_http_req_duration_p95{${K6}})`, legend: 'p95 {{testid}}' },
-      { refId: 'C', expr: `max by (testid, mode) (k6_http_req_duration_p99{${K6}})`, legend: 'p99 {{testid}}' },
+      { refId: 'A', expr: `sum by (testid, mode) (rate(k6_http_reqs_total{${K6}}[$__rate_interval]))`, legend: 'k6 {{testid}}', source: 'k6' },
+      { refId: 'B', expr: `sum by (testid, mode) (rate(lab_client_requests_total{${RUNNER}}[$__rate_interval]))`, legend: 'runner {{testid}}', source: 'runner' },
     ],
   },
   {
-    title: 'k6 failed requests',
-    description: 'Share of k6 requests that failed (a status outside 2xx, a socket error or a timeout), per test run.',
+    title: 'Client latency p90 / p95 / p99',
+    description: "Latency as the load generator saw it (queueing included), per run. k6 sends each percentile of the run so far as its own series (K6_PROMETHEUS_RW_TREND_STATS); the lab's runner exports a histogram, so its percentiles are over the rate window.",
+    unit: 's',
+    source: 'client',
+    queries: [
+      { refId: 'A', expr: `max by (testid, mode) (k6_http_req_duration_p90{${K6}})`, legend: 'k6 p90 {{testid}}', source: 'k6' },
+      { refId: 'B', expr: `max by (testid, mode) (k6_http_req_duration_p95{${K6}})`, legend: 'k6 p95 {{testid}}', source: 'k6' },
+      { refId: 'C', expr: `max by (testid, mode) (k6_http_req_duration_p99{${K6}})`, legend: 'k6 p99 {{testid}}', source: 'k6' },
+      { refId: 'D', expr: runnerQuantile(0.9), legend: 'runner p90 {{testid}}', source: 'runner' },
+      { refId: 'E', expr: runnerQuantile(0.95), legend: 'runner p95 {{testid}}', source: 'runner' },
+      { refId: 'F', expr: runnerQuantile(0.99), legend: 'runner p99 {{testid}}', source: 'runner' },
+    ],
+  },
+  {
+    title: 'Client failed requests',
+    description: 'Share of requests that failed (a status outside 2xx, a socket error or a timeout), per run.',
     unit: 'percentunit',
-    source: 'k6',
-    queries: [{ refId: 'A', expr: `max by (testid, mode) (k6_http_req_failed_rate{${K6}})`, legend: '{{testid}}' }],
+    source: 'client',
+    queries: [
+      { refId: 'A', expr: `max by (testid, mode) (k6_http_req_failed_rate{${K6}})`, legend: 'k6 {{testid}}', source: 'k6' },
+      {
+        refId: 'B',
+        expr: `sum by (testid, mode) (rate(lab_client_requests_total{${RUNNER}, outcome!="ok"}[$__rate_interval])) / sum by (testid, mode) (rate(lab_client_requests_total{${RUNNER}}[$__rate_interval]))`,
+        legend: 'runner {{testid}}',
+        source: 'runner',
+      },
+    ],
   },
 ];
 
@@ -159,6 +185,15 @@ export const RUN_MARKERS: readonly RunMarkerSpec[] = [
     source: 'app',
   },
   {
+    name: "Lab runner runs",
+    description: "Each run of the lab's runner (bench, compare), named by its testid (<mode>-<time>-r<repetition>), while it sends requests.",
+    expr: `max by (testid, mode) (lab_client_run_active{${RUNNER}}) > 0`,
+    titleFormat: 'runner {{testid}}',
+    tagKeys: 'mode,testid',
+    iconColor: 'rgba(115, 191, 105, 0.6)',
+    source: 'runner',
+  },
+  {
     name: 'k6 runs',
     description: 'Each k6 run, named by its testid (<mode>-<time>[-r<repetition>]), while its VUs are running.',
     expr: `max by (testid, mode) (k6_vus{testid=~"$testid", ${MODE}}) > 0`,
@@ -171,7 +206,7 @@ export const RUN_MARKERS: readonly RunMarkerSpec[] = [
 
 /** Every panel's expressions, flat. */
 export function panelQueries(): PanelQuery[] {
-  return PANELS.flatMap((p) => p.queries.map((q) => ({ panel: p.title, refId: q.refId, expr: q.expr, legend: q.legend, source: p.source })));
+  return PANELS.flatMap((p) => p.queries.map((q) => ({ panel: p.title, refId: q.refId, expr: q.expr, legend: q.legend, source: q.source ?? 'app' })));
 }
 
 /** Every expression the dashboard runs: its panels' and its run markers'. */

@@ -50,7 +50,7 @@ test('every panel is filterable by the mode variable, per worker, and queries th
   const d = json();
   const mode = d.templating.list.find((v) => v.name === 'mode');
   assert.ok(mode, 'a mode variable');
-  assert.equal(mode.query, 'label_values(process_cpu_seconds_total, mode)');
+  assert.equal(mode.query, 'label_values(process_cpu_seconds_total{mode!=""}, mode)', 'modes of series that have one');
   assert.ok(mode.multi && mode.includeAll, 'mode: multi-value, with All');
   assert.equal(mode.allValue, '.*');
   assert.equal(graphs(d).length, PANELS.length);
@@ -65,14 +65,22 @@ test('every panel is filterable by the mode variable, per worker, and queries th
   assert.equal(new Set(d.panels.map((p) => p.id)).size, d.panels.length, 'panel ids are unique');
 });
 
-test('app panels keep every worker apart, nginx replicas included; k6 panels go by test run', () => {
+test('app panels keep every worker apart, nginx replicas included; client panels go by test run, for k6 and the lab\'s runner alike', () => {
   for (const p of PANELS) {
+    if (p.source === 'client') {
+      assert.ok(p.queries.some((q) => q.source === 'k6') && p.queries.some((q) => q.source === 'runner'), `${p.title}: shows a run whichever generator ran it`);
+    }
     for (const q of p.queries) {
+      assert.match(q.expr, /mode!=""/, `${p.title}: no series without a mode label (All is .*, which matches none)`);
+      if (q.source === 'runner') {
+        assert.match(q.expr, /testid=~"\$testid"/, `${p.title}: filtered by $testid`);
+        assert.match(q.expr, /job="lab-runner"/, `${p.title}: the runner's own job`);
+      }
       if (p.source === 'app' && p.title !== 'Worker restarts (cluster primaries)') {
         assert.match(q.expr, /by \((le, )?mode, worker, replica\)/, `${p.title}: grouped per worker and replica`);
         assert.ok(q.legend.includes(WORKER_LEGEND), `${p.title}: legend names the worker`);
       }
-      if (p.source === 'k6') {
+      if (q.source === 'k6') {
         assert.match(q.expr, /testid=~"\$testid"/, `${p.title}: filtered by $testid`);
         assert.match(q.expr, /scenario="bench"/, `${p.title}: measured requests only, not the warm-up`);
       }

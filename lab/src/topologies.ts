@@ -92,6 +92,8 @@ export const NGINX_UPSTREAM_PORT = 3100;
 /** Ports of the monitoring stack, the same in both runtimes. */
 export const PROMETHEUS_PORT = 9090;
 export const GRAFANA_PORT = 3000;
+/** The lab's load runner serves its client-side metrics here while a command measures (Prometheus job lab-runner). */
+export const RUNNER_METRICS_PORT = 9700;
 
 /** The port every app process listens on inside its container. */
 export const CONTAINER_APP_PORT = 3000;

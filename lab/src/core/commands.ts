@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { paths } from '../paths.js';
 import { SCHEMA_VERSION, type CompareReport, type ModeReport, type Scenario } from '../report-model.js';
 import { explainTail } from '../report/explain.js';
+import { runLinkLine } from '../report/run-links.js';
 import { formatBenchReport, formatCompareTable } from '../report/terminal.js';
 import { writeCompareReport } from '../report/write.js';
 import { formatSeedBlock } from '../shared/seed-block.js';
@@ -42,6 +43,7 @@ export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareR
   const machine = await runtime.machine();
   const modes = modesWithSingle(plan.modes);
   return within(runtime, async () => {
+    const started = new Date();
     const targets = new Map<Mode, Target>();
     const unavailable = new Map<Mode, string>();
     for (const mode of modes) {
@@ -91,6 +93,7 @@ export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareR
     process.stdout.write(`\n${formatCompareTable(report)}\n`);
     const written = writeCompareReport(report, paths.results);
     log(`wrote ${written.json} and ${written.html}`);
+    log(runLinkLine(await runtime.monitoring(), started, new Date(), [...targets.keys()]));
     return report;
   });
 }
@@ -104,7 +107,8 @@ export async function bench(runtime: Runtime, mode: Mode, plan: RunPlan): Promis
     const target = await runtime.start(mode);
     log(`${mode}: ${target.url}${scenario.path}, warming up with ${scenario.warmupRequests} requests…`);
     await runtime.warm(target, scenario);
-    const start = Date.now();
+    const started = new Date();
+    const start = started.getTime();
     // DURATION: back to back until it has passed, else REPEAT runs.
     const more = (r: number): boolean => (durationSeconds === undefined ? r <= repeat : r === 1 || Date.now() - start < durationSeconds * 1000);
     const reps: Repetition[] = [];
@@ -123,6 +127,7 @@ export async function bench(runtime: Runtime, mode: Mode, plan: RunPlan): Promis
     const body = { schemaVersion: SCHEMA_VERSION, created: new Date().toISOString(), runtime: runtime.name, scenario, repeat: reps.length, machine, warnings, mode: explained };
     writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
     log(`wrote ${file}`);
+    log(runLinkLine(await runtime.monitoring(), started, new Date(), [mode]));
     return explained;
   });
 }

@@ -6,6 +6,7 @@
 import type { MachineInfo, RunResult, RuntimeName, Scenario } from '../report-model.js';
 import type { WorkerDelta } from '../runner/worker-metrics.js';
 import type { Mode } from '../topologies.js';
+import type { Monitoring } from '../report/run-links.js';
 
 export type { RuntimeName };
 
@@ -39,6 +40,8 @@ export interface Runtime {
   warm(target: Target, scenario: Scenario): Promise<void>;
   /** One run of the scenario with each worker's CPU read before and after. */
   measure(target: Target, scenario: Scenario): Promise<Repetition>;
+  /** The Grafana and Prometheus that run now (null where none does), for the run's link. */
+  monitoring(): Promise<Monitoring>;
   /** Stops what this command started (what `up` started stays). */
   close(): Promise<void>;
   up(modes: readonly Mode[] | undefined): Promise<void>;

@@ -459,6 +459,11 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       workers = s.workers;
       return s.running.has(service) ? null : `its service ${service} is not running: run \`make up RUNTIME=docker\``;
     },
+    monitoring: async () => {
+      const running = new Set(await runningServices(ctx));
+      const urls = stackUrls();
+      return { grafana: running.has(GRAFANA_SERVICE) ? urls.grafana : null, prometheus: running.has(PROMETHEUS_SERVICE) ? urls.prometheus : null };
+    },
     start: async (mode) => {
       const s = await stack();
       return { mode, workers: workerCount(topology(mode), s.workers), url: stackUrls().apps[mode] ?? '' };

@@ -9,16 +9,18 @@ import type { LabOptions } from '../lab-options.js';
 import { blockedRequirement, type SetupResult } from '../setup/ensure.js';
 import { requirementLine } from '../setup/plan.js';
 import { paths } from '../paths.js';
-import type { MachineInfo, Scenario } from '../report-model.js';
+import type { MachineInfo, RunResult, Scenario } from '../report-model.js';
 import { runLoad, warmUp } from '../runner/index.js';
 import { scenarioRunOptions } from '../runner/run-options.js';
 import { progressReporter } from '../runner/progress.js';
 import { scenarioFor } from '../scenario-file.js';
 import type { Repetition, Runtime, Target } from '../core/runtime.js';
-import { GRAFANA_PORT, MODES, topology, workerCount, type Mode } from '../topologies.js';
+import { GRAFANA_PORT, MODES, RUNNER_METRICS_PORT, topology, workerCount, type Mode } from '../topologies.js';
+import { ClientMetrics, ClientMetricsServer, type RunLabels } from '../runner/client-metrics.js';
+import { testId } from '../shared/ids.js';
 import { appRuntime, type AppRuntime } from './node-binary.js';
 import { isAlive, logDir, readRegistry, stopGroups } from './processes.js';
-import { PROMETHEUS_URL, prometheusBinary, startPrometheus } from './prometheus.js';
+import { PROMETHEUS_URL, prometheusBinary, prometheusReady, startPrometheus } from './prometheus.js';
 import { baseUrl, isServing, nginxBinary, startTopology, topologyHandle, type RunningTopology } from './topology-runner.js';
 import { delta, snapshotAll } from '../runner/worker-metrics.js';
 
@@ -125,10 +127,16 @@ export async function ensureRunning(mode: Mode, options: NativeOptions, scope: R
   return { running, ownedByThisRun: true };
 }
 
-async function measure(running: RunningTopology, scenario: Scenario): Promise<Repetition> {
+async function measure(running: RunningTopology, scenario: Scenario, client?: { metrics: ClientMetrics; run: RunLabels }): Promise<Repetition> {
   const before = await snapshotAll(running.metricsUrls);
   const progress = progressReporter(running.topology.mode, scenario.requests);
-  const result = await runLoad({ ...scenarioRunOptions(running.baseUrl, scenario), onProgress: progress.update });
+  const observer = client?.metrics.start(client.run);
+  let result: RunResult;
+  try {
+    result = await runLoad({ ...scenarioRunOptions(running.baseUrl, scenario), onProgress: progress.update, ...(observer ? { observer } : {}) });
+  } finally {
+    if (client) client.metrics.end(client.run);
+  }
   progress.done();
   const after = await snapshotAll(running.metricsUrls);
   return { result, workers: delta(before, after) };
@@ -149,6 +157,35 @@ export function contextFor(options: NativeOptions, probed?: AppRuntime): { scena
   return { scenario, machine: machineInfo(app.version, { cpuLimit: null, generator: "the lab's runner, on this machine beside the app" }), app };
 }
 
+/**
+ * The runner's client-side metrics for one command: served on RUNNER_METRICS_PORT from
+ * the first measured run until the command ends (Prometheus' lab-runner job scrapes it),
+ * each run labelled by its mode and a testid of its own.
+ */
+function clientExport(): { metrics: () => Promise<ClientMetrics>; run: (mode: Mode) => RunLabels; close: () => Promise<void> } {
+  let server: Promise<ClientMetricsServer> | undefined;
+  const runs = new Map<Mode, number>();
+  return {
+    metrics: async () => {
+      server ??= (async () => {
+        const s = new ClientMetricsServer(new ClientMetrics());
+        const why = await s.listen(RUNNER_METRICS_PORT, '127.0.0.1');
+        if (why !== null) log(`lab: the runner's metrics are not exported for Prometheus (${why}); the run itself is unaffected`);
+        return s;
+      })();
+      return (await server).metrics;
+    },
+    run: (mode) => {
+      const n = (runs.get(mode) ?? 0) + 1;
+      runs.set(mode, n);
+      return { mode, testid: testId(mode, new Date(), n) };
+    },
+    close: async () => {
+      if (server) await (await server).close();
+    },
+  };
+}
+
 /** The native runtime: local processes with the real nginx and Prometheus binaries. */
 export function nativeRuntime(resolveOptions: () => NativeOptions): Runtime {
   let resolved: NativeOptions | undefined;
@@ -158,6 +195,7 @@ export function nativeRuntime(resolveOptions: () => NativeOptions): Runtime {
   const running = new Map<Mode, RunningTopology>();
   let app: AppRuntime | undefined;
   const appNow = (): AppRuntime => (app ??= appRuntime(opts().node));
+  const client = clientExport();
   const handle = (target: Target): RunningTopology => {
     const r = running.get(target.mode);
     if (!r) throw new Error(`${target.mode} was not started by this runtime`);
@@ -177,8 +215,12 @@ export function nativeRuntime(resolveOptions: () => NativeOptions): Runtime {
       return { mode, workers: r.workers, url: r.baseUrl };
     },
     warm: (target, scenario) => warm(handle(target), scenario),
-    measure: (target, scenario) => measure(handle(target), scenario),
-    close: () => scope?.close() ?? Promise.resolve(),
+    monitoring: async () => ({ grafana: null, prometheus: (await prometheusReady()) ? PROMETHEUS_URL : null }),
+    measure: async (target, scenario) => measure(handle(target), scenario, { metrics: await client.metrics(), run: client.run(target.mode) }),
+    close: async () => {
+      await (scope?.close() ?? Promise.resolve());
+      await client.close();
+    },
     up: (modes) => nativeUp({ ...opts(), modes: modes === undefined ? undefined : [...modes] }),
     down: nativeDown,
     ps: () => Promise.resolve(nativePs()),

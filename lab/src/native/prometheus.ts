@@ -70,3 +70,14 @@ export async function queryPrometheus(expr: string, url = PROMETHEUS_URL): Promi
   if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error ?? res.statusCode}`);
   return body.data?.result ?? [];
 }
+
+/** Whether the lab's native Prometheus answers now. */
+export async function prometheusReady(): Promise<boolean> {
+  try {
+    const res = await request(`${PROMETHEUS_URL}/-/ready`, { headersTimeout: 1000 });
+    await res.body.dump();
+    return res.statusCode === 200;
+  } catch {
+    return false;
+  }
+}

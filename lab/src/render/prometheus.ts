@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { paths } from '../paths.js';
-import { CONTAINER_METRICS_PORT, PROMETHEUS_PORT, TOPOLOGIES, primaryMetricsPort, workerCount, type Topology } from '../topologies.js';
+import { CONTAINER_METRICS_PORT, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES, primaryMetricsPort, workerCount, type Topology } from '../topologies.js';
 
 export type { RuntimeName as Runtime } from '../report-model.js';
 import type { RuntimeName as Runtime } from '../report-model.js';
@@ -19,6 +19,9 @@ export interface TargetGroup {
 
 /** Prometheus scraping itself. */
 export const SELF_JOB = 'prometheus';
+
+/** The lab's runner's client-side metrics: a DNS name in Docker, the lab's own process natively. */
+export const RUNNER_JOB = 'lab-runner';
 
 /** The job that finds nginx's replicas by DNS: Docker only. */
 export const DOCKER_ONLY_JOB = 'app-replica';
@@ -73,7 +76,8 @@ export function renderPrometheusConfig(runtime: Runtime): string {
   config.scrape_configs = config.scrape_configs
     .filter((job) => job.job_name !== DOCKER_ONLY_JOB)
     // Natively Prometheus listens on 127.0.0.1 only: "localhost" could resolve to ::1.
-    .map((job) => (job.job_name === SELF_JOB ? { ...job, static_configs: [{ targets: [`127.0.0.1:${PROMETHEUS_PORT}`] }] } : job));
+    .map((job) => (job.job_name === SELF_JOB ? { ...job, static_configs: [{ targets: [`127.0.0.1:${PROMETHEUS_PORT}`] }] } : job))
+    .map((job) => (job.job_name === RUNNER_JOB ? { job_name: RUNNER_JOB, static_configs: [{ targets: [`127.0.0.1:${RUNNER_METRICS_PORT}`] }] } : job));
   return `# Rendered for the native runtime from prometheus/prometheus.yml by the lab.\n${stringify(config)}`;
 }
 

@@ -15,6 +15,7 @@
 import type { RunErrors } from '../report-model.js';
 import { LatencyDistribution } from './latency.js';
 import type { Outcome } from './outcome.js';
+import type { RequestObserver } from './run-options.js';
 import { byLabel, round } from './stats.js';
 
 export class RunRecorder {
@@ -32,13 +33,17 @@ export class RunRecorder {
   readonly #timeline: Float64Array;
   #timelineLength = 0;
 
-  constructor(requests: number) {
+  readonly #observer: RequestObserver | undefined;
+
+  constructor(requests: number, observer?: RequestObserver) {
     this.#timeline = new Float64Array(requests * 2);
+    this.#observer = observer;
   }
 
   /** A complete response (any status). */
   response(outcome: 'ok' | 'non2xx', completedAtMs: number, latencyMs: number, worker: string, firstOnSocket: boolean): void {
     this.#finish(completedAtMs);
+    this.#observer?.observe(outcome, latencyMs);
     if (outcome === 'non2xx') this.#non2xx++;
     this.all.record(latencyMs);
     (firstOnSocket ? this.firstOnSocket : this.laterOnSocket).record(latencyMs);
@@ -54,6 +59,7 @@ export class RunRecorder {
   /** A request that ended without a complete response. */
   failure(outcome: Exclude<Outcome, 'ok' | 'non2xx'>, completedAtMs: number): void {
     this.#finish(completedAtMs);
+    this.#observer?.observe(outcome, null);
     if (outcome === 'timeout') this.#timeout++;
     else this.#socket++;
   }

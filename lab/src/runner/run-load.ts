@@ -29,7 +29,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
 
   let startMs = 0;
   const clock: RunClock = { sinceStart: () => performance.now() - startMs };
-  const recorder = new RunRecorder(opts.requests);
+  const recorder = new RunRecorder(opts.requests, opts.observer);
   const connections = Array.from(
     { length: Math.min(opts.concurrency, opts.requests) },
     () => new LoadConnection(opts.origin, opts.timeoutMs, clock),

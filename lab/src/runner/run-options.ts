@@ -1,6 +1,7 @@
 /**
  * What a load run takes, and its validation into a normalized form.
  */
+import type { Outcome } from './outcome.js';
 import type { Scenario } from '../report-model.js';
 
 export interface RunOptions {
@@ -18,6 +19,13 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Aborting stops the run: nothing new is sent, open connections are destroyed, and runLoad rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Told of every finished request as it finishes (the client-side metrics Prometheus scrapes). */
+  observer?: RequestObserver;
+}
+
+/** Sees each finished request: its outcome, and its latency when a complete response came. */
+export interface RequestObserver {
+  observe(outcome: Outcome, latencyMs: number | null): void;
 }
 
 export interface NormalizedRunOptions {
@@ -31,6 +39,7 @@ export interface NormalizedRunOptions {
   timeoutMs: number;
   onProgress: ((done: number, total: number) => void) | undefined;
   signal: AbortSignal | undefined;
+  observer: RequestObserver | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -59,6 +68,7 @@ export function normalizeRunOptions(options: RunOptions): NormalizedRunOptions {
     keepAlive: options.keepAlive ?? true,
     timeoutMs,
     onProgress: options.onProgress,
+    observer: options.observer,
     signal: options.signal,
   };
 }

@@ -54,6 +54,7 @@ function standIn(unavailable: Partial<Record<Mode, string>> = {}): { runtime: Ru
       const workers = Array.from({ length: target.workers }, (_, i) => ({ worker: String(i), cpuSeconds: 0.1, handlerCount: 1, handlerMeanMs: 5 }));
       return Promise.resolve({ result: run(target.mode, target.workers, target.mode === 'single' ? 100 : 180), workers });
     },
+    monitoring: () => Promise.resolve({ grafana: 'http://grafana.stand-in:3000', prometheus: null }),
     close: () => {
       calls.push('close');
       return Promise.resolve();
