@@ -117,7 +117,8 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
         // The lab's runner exported each compare run while it ran (job lab-runner): every topology has its runs.
         const series = await queryPrometheus(`max_over_time((${promql})[10m:1s])`);
         assert.deepEqual([...new Set(series.map((s) => s.metric['mode']))].sort(), [...MODES].sort(), `${panel}: ${promql} shows the runner's runs on every topology`);
-        assert.ok(series.every((s) => /^[a-z-]+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-r\d+$/.test(s.metric['testid'] ?? '')), `${panel}: each run has its testid`);
+        const testids = series.map((s) => s.metric['testid'] ?? '');
+        assert.ok(testids.every((id) => /^[a-z0-9-]+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-r\d+$/.test(id)), `${panel}: each run has its testid: ${testids.join(', ')}`);
         continue;
       }
       // A rate needs two scrapes of a series: give the newest series a few scrape intervals.
