@@ -16,7 +16,7 @@ import { delta, parseSnapshot, type WorkerSnapshot } from '../runner/worker-metr
 import type { K6RunSummary } from '../shared/k6-summary.js';
 import { testId } from '../shared/ids.js';
 import {
-  CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, DEFAULT_DOCKER_WORKERS, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, topology, workerCount,
+  CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, DEFAULT_DOCKER_WORKERS, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES, topology, workerCount,
   type Mode, type Topology,
 } from '../topologies.js';
 import { integer, UsageError } from '../lab-options.js';
@@ -312,12 +312,16 @@ export interface RunnerRun {
   /** File name inside results/ for the run's JSON, if one is wanted. */
   json?: string;
   metrics?: readonly string[];
+  /** A measured run's labels: its client-side metrics are served for Prometheus' lab-runner job. */
+  export?: { mode: Mode; testid: string };
 }
 
 /** `docker compose … run` arguments of one run of the lab's runner on the Compose network. */
 export function runnerArgs(ctx: DockerContext, run: RunnerRun): string[] {
   return [
     ...composeArgs(ctx), '--profile', BENCH_PROFILE, 'run', '--rm', '--no-deps',
+    // The service's name on the network, so Prometheus' lab-runner job (target runner:PORT) reaches this run.
+    ...(run.export === undefined ? [] : ['--use-aliases']),
     // The caller's uid:gid (0:0 under root), so results/ stays the caller's.
     '--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
     RUNNER_SERVICE, 'node', RUNNER_SCRIPT,
@@ -326,6 +330,7 @@ export function runnerArgs(ctx: DockerContext, run: RunnerRun): string[] {
     ...(run.scenario.keepAlive ? [] : ['--no-keepalive']),
     ...(run.json === undefined ? [] : ['--json', `${K6_RESULTS_DIR}/${run.json}`]),
     ...(run.metrics ?? []).flatMap((m) => ['--metrics', m]),
+    ...(run.export === undefined ? [] : ['--export-metrics', String(RUNNER_METRICS_PORT), '--mode', run.export.mode, '--testid', run.export.testid]),
   ];
 }
 
@@ -436,6 +441,8 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       return { workers: replicas.length, running, replicas };
     })());
   let workers = upWorkers;
+  /** Measured runs per mode, numbering each run's testid. */
+  const runs = new Map<Mode, number>();
   let chosen: Promise<LoadGenerator> | undefined;
   const generator = (): Promise<LoadGenerator> =>
     (chosen ??= imageAvailable(ctx, IMAGES.k6).then((k6) => {
@@ -488,13 +495,16 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
         const rep = { result: runFromK6(JSON.parse(readFileSync(file, 'utf8')) as K6RunSummary), workers: delta(before, after) };
         return t.proxy === null ? rep : numberReplicas(rep);
       }
-      const json = `runner-${testId(target.mode, new Date())}-${process.pid}.json`;
+      const testid = testId(target.mode, new Date(), (runs.get(target.mode) ?? 0) + 1);
+      runs.set(target.mode, (runs.get(target.mode) ?? 0) + 1);
+      const json = `runner-${testid}-${process.pid}.json`;
       const file = join(ctx.resultsDir, json);
       mkdirSync(dirname(file), { recursive: true });
       const metrics = metricsUrlsInNetwork(t, s.workers, s.replicas);
       const url = `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
       try {
-        await runQuiet(ctx, runnerArgs(ctx, { url, requests: scenario.requests, concurrency: scenario.concurrency, scenario, json, metrics }), `the runner against ${target.mode}`);
+        const run = { url, requests: scenario.requests, concurrency: scenario.concurrency, scenario, json, metrics, export: { mode: target.mode, testid } };
+        await runQuiet(ctx, runnerArgs(ctx, run), `the runner against ${target.mode}`);
         const rep = JSON.parse(readFileSync(file, 'utf8')) as Repetition;
         return t.proxy === null ? rep : numberReplicas(rep);
       } finally {

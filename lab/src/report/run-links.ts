@@ -1,7 +1,8 @@
 /**
  * Where to see a run after it ran: a Grafana link to exactly the run's time range and
- * topologies (the Docker stack's Grafana), else a Prometheus graph of the run's
- * requests (the native lab's Prometheus), else the one command that records the next run.
+ * topologies (the Docker stack's Grafana), else a Prometheus API query of the run's
+ * request rate over that range (the native lab's Prometheus: Debian's build serves no
+ * web UI), else the one command that records the next run.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,17 +31,21 @@ export function grafanaRunLink(grafana: string, from: Date, to: Date, modes: rea
 }
 
 export function prometheusRunLink(prometheus: string, from: Date, to: Date, modes: readonly string[]): string {
-  const seconds = Math.max(60, Math.ceil((to.getTime() - from.getTime() + 2 * MARGIN_MS) / 1000));
   const expr = `sum by (mode, testid) (rate(lab_client_requests_total{mode=~"${modes.join('|')}"}[5s]))`;
-  const query = new URLSearchParams({ 'g0.expr': expr, 'g0.tab': 'graph', 'g0.range_input': `${seconds}s`, 'g0.end_input': new Date(to.getTime() + MARGIN_MS).toISOString() });
-  return `${prometheus}/graph?${query.toString()}`;
+  const query = new URLSearchParams({
+    query: expr,
+    start: new Date(from.getTime() - MARGIN_MS).toISOString(),
+    end: new Date(to.getTime() + MARGIN_MS).toISOString(),
+    step: '1s',
+  });
+  return `${prometheus}/api/v1/query_range?${query.toString()}`;
 }
 
 /** The line a command prints after its report. */
 export function runLinkLine(monitoring: Monitoring, from: Date, to: Date, modes: readonly string[]): string {
   if (monitoring.grafana !== null) return `this run in Grafana: ${grafanaRunLink(monitoring.grafana, from, to, modes)}`;
   if (monitoring.prometheus !== null) {
-    return `this run in Prometheus (Grafana runs with the Docker stack): ${prometheusRunLink(monitoring.prometheus, from, to, modes)}`;
+    return `this run's request rate in Prometheus (JSON; the dashboard is Grafana's, with the Docker stack): ${prometheusRunLink(monitoring.prometheus, from, to, modes)}`;
   }
   return 'no Prometheus recorded this run: `make up` first, and the next run is on the dashboard';
 }

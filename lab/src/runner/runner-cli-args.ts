@@ -15,6 +15,14 @@ export interface CliOptions {
   json: string | undefined;
   /** Workers' /metrics URLs read before and after the run (CPU and handler time per worker). */
   metrics: string[];
+  /** Serve the run's client-side metrics for Prometheus (--export-metrics, --mode, --testid), if asked. */
+  exportMetrics: ExportMetrics | undefined;
+}
+
+export interface ExportMetrics {
+  port: number;
+  mode: string;
+  testid: string;
 }
 
 /** The open-model mode (--rate): one step on a fixed schedule, as the sweep runs it. */
@@ -51,9 +59,11 @@ export const USAGE = `usage: cli.js --url URL -n REQUESTS -c CONCURRENCY [--time
   --duration-ms D      open model: how long requests are started for
   --connections C      open model: most requests in flight (keep-alive connections)
   --warm-path P        open model: each connection first GETs this path, not measured
+  --export-metrics P   serve the run's client-side metrics on port P at /metrics while it runs (needs --mode, --testid)
+  --mode M, --testid T the labels of those metrics: the topology and the run's id
   -h, --help           this text`;
 
-const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --json, --metrics, --rate, --duration-ms, --connections, --warm-path, -h/--help';
+const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --json, --metrics, --rate, --duration-ms, --connections, --warm-path, --export-metrics, --mode, --testid, -h/--help';
 
 export function parseCliArgs(argv: readonly string[]): CliParse {
   let values: Record<string, string | boolean | string[] | undefined>;
@@ -75,6 +85,9 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
         'duration-ms': { type: 'string' },
         connections: { type: 'string' },
         'warm-path': { type: 'string' },
+        'export-metrics': { type: 'string' },
+        mode: { type: 'string' },
+        testid: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -98,6 +111,8 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   const output = outputFlags(values);
   if (typeof output === 'string') return { kind: 'error', message: output };
   const { json, metrics } = output;
+  const exportMetrics = exportFlags(values);
+  if (typeof exportMetrics === 'string') return { kind: 'error', message: exportMetrics };
 
   return {
     kind: 'run',
@@ -110,13 +125,29 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       keepAlive: values['no-keepalive'] !== true,
       json,
       metrics,
+      exportMetrics,
     },
   };
 }
 
+/** --export-metrics with its labels, all three or none; or a one-line message. */
+function exportFlags(values: Record<string, string | boolean | string[] | undefined>): ExportMetrics | undefined | string {
+  const { mode, testid } = values;
+  if (values['export-metrics'] === undefined) {
+    return mode === undefined && testid === undefined ? undefined : '--mode and --testid label --export-metrics: give it too';
+  }
+  const port = integerFlag('--export-metrics', values['export-metrics'], 1, undefined);
+  if (typeof port === 'string') return port;
+  if (port > 65535) return `--export-metrics: expected a port from 1 to 65535, got "${port}"`;
+  const label = /^[A-Za-z0-9_.:-]+$/;
+  if (typeof mode !== 'string' || !label.test(mode)) return '--mode is required with --export-metrics: a topology name, e.g. cluster';
+  if (typeof testid !== 'string' || !label.test(testid)) return '--testid is required with --export-metrics: the run\'s id, e.g. cluster-2026-12-04T10-00-00Z-r1';
+  return { port, mode, testid };
+}
+
 /** The open-model mode: --rate, --duration-ms and --connections together; the closed loop's flags are refused. */
 function parseOpen(url: string, values: Record<string, string | boolean | string[] | undefined>): CliParse {
-  const closed = (['requests', 'concurrency', 'warmup', 'no-keepalive'] as const).find((k) => values[k] !== undefined);
+  const closed = (['requests', 'concurrency', 'warmup', 'no-keepalive', 'export-metrics'] as const).find((k) => values[k] !== undefined);
   if (closed !== undefined) return { kind: 'error', message: `--${closed} is not accepted with --rate (the open model takes --duration-ms and --connections)` };
   const rawRate = values.rate;
   const rate = typeof rawRate === 'string' && /^\d+(\.\d+)?$/.test(rawRate) ? Number(rawRate) : Number.NaN;

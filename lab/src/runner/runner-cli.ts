@@ -13,7 +13,8 @@
  * Exit codes: 0 done, 1 the run itself failed, 2 bad arguments, 130 interrupted.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseCliArgs, USAGE, type CliOptions, type OpenCliOptions } from './runner-cli-args.js';
+import { parseCliArgs, USAGE, type CliOptions, type ExportMetrics, type OpenCliOptions } from './runner-cli-args.js';
+import { ClientMetrics, ClientMetricsServer } from './client-metrics.js';
 import { runOpenLoad } from './open-model.js';
 import { progressReporter } from './progress.js';
 import { runLoad } from './run-load.js';
@@ -54,14 +55,20 @@ async function run(options: CliOptions, signal: AbortSignal): Promise<void> {
   const common = { keepAlive: options.keepAlive, timeoutMs: options.timeoutMs, signal };
   await warmUp(options.url, options.warmup, options.concurrency, common);
   const progress = progressReporter('', options.requests);
+  const exporter = await startExport(options.exportMetrics);
   const before = await snapshotAll(options.metrics);
   try {
+    const labels = options.exportMetrics;
+    const observer = exporter && labels ? exporter.metrics.start(labels) : undefined;
     const result = await runLoad({
       url: options.url,
       requests: options.requests,
       concurrency: options.concurrency,
       onProgress: (done, total) => progress.update(done, total),
+      ...(observer ? { observer } : {}),
       ...common,
+    }).finally(() => {
+      if (exporter && labels) exporter.metrics.end(labels);
     });
     progress.done();
     const workers = delta(before, await snapshotAll(options.metrics));
@@ -69,7 +76,18 @@ async function run(options: CliOptions, signal: AbortSignal): Promise<void> {
     if (options.json !== undefined) await writeFile(options.json, `${JSON.stringify({ result, workers }, null, 2)}\n`);
   } finally {
     progress.done();
+    await exporter?.close(); // after a last scrape, when Prometheus scrapes it
   }
+}
+
+/** The run's client-side metrics served for Prometheus on all interfaces (the Compose network), if asked. */
+async function startExport(exportMetrics: ExportMetrics | undefined): Promise<ClientMetricsServer | undefined> {
+  if (exportMetrics === undefined) return undefined;
+  const server = new ClientMetricsServer(new ClientMetrics());
+  const why = await server.listen(exportMetrics.port, '0.0.0.0');
+  if (why === null) return server;
+  process.stderr.write(`runner: the run's metrics are not exported (${why}); the run itself is unaffected\n`);
+  return undefined;
 }
 
 async function runOpen(options: OpenCliOptions, signal: AbortSignal): Promise<void> {

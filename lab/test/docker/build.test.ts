@@ -185,7 +185,8 @@ function dashboardAppMetrics(): string[] {
   };
   const names = new Set<string>();
   for (const p of dashboard.panels) for (const t of p.targets ?? []) for (const m of t.expr.matchAll(/\b([a-z_:][a-z0-9_:]*)\{/g)) names.add(m[1] ?? '');
-  return [...names].filter((n) => !n.startsWith('k6_'));
+  // k6's, the lab runner's and the lab's /proc exporter's series are not the app's to expose.
+  return [...names].filter((n) => !n.startsWith('k6_') && !n.startsWith('lab_'));
 }
 
 async function get(url: string): Promise<{ status: number; text: string }> {

@@ -215,10 +215,15 @@ test("dockerRuntime(): the lab's runner in the bench profile against the service
   assert.deepEqual(runs[0]?.args, [...runner, '--url', 'http://app-pm2:3000/heavy', '-n', '20', '-c', '10', '--timeout-ms', '30000']);
   const measured = runs[1]?.args ?? [];
   const json = measured[measured.indexOf('--json') + 1] ?? '';
-  assert.match(json, /^\/results\/runner-pm2-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-\d+\.json$/);
+  assert.match(json, /^\/results\/runner-pm2-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-r1-\d+\.json$/);
+  const testid = measured[measured.indexOf('--testid') + 1] ?? '';
+  assert.match(testid, /^pm2-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-r1$/);
+  // The measured run answers to the service's name, so Prometheus' lab-runner job (runner:9700) scrapes it.
+  const exported = [...compose, '--profile', 'bench', 'run', '--rm', '--no-deps', '--use-aliases', ...user, 'runner', 'node', 'lab/dist/runner/runner-cli.js'];
   assert.deepEqual(measured, [
-    ...runner, '--url', 'http://app-pm2:3000/heavy', '-n', '100', '-c', '10', '--timeout-ms', '30000', '--json', json,
+    ...exported, '--url', 'http://app-pm2:3000/heavy', '-n', '100', '-c', '10', '--timeout-ms', '30000', '--json', json,
     '--metrics', 'http://app-pm2:9100/metrics', '--metrics', 'http://app-pm2:9101/metrics',
+    '--export-metrics', '9700', '--mode', 'pm2', '--testid', testid,
   ]);
   assert.equal(rep.result.rps, 150);
   assert.equal(existsSync(join(ctx.root, json)), false, "the run's file is removed once read");

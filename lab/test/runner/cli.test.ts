@@ -16,13 +16,30 @@ const CLI = fileURLToPath(new URL('../../src/runner/runner-cli.js', import.meta.
 test('parses the flags, with defaults', () => {
   assert.deepEqual(parseCliArgs(['--url', 'http://127.0.0.1:3001/heavy', '-n', '1200', '-c', '200']), {
     kind: 'run',
-    options: { url: 'http://127.0.0.1:3001/heavy', requests: 1200, concurrency: 200, timeoutMs: 30_000, warmup: 0, keepAlive: true, json: undefined, metrics: [] },
+    options: { url: 'http://127.0.0.1:3001/heavy', requests: 1200, concurrency: 200, timeoutMs: 30_000, warmup: 0, keepAlive: true, json: undefined, metrics: [], exportMetrics: undefined },
   });
   assert.deepEqual(
     parseCliArgs(['--url=http://h/x', '--requests=5', '--concurrency', '2', '--timeout-ms', '100', '--warmup', '3', '--no-keepalive', '--json', 'o.json']),
-    { kind: 'run', options: { url: 'http://h/x', requests: 5, concurrency: 2, timeoutMs: 100, warmup: 3, keepAlive: false, json: 'o.json', metrics: [] } },
+    { kind: 'run', options: { url: 'http://h/x', requests: 5, concurrency: 2, timeoutMs: 100, warmup: 3, keepAlive: false, json: 'o.json', metrics: [], exportMetrics: undefined } },
   );
   assert.deepEqual(parseCliArgs(['-h']), { kind: 'help' });
+  const exported = parseCliArgs(['--url', 'http://h/x', '-n', '5', '-c', '1', '--export-metrics', '9700', '--mode', 'pm2', '--testid', 'pm2-2026-12-04T10-00-00Z-r1']);
+  assert.deepEqual(exported.kind === 'run' ? exported.options.exportMetrics : exported, { port: 9700, mode: 'pm2', testid: 'pm2-2026-12-04T10-00-00Z-r1' });
+});
+
+test('--export-metrics takes its labels, and only with the closed loop', () => {
+  const base = ['--url', 'http://h/x', '-n', '5', '-c', '1'];
+  for (const [args, message] of [
+    [[...base, '--export-metrics', '9700'], /^--mode is required with --export-metrics/],
+    [[...base, '--export-metrics', '9700', '--mode', 'pm2'], /^--testid is required with --export-metrics/],
+    [[...base, '--mode', 'pm2'], /^--mode and --testid label --export-metrics/],
+    [[...base, '--export-metrics', '70000', '--mode', 'pm2', '--testid', 't'], /^--export-metrics: expected a port from 1 to 65535/],
+    [['--url', 'http://h/x', '--rate', '5', '--duration-ms', '100', '--connections', '1', '--export-metrics', '9700'], /^--export-metrics is not accepted with --rate/],
+  ] as const) {
+    const parsed = parseCliArgs([...args]);
+    assert.equal(parsed.kind, 'error', args.join(' '));
+    if (parsed.kind === 'error') assert.match(parsed.message, message);
+  }
 });
 
 test('a bad argument gives one line naming the flag and what it accepts', () => {

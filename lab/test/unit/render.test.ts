@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers, nginxVariables, renderNginxServer, substitute } from '../../src/render/nginx.js';
 import { renderPrometheusConfig, scrapeTargets, DOCKER_ONLY_JOB, RUNNER_JOB, SELF_JOB } from '../../src/render/prometheus.js';
 import { parse } from 'yaml';
+import { RUNNER_SERVICE } from '../../src/docker/compose.js';
 import { CONTAINER_METRICS_PORT, NGINX_UPSTREAM_PORT, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES } from '../../src/topologies.js';
 
 test('topologies: ports are unique and metrics blocks never overlap', () => {
@@ -91,10 +92,10 @@ test('the Docker-only DNS job asks for the replicas nginx balances, on their met
   assert.equal(dns?.port, CONTAINER_METRICS_PORT);
 });
 
-test("the runner's job: Docker finds the runner container on RUNNER_METRICS_PORT, natively the lab's own process", () => {
+test("the runner's job: Docker reaches the runner container on RUNNER_METRICS_PORT, natively the lab's own process", () => {
   type Job = { job_name: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] };
   const docker = (parse(renderPrometheusConfig('docker')) as { scrape_configs: Job[] }).scrape_configs.find((j) => j.job_name === RUNNER_JOB);
-  assert.deepEqual(docker?.dns_sd_configs?.map((d) => [d.names, d.port]), [[['runner'], RUNNER_METRICS_PORT]]);
+  assert.deepEqual(docker?.static_configs, [{ targets: [`${RUNNER_SERVICE}:${RUNNER_METRICS_PORT}`] }]);
   const native = (parse(renderPrometheusConfig('native')) as { scrape_configs: Job[] }).scrape_configs.find((j) => j.job_name === RUNNER_JOB);
   assert.deepEqual(native?.static_configs, [{ targets: [`127.0.0.1:${RUNNER_METRICS_PORT}`] }]);
   assert.equal(native?.dns_sd_configs, undefined);

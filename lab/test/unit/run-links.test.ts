@@ -16,12 +16,14 @@ test('Grafana: the dashboard, the run\'s time range with a margin, one var-mode 
 
 test("Prometheus: the runner's requests of those topologies over the run", () => {
   const link = new URL(prometheusRunLink('http://127.0.0.1:9090', from, to, ['pm2']));
-  assert.match(link.searchParams.get('g0.expr') ?? '', /lab_client_requests_total\{mode=~"pm2"\}/);
-  assert.equal(link.searchParams.get('g0.end_input'), '2026-12-04T10:00:35.000Z');
+  assert.equal(link.pathname, '/api/v1/query_range');
+  assert.match(link.searchParams.get('query') ?? '', /lab_client_requests_total\{mode=~"pm2"\}/);
+  assert.equal(link.searchParams.get('start'), '2026-12-04T09:59:55.000Z');
+  assert.equal(link.searchParams.get('end'), '2026-12-04T10:00:35.000Z');
 });
 
 test('the line names what runs: Grafana first, else Prometheus, else the command that records the next run', () => {
   assert.match(runLinkLine({ grafana: 'http://g', prometheus: 'http://p' }, from, to, ['single']), /^this run in Grafana: http:\/\/g\/d\//);
-  assert.match(runLinkLine({ grafana: null, prometheus: 'http://p' }, from, to, ['single']), /^this run in Prometheus \(Grafana runs with the Docker stack\): http:\/\/p\/graph\?/);
+  assert.match(runLinkLine({ grafana: null, prometheus: 'http://p' }, from, to, ['single']), /^this run's request rate in Prometheus \(JSON; the dashboard is Grafana's, with the Docker stack\): http:\/\/p\/api\/v1\/query_range\?/);
   assert.match(runLinkLine({ grafana: null, prometheus: null }, from, to, ['single']), /`make up` first/);
 });
