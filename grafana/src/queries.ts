@@ -8,11 +8,12 @@
  *                     several modes are `(cluster|pm2)`)
  *   $testid           the k6 test run variable, a regex like $mode (k6 panels only)
  *   $__rate_interval  Grafana's rate window: max(4 × scrape interval, step + scrape
- *                     interval); 20s with the lab's 5 s scrape interval
+ *                     interval); at least 8s with the datasource's 2 s timeInterval (the
+ *                     app jobs' scrape interval, prometheus/prometheus.yml)
  * toPromQL() substitutes them for a plain Prometheus API query.
  */
 
-export type QuerySource = 'app' | 'k6';
+export type QuerySource = 'proc' | 'app' | 'k6';
 
 export interface PanelQuery {
   /** Panel title. */
@@ -20,7 +21,7 @@ export interface PanelQuery {
   refId: string;
   expr: string;
   legend: string;
-  /** app: the app's own /metrics (scraped); k6: k6's remote-written metrics. */
+  /** proc: the lab's /proc exporter (scraped); app: the app's own /metrics (scraped); k6: k6's remote-written metrics. */
   source: QuerySource;
 }
 
@@ -28,12 +29,23 @@ export interface PanelSpec {
   title: string;
   description: string;
   unit: string;
+  /** The y axis' label, where the unit alone does not say what is counted. */
+  axisLabel?: string;
+  /** A query drawn as a dashed, thicker line: a total beside the series it adds up. */
+  totalRefId?: string;
   source: QuerySource;
   queries: { refId: string; expr: string; legend: string }[];
 }
 
+/** Grafana's custom unit: the value followed by " cores". */
+export const CORES_UNIT = 'suffix: cores';
+/** CPU seconds per second of every lab process, from the /proc exporter (lab/src/proc-exporter/). */
+const PROCESS_CPU = 'rate(lab_process_cpu_seconds_total{mode=~"$mode"}[$__rate_interval])';
+
 /** Legend naming one serving process: nginx's replicas differ by their replica label. */
 export const WORKER_LEGEND = '{{mode}} · worker {{worker}} {{replica}}';
+/** Legend of a topology's total over its processes. */
+export const TOPOLOGY_TOTAL_LEGEND = '{{mode}} · total';
 /** Series that make one worker: the replica label keeps nginx's replicas apart (they are all worker 0). */
 const PER_WORKER = 'mode, worker, replica';
 const MODE = 'mode=~"$mode"';
@@ -48,10 +60,16 @@ const quantile = (q: number): string =>
 export const PANELS: readonly PanelSpec[] = [
   {
     title: 'CPU per process',
-    description: 'CPU time each process used per second: 1 = one full core. The cluster primary shows as worker "primary".',
-    unit: 'percentunit',
-    source: 'app',
-    queries: [{ refId: 'A', expr: `sum by (${PER_WORKER}) (rate(process_cpu_seconds_total{${MODE}}[$__rate_interval]))`, legend: WORKER_LEGEND }],
+    description:
+      "Cores each process kept busy (CPU seconds per second: 1 = one full core), read from /proc by the lab's exporter outside the app, so a saturated worker's line has no gaps. The cluster primary shows as worker \"primary\", PM2's daemon as worker \"pm2\"; the dashed total per topology is to hold against its WORKERS.",
+    unit: CORES_UNIT,
+    axisLabel: 'cores',
+    totalRefId: 'B',
+    source: 'proc',
+    queries: [
+      { refId: 'A', expr: `sum by (${PER_WORKER}) (${PROCESS_CPU})`, legend: WORKER_LEGEND },
+      { refId: 'B', expr: `sum by (mode) (${PROCESS_CPU})`, legend: TOPOLOGY_TOTAL_LEGEND },
+    ],
   },
   {
     title: 'Requests per second per worker',
