@@ -91,6 +91,14 @@ function panel(spec: PanelSpec, id: number): PanelBuilder {
     .legend(new VizLegendOptionsBuilder().displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).showLegend(true).calcs(['mean', 'max']))
     .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending));
   if (spec.decimals !== undefined) builder.decimals(spec.decimals);
+  if (spec.axisLabel !== undefined) builder.axisLabel(spec.axisLabel);
+  if (spec.totalRefId !== undefined) {
+    builder.overrideByQuery(spec.totalRefId, [
+      { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+      { id: 'custom.lineWidth', value: 2 },
+      { id: 'custom.fillOpacity', value: 0 },
+    ]);
+  }
   for (const q of spec.queries) {
     builder.withTarget(new DataqueryBuilder().datasource(DATASOURCE).refId(q.refId).expr(q.expr).legendFormat(q.legend).range());
   }
@@ -112,6 +120,7 @@ export function buildDashboard(): Dashboard {
     .withVariable(testidVariable());
   let id = 0;
   const rows: [string, PanelSource][] = [
+    ['Processes (CPU from /proc, outside the app)', 'proc'],
     ['Workers (the app’s /metrics, per worker)', 'app'],
     ['Client side (per run: k6 when it ran, else the lab’s runner)', 'client'],
   ];

@@ -8,14 +8,18 @@
  *                     several modes are `(cluster|pm2)`)
  *   $testid           the k6 test run variable, a regex like $mode (k6 panels only)
  *   $__rate_interval  Grafana's rate window: max(4 × scrape interval, step + scrape
- *                     interval); 4s with the lab's 1 s scrape interval at the finest step
+ *                     interval); at least 8s with the datasource's 2 s timeInterval (the
+ *                     app jobs' scrape interval, prometheus/prometheus.yml)
  * toPromQL() substitutes them for a plain Prometheus API query.
  */
 
-/** app: the app's own /metrics; k6: k6's remote-written metrics; runner: the lab's runner's /metrics (job lab-runner). */
-export type QuerySource = 'app' | 'k6' | 'runner';
-/** A panel shows the workers (app) or the client's side of each run (k6 and the lab's runner, whichever ran it). */
-export type PanelSource = 'app' | 'client';
+/**
+ * proc: the lab's /proc exporter; app: the app's own /metrics; k6: k6's remote-written
+ * metrics; runner: the lab's runner's /metrics (job lab-runner).
+ */
+export type QuerySource = 'proc' | 'app' | 'k6' | 'runner';
+/** A panel shows processes (proc), workers (app) or the client's side of each run (k6 and the lab's runner, whichever ran it). */
+export type PanelSource = 'proc' | 'app' | 'client';
 
 export interface PanelQuery {
   /** Panel title. */
@@ -30,19 +34,30 @@ export interface PanelSpec {
   title: string;
   description: string;
   unit: string;
-  source: PanelSource;
+  /** The y axis' label, where the unit alone does not say what is counted. */
+  axisLabel?: string;
+  /** A query drawn as a dashed, thicker line: a total beside the series it adds up. */
+  totalRefId?: string;
   /** Decimals on the axis and legend (restarts are whole numbers). */
   decimals?: number;
-  /** Each query's source: app unless said (client panels say k6 or runner). */
+  source: PanelSource;
+  /** Each query's source: the panel's unless said (client panels say k6 or runner). */
   queries: { refId: string; expr: string; legend: string; source?: QuerySource }[];
 }
 
+/** Grafana's custom unit: the value followed by " cores". */
+export const CORES_UNIT = 'suffix: cores';
+
 /** Legend naming one serving process: nginx's replicas differ by their replica label. */
 export const WORKER_LEGEND = '{{mode}} · worker {{worker}} {{replica}}';
+/** Legend of a topology's total over its processes. */
+export const TOPOLOGY_TOTAL_LEGEND = '{{mode}} · total';
 /** Series that make one worker: the replica label keeps nginx's replicas apart (they are all worker 0). */
 const PER_WORKER = 'mode, worker, replica';
 /** $mode, and never a series without a mode label (All is `.*`, which matches an empty label too). */
 const MODE = 'mode=~"$mode", mode!=""';
+/** CPU seconds per second of every lab process, from the /proc exporter (lab/src/proc-exporter/). */
+const PROCESS_CPU = `rate(lab_process_cpu_seconds_total{${MODE}}[$__rate_interval])`;
 /** Health probes hit the app every few seconds; they are not the load. */
 const LOAD = `${MODE}, route!~"/healthz|/readyz"`;
 /** k6 samples of the measured scenario (the warm-up in setup() has no scenario tag). */
@@ -58,10 +73,16 @@ const quantile = (q: number): string =>
 export const PANELS: readonly PanelSpec[] = [
   {
     title: 'CPU per process',
-    description: 'CPU time each process used per second: 1 = one full core. The cluster primary shows as worker "primary".',
-    unit: 'percentunit',
-    source: 'app',
-    queries: [{ refId: 'A', expr: `sum by (${PER_WORKER}) (rate(process_cpu_seconds_total{${MODE}}[$__rate_interval]))`, legend: WORKER_LEGEND }],
+    description:
+      "Cores each process kept busy (CPU seconds per second: 1 = one full core), read from /proc by the lab's exporter outside the app, so a saturated worker's line has no gaps. The cluster primary shows as worker \"primary\", PM2's daemon as worker \"pm2\"; the dashed total per topology is to hold against its WORKERS.",
+    unit: CORES_UNIT,
+    axisLabel: 'cores',
+    totalRefId: 'B',
+    source: 'proc',
+    queries: [
+      { refId: 'A', expr: `sum by (${PER_WORKER}) (${PROCESS_CPU})`, legend: WORKER_LEGEND },
+      { refId: 'B', expr: `sum by (mode) (${PROCESS_CPU})`, legend: TOPOLOGY_TOTAL_LEGEND },
+    ],
   },
   {
     title: 'Requests per second per worker',
@@ -204,9 +225,15 @@ export const RUN_MARKERS: readonly RunMarkerSpec[] = [
   },
 ];
 
+/** A query's source when its panel's says it: client panels name theirs on each query. */
+function querySource(panel: PanelSource): QuerySource {
+  if (panel === 'client') throw new Error('a client panel names each query\'s source (k6 or runner)');
+  return panel;
+}
+
 /** Every panel's expressions, flat. */
 export function panelQueries(): PanelQuery[] {
-  return PANELS.flatMap((p) => p.queries.map((q) => ({ panel: p.title, refId: q.refId, expr: q.expr, legend: q.legend, source: q.source ?? 'app' })));
+  return PANELS.flatMap((p) => p.queries.map((q) => ({ panel: p.title, refId: q.refId, expr: q.expr, legend: q.legend, source: q.source ?? querySource(p.source) })));
 }
 
 /** Every expression the dashboard runs: its panels' and its run markers'. */

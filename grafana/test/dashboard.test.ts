@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { buildDashboard, DASHBOARD_FILE, DATASOURCE, renderDashboard } from '../src/dashboard.js';
-import { dashboardQueries, PANELS, panelQueries, RUN_MARKERS, toPromQL, WORKER_LEGEND } from '../src/queries.js';
+import { CORES_UNIT, dashboardQueries, PANELS, panelQueries, RUN_MARKERS, TOPOLOGY_TOTAL_LEGEND, toPromQL, WORKER_LEGEND } from '../src/queries.js';
 
 // This file runs as grafana/dist-test/test/dashboard.test.js.
 const grafanaDir = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,16 +76,26 @@ test('app panels keep every worker apart, nginx replicas included; client panels
         assert.match(q.expr, /testid=~"\$testid"/, `${p.title}: filtered by $testid`);
         assert.match(q.expr, /job="lab-runner"/, `${p.title}: the runner's own job`);
       }
-      if (p.source === 'app' && p.title !== 'Worker restarts (cluster primaries)') {
+      const total = p.totalRefId === q.refId;
+      if (p.source !== 'client' && p.title !== 'Worker restarts (cluster primaries)' && !total) {
         assert.match(q.expr, /by \((le, )?mode, worker, replica\)/, `${p.title}: grouped per worker and replica`);
         assert.ok(q.legend.includes(WORKER_LEGEND), `${p.title}: legend names the worker`);
       }
+      if (total) assert.match(q.expr, /^sum by \(mode\) /, `${p.title}: the total is per topology`);
       if (q.source === 'k6') {
         assert.match(q.expr, /testid=~"\$testid"/, `${p.title}: filtered by $testid`);
         assert.match(q.expr, /scenario="bench"/, `${p.title}: measured requests only, not the warm-up`);
       }
     }
   }
+  const cpu = PANELS.find((p) => p.title === 'CPU per process');
+  assert.equal(cpu?.source, 'proc', "CPU comes from the /proc exporter, not the worker's event loop");
+  assert.equal(cpu?.unit, CORES_UNIT);
+  assert.equal(cpu?.axisLabel, 'cores');
+  assert.deepEqual(cpu?.queries.map((q) => q.legend), [WORKER_LEGEND, TOPOLOGY_TOTAL_LEGEND], 'per process, and a total per topology');
+  const built = buildDashboard().panels?.find((p) => 'title' in p && p.title === 'CPU per process') as { fieldConfig?: { defaults?: { unit?: string; custom?: { axisLabel?: string } } } } | undefined;
+  assert.equal(built?.fieldConfig?.defaults?.unit, CORES_UNIT);
+  assert.equal(built?.fieldConfig?.defaults?.custom?.axisLabel, 'cores');
   const latency = PANELS.find((p) => p.title.startsWith('Latency'));
   assert.deepEqual(
     latency?.queries.map((q) => /histogram_quantile\(([\d.]+),/.exec(q.expr)?.[1]),

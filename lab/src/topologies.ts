@@ -94,6 +94,16 @@ export const PROMETHEUS_PORT = 9090;
 export const GRAFANA_PORT = 3000;
 /** The lab's load runner serves its client-side metrics here while a command measures (Prometheus job lab-runner). */
 export const RUNNER_METRICS_PORT = 9700;
+/** The lab's /proc exporter (lab/src/proc-exporter/): every app process's CPU, read outside its event loop. */
+export const PROC_EXPORTER_PORT = 9256;
+
+/**
+ * LAB_STACK, set on every app process: which running lab it belongs to ("native", or the
+ * Compose project's name), so a /proc exporter that sees every process of the host
+ * (natively, or a container with the host's pid namespace) reports its own stack only.
+ */
+export const STACK_ENV = 'LAB_STACK';
+export const NATIVE_STACK = 'native';
 
 /** The port every app process listens on inside its container. */
 export const CONTAINER_APP_PORT = 3000;

@@ -6,13 +6,16 @@
 import { posix } from 'node:path';
 import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
 import { DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers } from '../render/nginx.js';
+import { PROC_EXPORTER_SERVICE } from '../render/prometheus.js';
 import {
   CONTAINER_APP_PORT,
   CONTAINER_METRICS_PORT,
   DEFAULT_DOCKER_WORKERS,
   ENTRY_FILES,
   GRAFANA_PORT,
+  PROC_EXPORTER_PORT,
   PROMETHEUS_PORT,
+  STACK_ENV,
   TOPOLOGIES,
   topology,
   type Topology,
@@ -28,6 +31,13 @@ export const K6_SERVICE = 'k6';
 /** The lab's load runner in a container, the load generator where k6's image is missing. */
 export const RUNNER_SERVICE = 'runner';
 export const RUNNER_SCRIPT = 'lab/dist/runner/runner-cli.js';
+export const PROC_EXPORTER_SCRIPT = 'lab/dist/proc-exporter/cli.js';
+/**
+ * The stack's name, LAB_STACK of its app processes and what its /proc exporter reports:
+ * the Compose project's name (COMPOSE_PROJECT_NAME, else the file's `name`), so two
+ * stacks on one host (and the native lab) never count each other's processes.
+ */
+export const STACK_NAME = `\${COMPOSE_PROJECT_NAME:-${PROJECT_NAME}}`;
 /** The profile k6 sits in, so `docker compose up` never starts it. */
 export const BENCH_PROFILE = 'bench';
 /** nginx's upstream replicas: the single-process app, WORKERS times. */
@@ -146,6 +156,8 @@ export interface ComposeService {
   stop_grace_period?: string;
   entrypoint?: string[];
   user?: string;
+  pid?: 'host';
+  cap_add?: string[];
 }
 
 export interface ComposeFile {
@@ -181,6 +193,7 @@ export function appEnvironment(t: Topology): Record<string, string> {
     METRICS_PORT: String(CONTAINER_METRICS_PORT),
     WORKERS: `\${WORKERS:-${DEFAULT_DOCKER_WORKERS}}`,
     LAB_MODE: t.mode,
+    [STACK_ENV]: STACK_NAME,
     ...t.env,
   };
 }
@@ -255,6 +268,20 @@ function monitoringServices(): Record<string, ComposeService> {
       ],
       healthcheck: wgetHealthcheck(`http://127.0.0.1:${PROMETHEUS_PORT}/-/ready`),
       init: true,
+    },
+    // The lab's /proc exporter: in the host's pid namespace to see every app container's
+    // processes, root with CAP_SYS_PTRACE to read their environment (LAB_STACK, LAB_MODE,
+    // the worker slot), the repository's built lab/ mounted read-only as for the runner.
+    [PROC_EXPORTER_SERVICE]: {
+      image: NODE_IMAGE,
+      volumes: ['.:/lab:ro'],
+      command: ['node', PROC_EXPORTER_SCRIPT, '--stack', STACK_NAME, '--host', '0.0.0.0', '--port', String(PROC_EXPORTER_PORT)],
+      working_dir: '/lab',
+      healthcheck: healthcheck(['CMD', 'node', '-e', `fetch('http://127.0.0.1:${PROC_EXPORTER_PORT}/metrics').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))`], '10s'),
+      cap_add: ['SYS_PTRACE'],
+      init: true,
+      pid: 'host',
+      user: '0:0',
     },
     [GRAFANA_SERVICE]: {
       image: IMAGES.grafana,

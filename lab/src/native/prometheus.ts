@@ -1,6 +1,7 @@
 /**
  * The real Prometheus binary, run natively with prometheus/prometheus.yml rendered
- * for localhost and the scrape targets of every worker of every topology.
+ * for localhost and the scrape targets of every worker of every topology, and the
+ * lab's /proc exporter it scrapes for per-process CPU (started first, in its group).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { request } from 'undici';
 import { paths } from '../paths.js';
 import { renderPrometheusConfig, renderTargets } from '../render/prometheus.js';
 import { PROMETHEUS_PORT } from '../topologies.js';
+import { startProcExporter } from './proc-exporter.js';
 import { isAlive, logTail, spawnManaged, type ManagedProcess } from './processes.js';
 
 export const PROMETHEUS_URL = `http://127.0.0.1:${PROMETHEUS_PORT}`;
@@ -29,6 +31,7 @@ export function writeNativePrometheusConfig(workers: number, dir = join(paths.st
 export async function startPrometheus(workers: number): Promise<ManagedProcess> {
   const dir = join(paths.state, 'prometheus');
   const config = writeNativePrometheusConfig(workers, dir);
+  await startProcExporter({ group: 'prometheus', workers });
   const proc = spawnManaged({
     name: 'prometheus',
     group: 'prometheus',

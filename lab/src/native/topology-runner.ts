@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { paths } from '../paths.js';
 import { renderNginxMain, renderNginxServer, type UpstreamOptions } from '../render/nginx.js';
-import { ENTRY_FILES, NGINX_UPSTREAM_PORT, primaryMetricsPort, topology, workerCount, type Mode, type Topology } from '../topologies.js';
+import { ENTRY_FILES, NATIVE_STACK, NGINX_UPSTREAM_PORT, primaryMetricsPort, STACK_ENV, topology, workerCount, type Mode, type Topology } from '../topologies.js';
 import { isAlive, logTail, spawnManaged, stopGroups, type ManagedProcess, type SpawnOptions } from './processes.js';
 
 export interface StartOptions {
@@ -37,6 +37,7 @@ function appEnv(t: Topology, options: StartOptions, extra: Record<string, string
   return {
     HOST: LOCALHOST,
     LAB_MODE: t.mode,
+    [STACK_ENV]: NATIVE_STACK,
     LOG_FORMAT: 'text',
     NODE_ENV: 'production',
     ...options.env,

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { paths } from '../paths.js';
-import { CONTAINER_METRICS_PORT, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES, primaryMetricsPort, workerCount, type Topology } from '../topologies.js';
+import { CONTAINER_METRICS_PORT, PROC_EXPORTER_PORT, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES, primaryMetricsPort, workerCount, type Topology } from '../topologies.js';
 
 export type { RuntimeName as Runtime } from '../report-model.js';
 import type { RuntimeName as Runtime } from '../report-model.js';
@@ -22,6 +22,13 @@ export const SELF_JOB = 'prometheus';
 
 /** The lab's runner's client-side metrics: a DNS name in Docker, the lab's own process natively. */
 export const RUNNER_JOB = 'lab-runner';
+/** The lab's /proc exporter: every app process's CPU. */
+export const PROC_JOB = 'proc';
+/** The exporter's Compose service, its host name on the Compose network. */
+export const PROC_EXPORTER_SERVICE = 'proc-exporter';
+
+/** The jobs that scrape the app's own /metrics, answered by each worker's event loop. */
+export const APP_JOBS: readonly string[] = ['app', 'app-replica'];
 
 /** The job that finds nginx's replicas by DNS: Docker only. */
 export const DOCKER_ONLY_JOB = 'app-replica';
@@ -68,7 +75,8 @@ export function readPrometheusConfig(): PrometheusConfig {
 /**
  * prometheus.yml as the runtime runs it. Docker mounts the file unchanged; natively
  * the DNS job has no DNS to ask, so it is dropped (nginx's instances are file
- * targets there) and the targets file sits beside the rendered config.
+ * targets there), Prometheus and the /proc exporter are on 127.0.0.1, and the targets
+ * file sits beside the rendered config.
  */
 export function renderPrometheusConfig(runtime: Runtime): string {
   const config = readPrometheusConfig();
@@ -77,7 +85,8 @@ export function renderPrometheusConfig(runtime: Runtime): string {
     .filter((job) => job.job_name !== DOCKER_ONLY_JOB)
     // Natively Prometheus listens on 127.0.0.1 only: "localhost" could resolve to ::1.
     .map((job) => (job.job_name === SELF_JOB ? { ...job, static_configs: [{ targets: [`127.0.0.1:${PROMETHEUS_PORT}`] }] } : job))
-    .map((job) => (job.job_name === RUNNER_JOB ? { job_name: RUNNER_JOB, static_configs: [{ targets: [`127.0.0.1:${RUNNER_METRICS_PORT}`] }] } : job));
+    .map((job) => (job.job_name === RUNNER_JOB ? { job_name: RUNNER_JOB, static_configs: [{ targets: [`127.0.0.1:${RUNNER_METRICS_PORT}`] }] } : job))
+    .map((job) => (job.job_name === PROC_JOB ? { ...job, static_configs: [{ targets: [`127.0.0.1:${PROC_EXPORTER_PORT}`] }] } : job));
   return `# Rendered for the native runtime from prometheus/prometheus.yml by the lab.\n${stringify(config)}`;
 }
 

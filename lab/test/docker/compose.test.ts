@@ -20,6 +20,7 @@ import {
   RUNNER_SERVICE,
   PROMETHEUS_SERVICE,
   REPLICA_SERVICE,
+  STACK_NAME,
   appCommand,
   appServiceNames,
   composeModel,
@@ -30,8 +31,8 @@ import { createRequire } from 'node:module';
 import { APP_IMAGE, IMAGES, NODE_IMAGE } from '../../src/docker/images.js';
 import { paths } from '../../src/paths.js';
 import { renderDockerNginx, renderNginxMain } from '../../src/render/nginx.js';
-import { DOCKER_ONLY_JOB, readPrometheusConfig, scrapeTargets } from '../../src/render/prometheus.js';
-import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, GRAFANA_PORT, PROMETHEUS_PORT, TOPOLOGIES } from '../../src/topologies.js';
+import { APP_JOBS, DOCKER_ONLY_JOB, PROC_EXPORTER_SERVICE, readPrometheusConfig, scrapeTargets } from '../../src/render/prometheus.js';
+import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, GRAFANA_PORT, PROC_EXPORTER_PORT, PROMETHEUS_PORT, STACK_ENV, TOPOLOGIES } from '../../src/topologies.js';
 import { bin, readComposeFile, root, withDefaults } from './helpers.js';
 
 /** PM2's kill_timeout as app/ecosystem.config.cjs computes it (default SHUTDOWN_TIMEOUT_MS). */
@@ -203,8 +204,9 @@ test('Grafana: provisioned datasource with a fixed uid, dashboards, anonymous vi
   // The URL comes from the generated file's environment, where the port is the topology table's.
   assert.equal(ds?.url, '${LAB_PROMETHEUS_URL}');
   assert.equal(env['LAB_PROMETHEUS_URL'], `http://${PROMETHEUS_SERVICE}:${PROMETHEUS_PORT}`);
-  const global = (parse(readFileSync(paths.prometheusConfig, 'utf8')) as { global: { scrape_interval: string } }).global;
-  assert.equal(ds?.jsonData.timeInterval, global.scrape_interval, "datasource's interval is the scrape interval ($__rate_interval)");
+  const config = parse(readFileSync(paths.prometheusConfig, 'utf8')) as { scrape_configs: { job_name: string; scrape_interval?: string }[] };
+  const appIntervals = new Set(config.scrape_configs.filter((j) => APP_JOBS.includes(j.job_name)).map((j) => j.scrape_interval));
+  assert.deepEqual([...appIntervals], [ds?.jsonData.timeInterval], "datasource's interval is the app jobs' scrape interval, the longest ($__rate_interval)");
   const providers = parse(readFileSync(join(mount('/etc/grafana/provisioning/dashboards'), 'lab.yml'), 'utf8')) as {
     providers: { options: { path: string } }[];
   };
@@ -266,4 +268,17 @@ test('images are pinned to exact tags; no stray $ for Compose to choke on', () =
     .filter((l) => !l.trimStart().startsWith('#'))
     .join('\n');
   assert.doesNotMatch(text.replace(/\$\{[A-Z0-9_]+(:-[^}]*)?\}/g, '').replace(/\$\$/g, ''), /\$/);
+});
+
+test("the /proc exporter: the host's pid namespace, the stack's name in its command and in every app service's LAB_STACK", () => {
+  const model = composeModel();
+  const exporter = model.services[PROC_EXPORTER_SERVICE];
+  assert.ok(exporter, 'a proc-exporter service');
+  assert.equal(exporter.pid, 'host');
+  assert.deepEqual(exporter.cap_add, ['SYS_PTRACE'], 'reads other users\' /proc/<pid>/environ');
+  assert.equal(exporter.image, NODE_IMAGE, 'no image of its own: the Node image with the built lab mounted');
+  const stackArg = exporter.command?.[exporter.command.indexOf('--stack') + 1];
+  assert.equal(stackArg, STACK_NAME);
+  assert.equal(exporter.command?.[exporter.command.indexOf('--port') + 1], String(PROC_EXPORTER_PORT));
+  for (const name of appServiceNames(model)) assert.equal(model.services[name]?.environment?.[STACK_ENV], STACK_NAME, `${name}: LAB_STACK`);
 });

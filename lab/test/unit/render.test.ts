@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers, nginxVariables, renderNginxServer, substitute } from '../../src/render/nginx.js';
-import { renderPrometheusConfig, scrapeTargets, DOCKER_ONLY_JOB, RUNNER_JOB, SELF_JOB } from '../../src/render/prometheus.js';
+import { renderPrometheusConfig, scrapeTargets, APP_JOBS, DOCKER_ONLY_JOB, PROC_EXPORTER_SERVICE, PROC_JOB, RUNNER_JOB, SELF_JOB } from '../../src/render/prometheus.js';
 import { parse } from 'yaml';
 import { RUNNER_SERVICE } from '../../src/docker/compose.js';
-import { CONTAINER_METRICS_PORT, NGINX_UPSTREAM_PORT, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES } from '../../src/topologies.js';
+import { CONTAINER_METRICS_PORT, NGINX_UPSTREAM_PORT, PROC_EXPORTER_PORT, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES } from '../../src/topologies.js';
 
 test('topologies: ports are unique and metrics blocks never overlap', () => {
   const appPorts = TOPOLOGIES.map((t) => t.port);
@@ -99,4 +99,19 @@ test("the runner's job: Docker reaches the runner container on RUNNER_METRICS_PO
   const native = (parse(renderPrometheusConfig('native')) as { scrape_configs: Job[] }).scrape_configs.find((j) => j.job_name === RUNNER_JOB);
   assert.deepEqual(native?.static_configs, [{ targets: [`127.0.0.1:${RUNNER_METRICS_PORT}`] }]);
   assert.equal(native?.dns_sd_configs, undefined);
+});
+
+test('the /proc exporter is scraped every second at its service (Docker) or 127.0.0.1 (native); the app jobs get 2 s to answer', () => {
+  type Job = { job_name: string; scrape_interval?: string; scrape_timeout?: string; static_configs?: { targets: string[] }[] };
+  for (const runtime of ['docker', 'native'] as const) {
+    const config = parse(renderPrometheusConfig(runtime)) as { global: { scrape_interval: string }; scrape_configs: Job[] };
+    const proc = config.scrape_configs.find((j) => j.job_name === PROC_JOB);
+    const host = runtime === 'docker' ? PROC_EXPORTER_SERVICE : '127.0.0.1';
+    assert.deepEqual(proc?.static_configs?.[0]?.targets, [`${host}:${PROC_EXPORTER_PORT}`], runtime);
+    assert.equal(proc?.scrape_interval ?? config.global.scrape_interval, '1s');
+    for (const job of config.scrape_configs.filter((j) => APP_JOBS.includes(j.job_name))) {
+      assert.equal(job.scrape_timeout, '2s', `${runtime} ${job.job_name}: timeout`);
+      assert.equal(job.scrape_interval, job.scrape_timeout, `${runtime} ${job.job_name}: a timeout cannot exceed the interval`);
+    }
+  }
 });
