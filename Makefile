@@ -1,7 +1,7 @@
 # Node.js clustering lab. Every target calls the lab's CLI (lab/dist/cli.js), which
 # holds the logic; variables (MODE, WORKERS, REQUESTS, CONCURRENCY, TARGET_PATH,
 # REPEAT, RUNTIME, NODE, LAB_INSTALL) pass through the environment. `make help` lists them.
-# What the lab needs beyond npm packages (OS packages, Node 24) is installed by the
+# What the lab needs beyond npm packages (OS packages, Node 24, Prometheus 3) is installed by the
 # CLI's set-up step (lab/src/setup/), which up, bench, compare and test all run.
 
 LAB := node lab/dist/cli.js

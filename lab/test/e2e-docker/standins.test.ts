@@ -1,10 +1,10 @@
 /**
  * The pinned nginx and Prometheus images on a real engine, pulled or built as stand-ins
  * (.ci/provision-docker: Debian sid's packages): each runs the version line its tag pins
- * (nginx 1.30.x, Prometheus 3.x), its nginx accepts the lab's Docker rendering with the
- * upstream list the service writes, and its promtool accepts the Docker rendering of
- * prometheus.yml. Runs whenever an engine answers; LAB_REQUIRE_DOCKER=1 (CI) makes "no
- * engine" or a missing image a failure.
+ * (nginx 1.30.x, Prometheus 3.x); its nginx accepts the lab's Docker rendering with the
+ * upstream list the service writes, and the native rendering; its promtool accepts the
+ * Docker rendering of prometheus.yml. Runs whenever an engine answers;
+ * LAB_REQUIRE_DOCKER=1 (CI) makes "no engine" or a missing image a failure.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { after, describe, it } from 'node:test';
 import { NGINX_CONFIG_DIR, NGINX_ENTRYPOINT } from '../../src/docker/compose.js';
 import { IMAGES } from '../../src/docker/images.js';
 import { paths } from '../../src/paths.js';
-import { DOCKER_REPLICA_HOST } from '../../src/render/nginx.js';
+import { DOCKER_REPLICA_HOST, renderNginxMain, renderNginxServer } from '../../src/render/nginx.js';
 import { renderPrometheusConfig, renderTargets } from '../../src/render/prometheus.js';
 import { dockerEngine } from './stack.js';
 
@@ -77,6 +77,16 @@ describe('the pinned nginx and Prometheus images (stand-ins where they cannot be
       '-v', `${join(paths.root, 'nginx', 'docker')}:${NGINX_CONFIG_DIR}:ro`,
       '--entrypoint', shell, IMAGES.nginx, flag, testScript, ...scriptArgs,
     );
+    assert.equal(res.status, 0, res.output);
+    assert.match(res.output, /test is successful/);
+  });
+
+  it(`nginx in ${IMAGES.nginx} accepts the native rendering too (natively the OS's nginx runs it: Debian 12's is 1.22)`, () => {
+    const dir = join(work, 'nginx-native');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'default.conf'), renderNginxServer('native', 4));
+    writeFileSync(join(dir, 'nginx.conf'), renderNginxMain(join(dir, 'default.conf'), dir));
+    const res = dockerRun('-v', `${dir}:${dir}`, '--entrypoint', 'nginx', IMAGES.nginx, '-t', '-c', join(dir, 'nginx.conf'));
     assert.equal(res.status, 0, res.output);
     assert.match(res.output, /test is successful/);
   });
