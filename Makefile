@@ -2,7 +2,7 @@
 # holds the logic; variables given on make's command line (MODE=cluster …) reach it
 # through the environment as given: none is exported here, so an unset variable stays
 # unset and `MODE=` (empty) can be refused. `make help` lists them.
-# What the lab needs beyond npm packages (OS packages, Node 24) is installed by the
+# What the lab needs beyond npm packages (OS packages, Node 24, Prometheus 3) is installed by the
 # CLI's set-up step (lab/src/setup/), which up, bench, compare and test all run.
 
 LAB := node lab/dist/cli.js

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', '**/dist-test/', 'results/', '.lab/', 'grafana/dashboards/'] },
+  { ignores: ['**/node_modules/', '**/dist/', '**/dist-test/', 'results/', '.lab/', 'grafana/dashboards/', 'tools/prometheus3/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

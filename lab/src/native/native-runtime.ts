@@ -20,7 +20,7 @@ import { ClientMetrics, ClientMetricsServer, type RunLabels } from '../runner/cl
 import { testId } from '../shared/ids.js';
 import { appRuntime, type AppRuntime } from './node-binary.js';
 import { isAlive, logDir, readRegistry, stopGroups } from './processes.js';
-import { PROMETHEUS_URL, prometheusBinary, prometheusReady, startPrometheus } from './prometheus.js';
+import { PROMETHEUS_URL, prometheusBinary, prometheusReady, runningPrometheusVersion, startPrometheus } from './prometheus.js';
 import { baseUrl, isServing, nginxBinary, startTopology, topologyHandle, type RunningTopology } from './topology-runner.js';
 import { delta, snapshotAll } from '../runner/worker-metrics.js';
 
@@ -259,8 +259,9 @@ export async function nativeUp(options: NativeOptions): Promise<void> {
       scope.own('prometheus');
       await startPrometheus(options.workers);
     }
+    const running = readRegistry().find((p) => p.group === 'prometheus');
     for (const line of urls) log(line);
-    log(`${'prometheus'.padEnd(13)} ${PROMETHEUS_URL} (targets: ${PROMETHEUS_URL}/targets)`);
+    log(`${'prometheus'.padEnd(13)} ${PROMETHEUS_URL} (targets: ${PROMETHEUS_URL}/api/v1/targets) Prometheus ${await runningPrometheusVersion()}${running ? ` (${running.command.split(' --')[0] ?? ''})` : ''}`);
     log(`Grafana (port ${GRAFANA_PORT}) runs with RUNTIME=docker only. Stop everything with: make down`);
     for (const group of [...modes, 'prometheus']) scope.release(group);
   } finally {

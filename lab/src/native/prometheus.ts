@@ -2,6 +2,8 @@
  * The real Prometheus binary, run natively with prometheus/prometheus.yml rendered
  * for localhost and the scrape targets of every worker of every topology, and the
  * lab's /proc exporter it scrapes for per-process CPU (started first, in its group).
+ * By default the Prometheus 3 the set-up step unpacks into tools/prometheus3 (Debian
+ * unstable's package: the pinned image's major version), not the OS's own package.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +17,18 @@ import { isAlive, logTail, spawnManaged, type ManagedProcess } from './processes
 
 export const PROMETHEUS_URL = `http://127.0.0.1:${PROMETHEUS_PORT}`;
 
+/** PROMETHEUS, or the Prometheus 3 the set-up step unpacks. */
 export function prometheusBinary(): string {
-  return process.env['PROMETHEUS'] ?? '/usr/bin/prometheus';
+  return process.env['PROMETHEUS'] ?? paths.prometheus3;
+}
+
+/** The version the Prometheus at `url` says it runs (its build info API). */
+export async function runningPrometheusVersion(url = PROMETHEUS_URL): Promise<string> {
+  const res = await request(`${url}/api/v1/status/buildinfo`, { headersTimeout: 5000 });
+  const body = (await res.body.json()) as { status?: string; data?: { version?: string } };
+  const version = body.data?.version;
+  if (body.status !== 'success' || version === undefined) throw new Error(`${url}/api/v1/status/buildinfo did not say a version (HTTP ${res.statusCode})`);
+  return version;
 }
 
 /** Writes the localhost rendering; returns the config file's path. */

@@ -1,6 +1,6 @@
 /**
- * Carries out a set-up plan: one line saying what is installed, apt-get and npm
- * run quietly (their output is shown only when they fail), and the services that
+ * Carries out a set-up plan: one line saying what is installed, apt-get, npm and
+ * the suite packages' download run quietly (their output is shown only when they fail), and the services that
  * Debian's maintainer scripts start on install stopped again by their own init
  * scripts, so a packaged nginx or Prometheus never holds a port the lab needs.
  */
@@ -9,27 +9,18 @@ import { existsSync } from 'node:fs';
 import type { Host } from './host.js';
 import type { SetupPlan } from './plan.js';
 import type { OsPackage } from './requirements.js';
+import { runQuietly as run, SetupError } from './run-command.js';
+import { unpackSuitePackages } from './suite-packages.js';
 
-export class SetupError extends Error {
-  override readonly name = 'SetupError';
-  readonly code = 'LAB_SETUP_FAILED';
-}
+export { SetupError } from './run-command.js';
 
 type Log = (line: string) => void;
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
-  const res = spawnSync(command, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-  if (res.error !== undefined || res.status !== 0) {
-    const output = `${res.stdout ?? ''}${res.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new SetupError(`\`${[command, ...args].join(' ')}\` failed (${res.error?.message ?? `exit ${String(res.status)}`})${output ? `:\n${output}` : ''}`);
-  }
-}
 
 /** apt-get, as root or through `sudo -n` (which never asks for a password). */
 function aptGet(args: string[], sudo: boolean): void {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (sudo) run('sudo', ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args], env);
-  else run('apt-get', args, env);
+  if (sudo) run('sudo', ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args], { env });
+  else run('apt-get', args, { env });
 }
 
 /** Whether an init script says the service runs (LSB: status exits 0 when running). */
@@ -58,11 +49,14 @@ function describe(plan: SetupPlan): string {
   const parts: string[] = [];
   if (plan.apt) parts.push(`${plan.apt.packages.map((p) => p.aptPackage).join(', ')} from the OS packages (apt-get${plan.apt.sudo ? ' via sudo' : ''})`);
   if (plan.nodeRuntime) parts.push(`${plan.nodeRuntime.name} into ${plan.nodeRuntime.prefix} (npm)`);
+  for (const { requirement: r } of plan.suitePackages) {
+    parts.push(`${r.debPackages.join(', ')} from Debian ${r.suite}'s packages into ${r.prefix} (apt-get download, dpkg-deb -x; the OS's own package is left alone)`);
+  }
   return parts.join(' and ');
 }
 
 export function applySetup(plan: SetupPlan, host: Host, log: Log): void {
-  if (!plan.apt && !plan.nodeRuntime) return;
+  if (!plan.apt && !plan.nodeRuntime && plan.suitePackages.length === 0) return;
   log(`setup: installing ${describe(plan)} (LAB_INSTALL=no would only report)`);
   if (plan.apt) {
     aptGet(['update', '-qq'], plan.apt.sudo);
@@ -72,7 +66,11 @@ export function applySetup(plan: SetupPlan, host: Host, log: Log): void {
   if (plan.nodeRuntime) {
     run('npm', ['ci', '--prefix', plan.nodeRuntime.prefix, '--no-audit', '--no-fund']);
   }
-  for (const r of [...(plan.apt?.packages ?? []), ...(plan.nodeRuntime ? [plan.nodeRuntime] : [])]) {
+  for (const { requirement, archive } of plan.suitePackages) {
+    const version = unpackSuitePackages(requirement, archive);
+    log(`setup: ${requirement.name} ${version} is in ${requirement.prefix}`);
+  }
+  for (const r of [...(plan.apt?.packages ?? []), ...(plan.nodeRuntime ? [plan.nodeRuntime] : []), ...plan.suitePackages.map((s) => s.requirement)]) {
     const absent = r.files.filter((f) => !host.isInstalled(f));
     if (absent.length > 0) throw new SetupError(`${r.name} was installed but ${absent.join(', ')} is still missing`);
   }

@@ -4,6 +4,7 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { machineDebianArchive } from './debian-archive.js';
 
 export interface Host {
   /** `${process.platform}-${process.arch}` */
@@ -13,6 +14,8 @@ export interface Host {
   /** `sudo -n true` succeeds: sudo works without asking anyone. */
   hasPasswordlessSudo(): boolean;
   hasCommand(name: string): boolean;
+  /** The URI of this machine's own Debian archive (its apt sources), or why there is none. */
+  debianArchive(): { uri: string } | { why: string };
 }
 
 function executable(file: string): boolean {
@@ -35,4 +38,5 @@ export const systemHost: Host = {
   isRoot: () => process.getuid?.() === 0,
   hasPasswordlessSudo: () => succeeds('sudo', ['-n', 'true']),
   hasCommand: (name) => succeeds('sh', ['-c', `command -v ${name}`]),
+  debianArchive: () => machineDebianArchive(),
 };

@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import { paths } from '../paths.js';
 import { envValue, UsageError, type Env } from '../shared/scenario-rules.js';
 import type { Host } from './host.js';
-import { neededFor, type NodeRuntime, type OsPackage, type Purpose, type Requirement } from './requirements.js';
+import { neededFor, type NodeRuntime, type OsPackage, type Purpose, type Requirement, suitePackagesOverride, type SuitePackages } from './requirements.js';
 
 /** LAB_INSTALL: `auto` installs what is missing when it can, `no` only reports. */
 export type InstallPolicy = 'auto' | 'no';
@@ -35,6 +35,8 @@ export interface SetupPlan {
   readonly apt: { readonly packages: readonly OsPackage[]; readonly sudo: boolean } | null;
   /** Node 24 to install into its prefix with npm. */
   readonly nodeRuntime: NodeRuntime | null;
+  /** Packages of another suite to unpack into lab folders, from this archive URI (no privilege needed). */
+  readonly suitePackages: readonly { readonly requirement: SuitePackages; readonly archive: string }[];
   readonly blocked: readonly Blocked[];
 }
 
@@ -50,6 +52,21 @@ function nodeRuntimeCommand(requirement: NodeRuntime): string {
   return `npm ci --prefix ${relative(paths.root, requirement.prefix) || '.'}`;
 }
 
+/** The command that unpacks a suite's packages: the lab's own set-up step, allowed to install. */
+function suitePackagesCommand(purpose: Purpose): string {
+  return `make setup PURPOSE=${purpose} LAB_INSTALL=auto`;
+}
+
+/** Why a suite's packages cannot be fetched and unpacked here, or the archive to fetch them from. */
+function suitePackagesSource(host: Host, policy: InstallPolicy): { archive: string } | { why: string; fixable: boolean } {
+  if (policy === 'no') return { why: 'LAB_INSTALL=no', fixable: true };
+  for (const command of ['apt-get', 'dpkg-deb']) {
+    if (!host.hasCommand(command)) return { why: `this machine (${host.platform}) has no ${command}`, fixable: false };
+  }
+  const archive = host.debianArchive();
+  return 'uri' in archive ? { archive: archive.uri } : { why: archive.why, fixable: false };
+}
+
 /** Why apt-get cannot be used here without asking anyone, or null when it can. */
 function aptBlocker(host: Host, policy: InstallPolicy): string | null {
   if (policy === 'no') return 'LAB_INSTALL=no';
@@ -62,6 +79,7 @@ export function planSetup(purpose: Purpose, all: readonly Requirement[], host: H
   const missing = neededFor(purpose, all).filter((r) => isMissing(r, host));
   const packages = missing.filter((r): r is OsPackage => r.kind === 'os-package');
   const runtimes = missing.filter((r): r is NodeRuntime => r.kind === 'node-runtime');
+  const suites = missing.filter((r): r is SuitePackages => r.kind === 'suite-packages');
   const blocked: Blocked[] = [];
 
   let apt: SetupPlan['apt'] = null;
@@ -87,7 +105,13 @@ export function planSetup(purpose: Purpose, all: readonly Requirement[], host: H
       nodeRuntime = r;
     }
   }
-  return { purpose, missing, apt, nodeRuntime, blocked };
+  const suitePackages: SetupPlan['suitePackages'][number][] = [];
+  for (const r of suites) {
+    const source = suitePackagesSource(host, policy);
+    if ('archive' in source) suitePackages.push({ requirement: r, archive: source.archive });
+    else blocked.push({ requirement: r, why: source.why, command: source.fixable ? suitePackagesCommand(purpose) : suitePackagesOverride(r) });
+  }
+  return { purpose, missing, apt, nodeRuntime, suitePackages, blocked };
 }
 
 /** The one command that installs every blocked requirement, where one command can. */
@@ -108,6 +132,7 @@ export function blockedLine(blocked: readonly Blocked[]): string {
 /** One line for one requirement, where a topology says why it is unavailable. */
 export function requirementLine(b: Blocked): string {
   const override = b.requirement.name === 'nginx' ? ', or set NGINX=/path/to/nginx'
-    : b.requirement.kind === 'node-runtime' && !b.command.startsWith('set ') ? ', or set NODE=/path/to/node (22.12 or later)' : '';
+    : b.requirement.kind === 'node-runtime' && !b.command.startsWith('set ') ? ', or set NODE=/path/to/node (22.12 or later)'
+      : b.requirement.kind === 'suite-packages' && !b.command.startsWith('set ') ? `, or ${suitePackagesOverride(b.requirement)}` : '';
   return `${b.requirement.name} is not installed (${b.why}): run \`${b.command}\`${override}`;
 }

@@ -39,7 +39,31 @@ export interface NodeRuntime extends RequirementBase {
   readonly platform: string;
 }
 
-export type Requirement = OsPackage | NodeRuntime;
+/**
+ * Binaries from packages of another suite of this machine's Debian archive (a newer
+ * major version than the release's own), fetched with `apt-get download` through a
+ * temporary source list and unpacked with `dpkg-deb -x` into a lab folder: nothing is
+ * installed into the OS, and its own package of the same name is left alone.
+ */
+export interface SuitePackages extends RequirementBase {
+  readonly kind: 'suite-packages';
+  /** The suite of the machine's own Debian archive: "sid". */
+  readonly suite: string;
+  readonly debPackages: readonly string[];
+  /** The lab folder they are unpacked into (their usr/bin/… under it). */
+  readonly prefix: string;
+  /** The unpacked binary whose `--version` must start with `versionPrefix`: "3." */
+  readonly versionOf: string;
+  readonly versionPrefix: string;
+}
+
+export type Requirement = OsPackage | NodeRuntime | SuitePackages;
+
+/** Where a suite's binaries cannot be fetched, what to point the lab at instead: "set PROMETHEUS=… (3.x) and PROMTOOL=…". */
+export function suitePackagesOverride(r: SuitePackages): string {
+  const others = r.debPackages.filter((p) => p !== r.name).map((p) => ` and ${p.toUpperCase()}=/path/to/${p}`).join('');
+  return `set ${r.name.toUpperCase()}=/path/to/${r.name} (${r.versionPrefix}x)${others}`;
+}
 
 export function requirements(env: NodeJS.ProcessEnv = process.env): Requirement[] {
   return [
@@ -62,12 +86,16 @@ export function requirements(env: NodeJS.ProcessEnv = process.env): Requirement[
       neededFor: ['lab', 'up', 'test'],
     },
     {
-      kind: 'os-package',
+      // Prometheus 3, the pinned image's major version, where the OS has 2.x (Debian 12: 2.42).
+      kind: 'suite-packages',
       name: 'prometheus',
-      files: [env['PROMETHEUS'] ?? '/usr/bin/prometheus', env['PROMTOOL'] ?? '/usr/bin/promtool'],
-      aptPackage: 'prometheus',
-      service: 'prometheus',
-      enables: 'Prometheus for make up, and the config checks',
+      files: [env['PROMETHEUS'] ?? paths.prometheus3, env['PROMTOOL'] ?? paths.promtool3],
+      suite: 'sid',
+      debPackages: ['prometheus', 'promtool'],
+      prefix: paths.prometheus3Prefix,
+      versionOf: paths.prometheus3,
+      versionPrefix: '3.',
+      enables: 'Prometheus 3 for make up, and the config checks',
       neededFor: ['up', 'test'],
     },
     {

@@ -1,4 +1,8 @@
-/** The real nginx and promtool check the real files, as each runtime renders them. */
+/**
+ * The real nginx and promtool check the real files, as each runtime renders them:
+ * the machine's nginx (Debian 12: 1.22, which the template must keep running on) and
+ * the promtool 3 the set-up step unpacks (Prometheus 3, the pinned image's major).
+ */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,13 +10,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import { DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers, renderNginxMain, renderNginxServer } from '../../src/render/nginx.js';
+import { paths } from '../../src/paths.js';
 import { renderPrometheusConfig, renderTargets, type Runtime } from '../../src/render/prometheus.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lab-docker-bin-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 const NGINX = process.env['NGINX'] ?? '/usr/sbin/nginx';
-const PROMTOOL = process.env['PROMTOOL'] ?? 'promtool';
+const PROMTOOL = process.env['PROMTOOL'] ?? paths.promtool3;
 
 function writeNginx(runtime: Runtime, workers: number): string {
   const dir = join(work, `nginx-${runtime}-${workers}`);
@@ -60,6 +65,12 @@ test(`nginx -t accepts the template rendered for Docker, with its upstream list 
   assert.equal(res.status, 0, `${res.output}\n(the test needs root for unshare --mount)`);
   assert.match(res.output, /test is successful/);
   assert.doesNotMatch(readFileSync('/etc/hosts', 'utf8'), new RegExp(`\\s${DOCKER_REPLICA_HOST}\\b`), "the machine's /etc/hosts is untouched");
+});
+
+test('promtool is Prometheus 3 (the pinned image\'s major version), not the OS package\'s 2.x', () => {
+  const res = spawnSync(PROMTOOL, ['--version'], { encoding: 'utf8' });
+  assert.equal(res.error, undefined, `could not run ${PROMTOOL} (make setup PURPOSE=test unpacks it): ${String(res.error)}`);
+  assert.match(res.stdout, /^promtool, version 3\.\d+\.\d+/);
 });
 
 test('promtool check config accepts both renderings of prometheus.yml with their generated targets', () => {

@@ -97,3 +97,28 @@ test('.dockerignore lets in exactly what the Dockerfile copies, and no node_modu
   assert.ok(!rules.excludes('app/src/server.ts'));
   assert.ok(rules.prunable('node_modules') && rules.prunable('.git') && !rules.prunable('app'));
 });
+
+const standin = (name: string): string => readFileSync(join(root, 'tools', 'docker', 'standins', `${name}.Dockerfile`), 'utf8');
+
+test('the nginx and Prometheus stand-ins lint clean and take their package from sid, at an archive passed in, never named', () => {
+  for (const [name, pkg] of [['nginx', 'nginx'], ['prometheus', 'prometheus']] as const) {
+    const text = standin(name);
+    assert.deepEqual(validate(text).map((d) => `${name} line ${d.range.start.line + 1}: ${d.message}`), []);
+    const ins = parseInstructions(text);
+    assert.deepEqual(ins.filter((i) => i.keyword === 'ARG').map((i) => i.args.split('=')[0]), ['BASE', 'DEBIAN_ARCHIVE', 'CHECK_VALID_UNTIL', 'VERSION_PREFIX'], `${name}: the archive comes in as a build arg`);
+    assert.doesNotMatch(text, /:\/\//, `${name}: no archive URI written in the recipe`);
+    const run = runs(ins).join('\n');
+    assert.match(run, /Suites: sid\\n/, `${name}: a sid source`);
+    assert.match(run, /Pin: release n=sid\\nPin-Priority: 100\\n/, `${name}: sid pinned below the base's suite`);
+    assert.match(run, new RegExp(`install -y --no-install-recommends -t sid ${pkg}\\b`), `${name}: ${pkg} from sid`);
+    assert.match(run, /install -y --no-install-recommends wget\s+&&/, `${name}: wget from the base's suite, before sid is the target`);
+    assert.match(run, /"\$VERSION_PREFIX"\*\)/, `${name}: the build checks the version against the pinned line`);
+  }
+});
+
+test('.ci/provision-docker passes the machine\'s own archive to the stand-ins and names no archive host', () => {
+  const script = readFileSync(join(root, '.ci', 'provision-docker'), 'utf8');
+  assert.match(script, /--build-arg "DEBIAN_ARCHIVE=\$uri"/);
+  assert.match(script, /uri=\$\(debian_archive_uri\)/);
+  assert.doesNotMatch(script.replace(/^#.*$/gm, ''), /https?:\/\//, 'no URI outside comments');
+});

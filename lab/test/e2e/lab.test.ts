@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { paths } from '../../src/paths.js';
-import { queryPrometheus } from '../../src/native/prometheus.js';
+import { queryPrometheus, runningPrometheusVersion } from '../../src/native/prometheus.js';
 import { groupAlive } from '../../src/native/processes.js';
 import { assertCompareReport } from './compare-shape.js';
 import { MODES, workerCount, topology } from '../../src/topologies.js';
@@ -47,6 +47,7 @@ interface Recorded {
   pid: number;
   name: string;
   group: string;
+  command: string;
 }
 function recorded(): Recorded[] {
   const file = join(state, 'processes.json');
@@ -58,9 +59,11 @@ const expectedWorkers = MODES.flatMap((mode) => Array.from({ length: workerCount
 
 describe('the native lab, end to end', { timeout: 600_000 }, () => {
   let started: Recorded[] = [];
+  let upOutput = '';
 
   before(async () => {
     const up = await make('up');
+    upOutput = up.stderr;
     assert.match(up.stderr, /prometheus\s+http:\/\/127\.0\.0\.1:9090/);
     started = recorded();
   });
@@ -75,6 +78,16 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
   test('make up starts every topology and Prometheus', () => {
     const groups = new Set(started.map((p) => p.group));
     assert.deepEqual([...groups].sort(), [...MODES, 'prometheus'].sort());
+  });
+
+  test('the Prometheus make up starts is Prometheus 3 from tools/prometheus3 (not the OS package), and up says which version ran', async (t) => {
+    const prometheus = started.find((p) => p.group === 'prometheus');
+    assert.ok(prometheus);
+    assert.equal(prometheus.command.split(' --')[0], paths.prometheus3);
+    const version = await runningPrometheusVersion();
+    assert.match(version, /^3\.\d+\.\d+/);
+    assert.ok(upOutput.includes(`Prometheus ${version} (${paths.prometheus3})`), `make up names the version that ran and its binary:\n${upOutput}`);
+    t.diagnostic(`Prometheus ${version} ran`);
   });
 
   test('make compare measures every topology with zero errors and every worker serving', async () => {

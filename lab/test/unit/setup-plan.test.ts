@@ -8,6 +8,7 @@ import type { Host } from '../../src/setup/host.js';
 import { blockedLine, installPolicy, planSetup, requirementLine } from '../../src/setup/plan.js';
 import { requirements, type Requirement } from '../../src/setup/requirements.js';
 import { UsageError } from '../../src/lab-options.js';
+import { paths } from '../../src/paths.js';
 
 interface Facts {
   platform?: string;
@@ -15,6 +16,8 @@ interface Facts {
   root?: boolean;
   sudo?: boolean;
   commands?: string[];
+  /** The machine's Debian archive URI, or why there is none; default: an archive. */
+  archive?: { uri: string } | { why: string };
 }
 
 /** A machine described by its facts; every question the planner asks is answered from them. */
@@ -24,7 +27,8 @@ function host(facts: Facts): Host {
     isInstalled: (file) => (facts.installed ?? []).includes(file),
     isRoot: () => facts.root ?? false,
     hasPasswordlessSudo: () => facts.sudo ?? false,
-    hasCommand: (name) => (facts.commands ?? ['apt-get']).includes(name),
+    hasCommand: (name) => (facts.commands ?? ['apt-get', 'dpkg-deb']).includes(name),
+    debianArchive: () => facts.archive ?? { uri: 'http://archive.invalid/debian' },
   };
 }
 
@@ -51,10 +55,19 @@ describe('what is missing', () => {
     assert.deepEqual(names(planSetup('test', all, bare, 'auto').missing), ['Node 24', 'nginx', 'prometheus', 'chromium', 'unshare']);
   });
 
-  test('prometheus counts as missing when promtool is (both come from one package)', () => {
-    const plan = planSetup('test', all, host({ root: true, installed: [...filesOf('Node 24', 'nginx', 'chromium', 'unshare'), '/usr/bin/prometheus'] }), 'auto');
+  test('prometheus counts as missing when promtool is (both are unpacked together)', () => {
+    const plan = planSetup('test', all, host({ root: true, installed: [...filesOf('Node 24', 'nginx', 'chromium', 'unshare'), paths.prometheus3] }), 'auto');
     assert.deepEqual(names(plan.missing), ['prometheus']);
-    assert.deepEqual(plan.apt?.packages.map((p) => p.aptPackage), ['prometheus']);
+    assert.equal(plan.apt, null, "Prometheus 3 is not the OS's package: apt-get installs nothing");
+    assert.deepEqual(plan.suitePackages.map((s) => [s.requirement.suite, s.requirement.debPackages, s.archive]), [['sid', ['prometheus', 'promtool'], 'http://archive.invalid/debian']]);
+  });
+
+  test("Prometheus 3 is looked for in tools/prometheus3, not at the OS package's /usr/bin/prometheus", () => {
+    const prometheus = all.find((r) => r.name === 'prometheus');
+    assert.deepEqual(prometheus?.files, [paths.prometheus3, paths.promtool3]);
+    const custom = requirements({ PROMETHEUS: '/opt/p/prometheus', PROMTOOL: '/opt/p/promtool' });
+    const plan = planSetup('up', custom, host({ installed: [...filesOf('Node 24', 'nginx'), '/opt/p/prometheus', '/opt/p/promtool'] }), 'auto');
+    assert.deepEqual(plan.missing, [], 'PROMETHEUS= and PROMTOOL= move where they are looked for');
   });
 
   test('NGINX= moves where nginx is looked for', () => {
@@ -67,10 +80,29 @@ describe('what is missing', () => {
 describe('whether the lab may install', () => {
   test('as root with apt-get: apt-get directly, Node 24 with npm, nothing blocked', () => {
     const plan = planSetup('test', all, host({ root: true }), 'auto');
-    assert.deepEqual(plan.apt?.packages.map((p) => p.aptPackage), ['nginx', 'prometheus', 'chromium', 'util-linux']);
+    assert.deepEqual(plan.apt?.packages.map((p) => p.aptPackage), ['nginx', 'chromium', 'util-linux']);
     assert.equal(plan.apt?.sudo, false);
     assert.equal(plan.nodeRuntime?.name, 'Node 24');
+    assert.deepEqual(names(plan.suitePackages.map((s) => s.requirement)), ['prometheus']);
     assert.deepEqual(plan.blocked, []);
+  });
+
+  test('Prometheus 3 needs neither root nor sudo: it is unpacked into the lab\'s own folder', () => {
+    const plan = planSetup('up', all, host({ root: false, sudo: false, installed: filesOf('Node 24', 'nginx') }), 'auto');
+    assert.deepEqual(names(plan.suitePackages.map((s) => s.requirement)), ['prometheus']);
+    assert.deepEqual(plan.blocked, []);
+  });
+
+  test('Prometheus 3 without a Debian archive or without dpkg-deb: blocked, PROMETHEUS= and PROMTOOL= are the way out', () => {
+    for (const facts of [{ archive: { why: 'this machine is not Debian (ID=fedora in /etc/os-release)' } }, { commands: ['apt-get'] }]) {
+      const plan = planSetup('up', all, host({ root: true, installed: filesOf('Node 24', 'nginx'), ...facts }), 'auto');
+      assert.deepEqual(plan.suitePackages, []);
+      const blocked = plan.blocked[0];
+      assert.ok(blocked);
+      assert.match(blocked.why, /not Debian|has no dpkg-deb/);
+      assert.equal(blocked.command, 'set PROMETHEUS=/path/to/prometheus (3.x) and PROMTOOL=/path/to/promtool');
+      assert.equal(requirementLine(blocked), `prometheus is not installed (${blocked.why}): run \`set PROMETHEUS=/path/to/prometheus (3.x) and PROMTOOL=/path/to/promtool\``);
+    }
   });
 
   test('not root but passwordless sudo: apt-get through sudo', () => {
@@ -108,13 +140,17 @@ describe('whether the lab may install', () => {
     assert.equal(plan.apt, null);
     assert.equal(plan.nodeRuntime, null);
     assert.deepEqual(new Set(plan.blocked.map((b) => b.why)), new Set(['LAB_INSTALL=no']));
+    assert.deepEqual(plan.suitePackages, []);
     assert.deepEqual(plan.blocked.map((b) => b.command), [
       'apt-get install -y nginx',
-      'apt-get install -y prometheus',
       'apt-get install -y chromium',
       'apt-get install -y util-linux',
       'npm ci --prefix tools/node24',
+      'make setup PURPOSE=test LAB_INSTALL=auto',
     ]);
+    const prometheus = plan.blocked.find((b) => b.requirement.name === 'prometheus');
+    assert.ok(prometheus);
+    assert.equal(requirementLine(prometheus), 'prometheus is not installed (LAB_INSTALL=no): run `make setup PURPOSE=test LAB_INSTALL=auto`, or set PROMETHEUS=/path/to/prometheus (3.x) and PROMTOOL=/path/to/promtool');
   });
 });
 
@@ -125,8 +161,8 @@ describe('the one line', () => {
     assert.equal(line.includes('\n'), false);
     assert.equal(
       line,
-      'missing nginx (the nginx topology), prometheus (Prometheus for make up, and the config checks), chromium (the HTML report\'s browser test), '
-        + 'not installed because not root, and sudo asks for a password: run `sudo apt-get install -y nginx prometheus chromium`',
+      'missing nginx (the nginx topology), chromium (the HTML report\'s browser test), '
+        + 'not installed because not root, and sudo asks for a password: run `sudo apt-get install -y nginx chromium`',
     );
   });
 
