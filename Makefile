@@ -13,7 +13,7 @@ BUILD_STAMP := node_modules/.cache/lab-build.stamp
 BUILD_INPUTS := $(shell find app/src lab/src grafana/src -type f 2>/dev/null) \
 	$(wildcard tsconfig.base.json */tsconfig*.json */package.json) k6/scenario.json
 
-.PHONY: help install setup build up down bench compare sweep scale resilience ps logs test bench-instrumentation bench-generator generate
+.PHONY: help install setup build up down bench compare sweep scale resilience ps logs test bench-instrumentation bench-generator bench-refusals generate
 
 help: build
 	@$(LAB) help
@@ -75,3 +75,7 @@ bench-instrumentation: build
 
 bench-generator: build
 	npm run bench:generator -w lab
+
+# How fast each bad input is refused, through make (exit code, the lab's one line, median and max ms).
+bench-refusals: build
+	npm run bench:refusals -w lab --silent

@@ -75,6 +75,10 @@ describe('routes', () => {
 
   it('records request durations by method, route and status, plus in-flight and connection gauges', async (t) => {
     const { origin, metrics } = await startInProcessApp(t, 4);
+    const atStart = await metrics.registry.metrics();
+    for (const route of ['/', '/heavy']) {
+      assert.equal(sampleValue(atStart, 'http_request_duration_seconds_count', { mode: 'test', worker: '4', method: 'GET', route, status_code: '200' }), 0, `${route} exists at zero before any request`);
+    }
     await httpGet(`${origin}/heavy?n=10`);
     await httpGet(`${origin}/heavy?n=0`);
     await httpGet(`${origin}/missing`);

@@ -198,8 +198,8 @@ export interface RunMarkerSpec {
 export const RUN_MARKERS: readonly RunMarkerSpec[] = [
   {
     name: 'Load on a topology',
-    description: 'Any load on a topology, whoever sent it (k6, the lab\'s runner, a hand-run loadtest): its own request rate, probes excluded. A fixed 5 s window, as annotations get no $__rate_interval of their own.',
-    expr: `sum by (mode) (rate(http_request_duration_seconds_count{${LOAD}}[5s])) > 0`,
+    description: 'Any load on a topology, whoever sent it (k6, the lab\'s runner, a hand-run loadtest): its own request rate, probes excluded. A fixed 10 s window (five of the app jobs\' 2 s scrapes), as annotations get no $__rate_interval of their own.',
+    expr: `sum by (mode) (rate(http_request_duration_seconds_count{${LOAD}}[10s])) > 0`,
     titleFormat: 'load on {{mode}}',
     tagKeys: 'mode',
     iconColor: 'rgba(255, 152, 48, 0.6)',

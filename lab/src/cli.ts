@@ -54,6 +54,7 @@ Targets:
   generate  regenerate docker-compose.yml and the Grafana dashboard JSON
   bench-instrumentation   the cost of the app's metrics (METRICS=on against off)
   bench-generator         the load runner's CPU per request against autocannon's
+  bench-refusals          how fast each bad input is refused (exit code, the one line, ms)
 
 Variables:
   MODE         ${MODES.join(', ')} (compare, sweep, resilience: a comma-separated subset)

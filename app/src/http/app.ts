@@ -37,7 +37,7 @@ export function createApp(options: AppOptions): Express {
   app.disable('x-powered-by');
 
   app.use(workerHeaders(options.worker));
-  if (options.requestDuration) app.use(requestMetricsMiddleware(options.requestDuration));
+  if (options.requestDuration) app.use(requestMetricsMiddleware(options.requestDuration, ['/', '/heavy']));
   if (options.logRequests === true) app.use(requestLogMiddleware(options.logger));
 
   app.get('/', (_request, response) => {

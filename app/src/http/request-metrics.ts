@@ -12,7 +12,13 @@ const KNOWN_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT'
 
 type Observer = ReturnType<RequestDurationHistogram['labels']>;
 
-export function requestMetricsMiddleware(histogram: RequestDurationHistogram): RequestHandler {
+/**
+ * `served`: the routes whose successful GETs exist at zero from the start, so the
+ * scrape before a run's first request reads them and a rate sees the whole run (a
+ * series born during a burst shorter than the scrape interval shows no increase).
+ */
+export function requestMetricsMiddleware(histogram: RequestDurationHistogram, served: readonly string[] = []): RequestHandler {
+  for (const route of served) histogram.zero({ method: 'GET', route, status_code: '200' });
   // One child per label combination, so a request does not hash its labels again.
   const observers = new Map<string, Observer>();
   const observerFor = (method: string, route: string, statusCode: string): Observer => {

@@ -16,11 +16,12 @@ import { progressReporter } from '../runner/progress.js';
 import { scenarioFor } from '../scenario-file.js';
 import type { Repetition, Runtime, Target } from '../core/runtime.js';
 import { GRAFANA_PORT, MODES, RUNNER_METRICS_PORT, topology, workerCount, type Mode } from '../topologies.js';
-import { ClientMetrics, ClientMetricsServer, type RunLabels } from '../runner/client-metrics.js';
+import { ClientMetrics, ClientMetricsServer, FINAL_SCRAPE_MS, type RunLabels } from '../runner/client-metrics.js';
+import type { RequestObserver } from '../runner/run-options.js';
 import { testId } from '../shared/ids.js';
 import { appRuntime, type AppRuntime } from './node-binary.js';
 import { isAlive, logDir, readRegistry, stopGroups } from './processes.js';
-import { PROMETHEUS_URL, prometheusBinary, prometheusReady, runningPrometheusVersion, startPrometheus } from './prometheus.js';
+import { PROMETHEUS_URL, prometheusBinary, prometheusReady, runningPrometheusVersion, startPrometheus, waitForFirstScrapes } from './prometheus.js';
 import { baseUrl, isServing, nginxBinary, startTopology, topologyHandle, type RunningTopology } from './topology-runner.js';
 import { delta, snapshotAll } from '../runner/worker-metrics.js';
 
@@ -127,10 +128,11 @@ export async function ensureRunning(mode: Mode, options: NativeOptions, scope: R
   return { running, ownedByThisRun: true };
 }
 
-async function measure(running: RunningTopology, scenario: Scenario, client?: { metrics: ClientMetrics; run: RunLabels }): Promise<Repetition> {
+async function measure(running: RunningTopology, scenario: Scenario, client?: ExportedRun): Promise<Repetition> {
+  const observer = client?.observer;
+  await client?.ready; // Prometheus has read the run at zero before its first request
   const before = await snapshotAll(running.metricsUrls);
   const progress = progressReporter(running.topology.mode, scenario.requests);
-  const observer = client?.metrics.start(client.run);
   let result: RunResult;
   try {
     result = await runLoad({ ...scenarioRunOptions(running.baseUrl, scenario), onProgress: progress.update, ...(observer ? { observer } : {}) });
@@ -157,31 +159,44 @@ export function contextFor(options: NativeOptions, probed?: AppRuntime): { scena
   return { scenario, machine: machineInfo(app.version, { cpuLimit: null, generator: "the lab's runner, on this machine beside the app" }), app };
 }
 
+/** A measured run's client-side metrics, and the scrape that has read it at zero. */
+interface ExportedRun {
+  metrics: ClientMetrics;
+  run: RunLabels;
+  observer: RequestObserver;
+  ready: Promise<boolean>;
+}
+
 /**
  * The runner's client-side metrics for one command: served on RUNNER_METRICS_PORT from
  * the first measured run until the command ends (Prometheus' lab-runner job scrapes it),
  * each run labelled by its mode and a testid of its own.
  */
-function clientExport(): { metrics: () => Promise<ClientMetrics>; run: (mode: Mode) => RunLabels; close: () => Promise<void> } {
-  let server: Promise<ClientMetricsServer> | undefined;
+function clientExport(): { run: (mode: Mode) => Promise<ExportedRun | undefined>; close: () => Promise<void> } {
+  let exported: Promise<ClientMetricsServer | undefined> | undefined;
   const runs = new Map<Mode, number>();
   return {
-    metrics: async () => {
-      server ??= (async () => {
+    run: async (mode) => {
+      // Only while the lab's Prometheus runs (make up): otherwise nothing would read it.
+      exported ??= (async () => {
+        if (!(await prometheusReady())) return undefined;
         const s = new ClientMetricsServer(new ClientMetrics());
         const why = await s.listen(RUNNER_METRICS_PORT, '127.0.0.1');
-        if (why !== null) log(`lab: the runner's metrics are not exported for Prometheus (${why}); the run itself is unaffected`);
-        return s;
+        if (why === null) return s;
+        log(`lab: the runner's metrics are not exported for Prometheus (${why}); the run itself is unaffected`);
+        return undefined;
       })();
-      return (await server).metrics;
-    },
-    run: (mode) => {
+      const server = await exported;
       const n = (runs.get(mode) ?? 0) + 1;
       runs.set(mode, n);
-      return { mode, testid: testId(mode, new Date(), n) };
+      if (server === undefined) return undefined;
+      const run = { mode, testid: testId(mode, new Date(), n) };
+      const observer = server.metrics.start(run);
+      return { metrics: server.metrics, run, observer, ready: server.nextScrape(FINAL_SCRAPE_MS) };
     },
     close: async () => {
-      if (server) await (await server).close();
+      const server = await exported;
+      await server?.close();
     },
   };
 }
@@ -216,7 +231,7 @@ export function nativeRuntime(resolveOptions: () => NativeOptions): Runtime {
     },
     warm: (target, scenario) => warm(handle(target), scenario),
     monitoring: async () => ({ grafana: null, prometheus: (await prometheusReady()) ? PROMETHEUS_URL : null }),
-    measure: async (target, scenario) => measure(handle(target), scenario, { metrics: await client.metrics(), run: client.run(target.mode) }),
+    measure: async (target, scenario) => measure(handle(target), scenario, await client.run(target.mode)),
     close: async () => {
       await (scope?.close() ?? Promise.resolve());
       await client.close();
@@ -259,7 +274,9 @@ export async function nativeUp(options: NativeOptions): Promise<void> {
       scope.own('prometheus');
       await startPrometheus(options.workers);
     }
-    const running = readRegistry().find((p) => p.group === 'prometheus');
+    const running = readRegistry().find((p) => p.group === 'prometheus' && p.name === 'prometheus');
+    const unscraped = await waitForFirstScrapes();
+    if (unscraped !== 0) log(`lab: Prometheus has not scraped ${unscraped < 0 ? 'any' : unscraped} target(s) yet: the first seconds of a run may be missing from the dashboard`);
     for (const line of urls) log(line);
     log(`${'prometheus'.padEnd(13)} ${PROMETHEUS_URL} (targets: ${PROMETHEUS_URL}/api/v1/targets) Prometheus ${await runningPrometheusVersion()}${running ? ` (${running.command.split(' --')[0] ?? ''})` : ''}`);
     log(`Grafana (port ${GRAFANA_PORT}) runs with RUNTIME=docker only. Stop everything with: make down`);

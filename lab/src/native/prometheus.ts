@@ -31,6 +31,30 @@ export async function runningPrometheusVersion(url = PROMETHEUS_URL): Promise<st
   return version;
 }
 
+/**
+ * Waits until Prometheus has scraped every app and /proc target once (up or not), so a
+ * run that starts right after `up` is on the dashboard from its first request: a target
+ * is picked up seconds after the start (file discovery, then its first scrape), and a
+ * process first scraped after a short run shows no increase. Resolves to how many
+ * targets were still waiting at the deadline (0: all seen).
+ */
+export async function waitForFirstScrapes(timeoutMs = 20_000, url = PROMETHEUS_URL): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let waiting = Number.POSITIVE_INFINITY;
+  for (;;) {
+    try {
+      const res = await request(`${url}/api/v1/targets?state=active`, { headersTimeout: 2000 });
+      const body = (await res.body.json()) as { data?: { activeTargets?: { labels: Record<string, string>; lastScrape: string }[] } };
+      const targets = (body.data?.activeTargets ?? []).filter((t) => t.labels['job'] === 'app' || t.labels['job'] === 'proc');
+      waiting = targets.length === 0 ? Number.POSITIVE_INFINITY : targets.filter((t) => t.lastScrape.startsWith('0001-')).length;
+    } catch {
+      // Not answering yet.
+    }
+    if (waiting === 0 || Date.now() > deadline) return Number.isFinite(waiting) ? waiting : -1;
+    await sleep(250);
+  }
+}
+
 /** Writes the localhost rendering; returns the config file's path. */
 export function writeNativePrometheusConfig(workers: number, dir = join(paths.state, 'prometheus')): string {
   mkdirSync(join(dir, 'targets'), { recursive: true });

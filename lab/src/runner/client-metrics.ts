@@ -36,6 +36,8 @@ export class ClientMetrics {
   /** Marks a run as started and returns the observer its requests report to. */
   start(run: RunLabels): RequestObserver {
     this.#active.set({ ...run }, 1);
+    // Every series of the run exists from its start, at zero: the scrape before its first request reads them all.
+    this.#duration.zero({ ...run });
     for (const outcome of ['ok', 'non2xx', 'socket', 'timeout'] satisfies Outcome[]) this.#requests.inc({ ...run, outcome }, 0);
     const requests = this.#requests;
     const duration = this.#duration;
@@ -52,8 +54,8 @@ export class ClientMetrics {
   }
 }
 
-/** How long an exporter stays up after its last run: one scrape interval and a margin, so the final counts are read. */
-export const FINAL_SCRAPE_MS = 1_500;
+/** Longest wait for a scrape (before a run, and after the last): the lab-runner job's 1 s interval and a margin. */
+export const FINAL_SCRAPE_MS = 2_500;
 
 /**
  * Serves a ClientMetrics registry at /metrics. A port already taken is not the
@@ -61,11 +63,15 @@ export const FINAL_SCRAPE_MS = 1_500;
  */
 export class ClientMetricsServer {
   readonly #server: Server;
-  #scrapes = 0;
+  #scraped: (() => void)[] = [];
 
   constructor(readonly metrics: ClientMetrics) {
     this.#server = createServer((request, response) => {
-      this.#scrapes++;
+      response.once('finish', () => {
+        const waiting = this.#scraped;
+        this.#scraped = [];
+        for (const resolve of waiting) resolve();
+      });
       if ((request.url ?? '').split('?', 1)[0] !== '/metrics') {
         response.writeHead(404).end();
         return;
@@ -85,10 +91,26 @@ export class ClientMetricsServer {
     });
   }
 
-  /** Closes; when something scraped it, after waiting for a last scrape (FINAL_SCRAPE_MS). */
+  /**
+   * Resolves once the next scrape was answered, or after `timeoutMs`: a run that waits for
+   * it before its first request has a sample at zero, so even a run shorter than the scrape
+   * interval has the two samples a rate needs (its last is the next scrape after it ends).
+   */
+  nextScrape(timeoutMs: number): Promise<boolean> {
+    if (!this.#server.listening) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.#scraped.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Closes after `lingerMs` (a last scrape; 0 when nothing scrapes it). */
   async close(lingerMs = FINAL_SCRAPE_MS): Promise<void> {
     if (!this.#server.listening) return;
-    if (this.#scrapes > 0) await new Promise((resolve) => setTimeout(resolve, lingerMs));
+    if (lingerMs > 0) await this.nextScrape(lingerMs);
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }

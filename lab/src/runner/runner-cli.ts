@@ -14,7 +14,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseCliArgs, USAGE, type CliOptions, type ExportMetrics, type OpenCliOptions } from './runner-cli-args.js';
-import { ClientMetrics, ClientMetricsServer } from './client-metrics.js';
+import { ClientMetrics, ClientMetricsServer, FINAL_SCRAPE_MS } from './client-metrics.js';
 import { runOpenLoad } from './open-model.js';
 import { progressReporter } from './progress.js';
 import { runLoad } from './run-load.js';
@@ -56,10 +56,12 @@ async function run(options: CliOptions, signal: AbortSignal): Promise<void> {
   await warmUp(options.url, options.warmup, options.concurrency, common);
   const progress = progressReporter('', options.requests);
   const exporter = await startExport(options.exportMetrics);
+  const labels = options.exportMetrics && { mode: options.exportMetrics.mode, testid: options.exportMetrics.testid };
+  const observer = exporter && labels ? exporter.metrics.start(labels) : undefined;
+  // Prometheus reads the run at zero before its first request (a rate needs two samples).
+  if (exporter) await exporter.nextScrape(FINAL_SCRAPE_MS);
   const before = await snapshotAll(options.metrics);
   try {
-    const labels = options.exportMetrics;
-    const observer = exporter && labels ? exporter.metrics.start(labels) : undefined;
     const result = await runLoad({
       url: options.url,
       requests: options.requests,

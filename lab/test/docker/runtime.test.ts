@@ -143,7 +143,7 @@ test('dockerUp(): writes the targets for WORKERS, then compose up --build --wait
   const { printed } = await quietly((c) => dockerUp(3, c));
   assert.equal(readFileSync(targetsFile(ctx), 'utf8'), renderTargets('docker', 3));
   const up = recorded().find((c) => c.args.includes('up'));
-  const everyService = ['app-cluster', 'app-cluster-none', 'app-pm2', 'app-replica', 'app-single', 'grafana', 'nginx', 'prometheus'];
+  const everyService = ['app-cluster', 'app-cluster-none', 'app-pm2', 'app-replica', 'app-single', 'grafana', 'nginx', 'proc-exporter', 'prometheus'];
   assert.deepEqual(up?.args, [...compose, 'up', '-d', '--build', '--wait', '--remove-orphans', ...everyService]);
   assert.deepEqual(up?.env, { WORKERS: '3', APP_CPUS: '2', REPLICA_CPUS: '0.666' });
   assert.match(printed, /Grafana +http:\/\/localhost:3000/);

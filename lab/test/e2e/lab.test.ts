@@ -81,7 +81,7 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
   });
 
   test('the Prometheus make up starts is Prometheus 3 from tools/prometheus3 (not the OS package), and up says which version ran', async (t) => {
-    const prometheus = started.find((p) => p.group === 'prometheus');
+    const prometheus = started.find((p) => p.group === 'prometheus' && p.name === 'prometheus');
     assert.ok(prometheus);
     assert.equal(prometheus.command.split(' --')[0], paths.prometheus3);
     const version = await runningPrometheusVersion();
@@ -149,6 +149,8 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
       let left = await missing();
       for (const deadline = Date.now() + 30_000; left.length > 0 && Date.now() < deadline; left = await missing()) await sleep(1000);
       assert.deepEqual(left, [], `${panel}: ${promql} has a series for every ${perWorker ? 'worker' : 'cluster primary'}`);
+      const unlabelled = (await queryPrometheus(promql)).filter((s) => (s.metric['mode'] ?? '') === '');
+      assert.deepEqual(unlabelled, [], `${panel}: ${promql} shows no series without a mode (Prometheus' own CPU, say)`);
     }
   });
 

@@ -48,9 +48,12 @@ test('the exporter answers /metrics over HTTP', async () => {
   const served = new ClientMetricsServer(new ClientMetrics());
   assert.equal(await served.listen(port, '127.0.0.1'), null);
   try {
+    const scraped = served.nextScrape(5_000);
     const res = await request(`http://127.0.0.1:${port}/metrics`);
     assert.equal(res.statusCode, 200);
     assert.match(await res.body.text(), /# TYPE lab_client_requests_total counter/);
+    assert.equal(await scraped, true, 'a run waiting for the next scrape is released by it');
+    assert.equal(await served.nextScrape(50), false, 'and without one, after its timeout');
   } finally {
     await served.close(0);
   }
