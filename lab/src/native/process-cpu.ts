@@ -5,9 +5,10 @@
  * fields 14 and 15), by role. Two snapshots around a step give the CPU seconds each
  * role spent in it; divided by the requests served, the cost of a process model.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { groupMembers, type ManagedProcess } from './processes.js';
+import { clockTicks, processTicks } from '../proc-exporter/proc-stat.js';
+
+export { clockTicks, processTicks };
 
 import { CPU_ROLES, totalCpu, type CpuByRole, type CpuRole } from '../sweep/cpu-roles.js';
 
@@ -15,32 +16,6 @@ export { CPU_ROLES, totalCpu, type CpuByRole, type CpuRole };
 
 /** pid → [role, CPU ticks (user + system)]. */
 export type CpuSnapshot = Map<number, { role: CpuRole; ticks: number }>;
-
-let ticksPerSecond: number | undefined;
-
-/** The kernel's clock ticks per second (getconf CLK_TCK; 100 on every Linux in practice). */
-export function clockTicks(): number {
-  if (ticksPerSecond === undefined) {
-    try {
-      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    } catch {
-      ticksPerSecond = 100;
-    }
-  }
-  return ticksPerSecond;
-}
-
-/** utime + stime of a process, in ticks; null when it is gone. */
-export function processTicks(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command name: field 3 (state) is index 0, so utime (14) is 11 and stime (15) is 12.
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return null;
-  }
-}
 
 /** The role of a recorded group leader, from the name the topology runner gave it. */
 export function leaderRole(p: Pick<ManagedProcess, 'name'>): CpuRole {

@@ -4,7 +4,7 @@
  * (another user's process where this one may not read its environment) are skipped.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { clockTicks, processTicks } from '../native/process-cpu.js';
+import { clockTicks, processTicks } from './proc-stat.js';
 import { identify, parseEnviron, type ProcessIdentity } from './identity.js';
 
 export interface ProcessCpu extends ProcessIdentity {

@@ -54,8 +54,8 @@ export class ClientMetrics {
   }
 }
 
-/** Longest wait for a scrape (before a run, and after the last): the lab-runner job's 1 s interval and a margin. */
-export const FINAL_SCRAPE_MS = 2_500;
+/** Longest wait for a scrape (before a run, and after the last): three of the lab-runner job's 1 s intervals, for a busy machine. */
+export const FINAL_SCRAPE_MS = 3_500;
 
 /**
  * Serves a ClientMetrics registry at /metrics. A port already taken is not the
@@ -63,14 +63,17 @@ export const FINAL_SCRAPE_MS = 2_500;
  */
 export class ClientMetricsServer {
   readonly #server: Server;
-  #scraped: (() => void)[] = [];
+  /** Waiting for a scrape that arrives after `since` (performance.now()). */
+  #waiting: { since: number; resolve: () => void }[] = [];
 
   constructor(readonly metrics: ClientMetrics) {
     this.#server = createServer((request, response) => {
+      const arrived = performance.now();
       response.once('finish', () => {
-        const waiting = this.#scraped;
-        this.#scraped = [];
-        for (const resolve of waiting) resolve();
+        // Only a scrape that arrived after the wait began has read what came before it.
+        const done = this.#waiting.filter((w) => w.since <= arrived);
+        this.#waiting = this.#waiting.filter((w) => w.since > arrived);
+        for (const w of done) w.resolve();
       });
       if ((request.url ?? '').split('?', 1)[0] !== '/metrics') {
         response.writeHead(404).end();
@@ -92,18 +95,27 @@ export class ClientMetricsServer {
   }
 
   /**
-   * Resolves once the next scrape was answered, or after `timeoutMs`: a run that waits for
-   * it before its first request has a sample at zero, so even a run shorter than the scrape
-   * interval has the two samples a rate needs (its last is the next scrape after it ends).
+   * Resolves to true once a scrape that arrived after this call was answered (so it read
+   * everything set before the call), or to false after `timeoutMs`. A run that waits for
+   * one before its first request has a sample at zero, and the exporter waits for one
+   * after the last run, so even a run shorter than the scrape interval has the two
+   * samples a rate needs.
    */
   nextScrape(timeoutMs: number): Promise<boolean> {
     if (!this.#server.listening) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.#scraped.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
+      const timer = setTimeout(() => {
+        this.#waiting = this.#waiting.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      const waiter = {
+        since: performance.now(),
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      this.#waiting.push(waiter);
     });
   }
 
