@@ -45,7 +45,7 @@ export function prometheusRunLink(prometheus: string, from: Date, to: Date, mode
 export function runLinkLine(monitoring: Monitoring, from: Date, to: Date, modes: readonly string[]): string {
   if (monitoring.grafana !== null) return `this run in Grafana: ${grafanaRunLink(monitoring.grafana, from, to, modes)}`;
   if (monitoring.prometheus !== null) {
-    return `this run's request rate in Prometheus (JSON; the dashboard is Grafana's, with the Docker stack): ${prometheusRunLink(monitoring.prometheus, from, to, modes)}`;
+    return `this run's request rate in Prometheus (JSON, as no Grafana runs here): ${prometheusRunLink(monitoring.prometheus, from, to, modes)}`;
   }
   return 'no Prometheus recorded this run: `make up` first, and the next run is on the dashboard';
 }

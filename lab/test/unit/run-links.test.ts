@@ -24,6 +24,6 @@ test("Prometheus: the runner's requests of those topologies over the run", () =>
 
 test('the line names what runs: Grafana first, else Prometheus, else the command that records the next run', () => {
   assert.match(runLinkLine({ grafana: 'http://g', prometheus: 'http://p' }, from, to, ['single']), /^this run in Grafana: http:\/\/g\/d\//);
-  assert.match(runLinkLine({ grafana: null, prometheus: 'http://p' }, from, to, ['single']), /^this run's request rate in Prometheus \(JSON; the dashboard is Grafana's, with the Docker stack\): http:\/\/p\/api\/v1\/query_range\?/);
+  assert.match(runLinkLine({ grafana: null, prometheus: 'http://p' }, from, to, ['single']), /^this run's request rate in Prometheus \(JSON, as no Grafana runs here\): http:\/\/p\/api\/v1\/query_range\?/);
   assert.match(runLinkLine({ grafana: null, prometheus: null }, from, to, ['single']), /`make up` first/);
 });
