@@ -2,6 +2,7 @@
  * Turns repeated runs of each topology into the comparison: medians with min–max,
  * speedup over single, and scaling efficiency against the cores the app could use.
  */
+import { BUSY_SHARE_WARNING } from './machine-load.js';
 import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './report-model.js';
 import type { Topology } from './topologies.js';
 import type { Repetition } from './core/runtime.js';
@@ -126,8 +127,9 @@ export function fairnessWarnings(modes: readonly ModeReport[], machine: MachineI
       warnings.push(`${m.mode}: the load generator took ${(share * 100).toFixed(0)}% of one core during the run (over 10%), CPU the app could not use.`);
     }
   }
-  if (machine.loadAverageAtStart[0] > machine.availableParallelism * 0.5) {
-    warnings.push(`The machine was busy at start (load average ${machine.loadAverageAtStart[0].toFixed(2)} on ${machine.availableParallelism} cores): figures may be low and noisy.`);
+  const busy = machine.busyCoresAtStart;
+  if (busy !== undefined && busy !== null && busy > machine.availableParallelism * BUSY_SHARE_WARNING) {
+    warnings.push(`Other work kept ${busy.toFixed(2)} of ${machine.availableParallelism} cores busy in the second before the first run: figures may be low and noisy (see what runs with top).`);
   }
   if (scenario.requests < scenario.concurrency * 2) {
     warnings.push(`Only ${scenario.requests} requests for ${scenario.concurrency} connections: most connections carry one or two requests, so the run mostly measures connection setup.`);

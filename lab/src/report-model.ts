@@ -106,6 +106,12 @@ export interface MachineInfo {
   appNodeVersion: string;
   platform: string;
   loadAverageAtStart: [number, number, number];
+  /**
+   * Cores every process of the machine used in the second before the first run
+   * (/proc/stat), the lab's own idle topologies included; null where it could not be read.
+   * What the noise warning reads: the load average still holds a previous run.
+   */
+  busyCoresAtStart?: number | null;
   /** CPUs each app container may use (Docker's CPU limit), or null when the app shares the host's cores (native). */
   cpuLimit: number | null;
   /** What generated the load and where it ran, one phrase. */

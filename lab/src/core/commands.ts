@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../paths.js';
-import { SCHEMA_VERSION, type CompareReport, type ModeReport, type Scenario } from '../report-model.js';
+import { SCHEMA_VERSION, type CompareReport, type MachineInfo, type ModeReport, type Scenario } from '../report-model.js';
+import { busyCores } from '../machine-load.js';
 import { explainTail } from '../report/explain.js';
 import { runLinkLine } from '../report/run-links.js';
 import { formatBenchReport, formatCompareTable } from '../report/terminal.js';
@@ -39,8 +40,14 @@ async function within<T>(runtime: Runtime, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareReport> {
+/** The runtime's machine facts, with how busy the machine is now (before anything of this run starts). */
+async function machineNow(runtime: Runtime): Promise<MachineInfo> {
   const machine = await runtime.machine();
+  return { ...machine, busyCoresAtStart: await busyCores(machine.availableParallelism) };
+}
+
+export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareReport> {
+  const machine = await machineNow(runtime);
   const modes = modesWithSingle(plan.modes);
   return within(runtime, async () => {
     const started = new Date();
@@ -101,7 +108,7 @@ export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareR
 export async function bench(runtime: Runtime, mode: Mode, plan: RunPlan): Promise<ModeReport> {
   const reason = await runtime.unavailability(mode);
   if (reason !== null) throw new Error(`MODE=${mode} is unavailable here: ${reason}`);
-  const machine = await runtime.machine();
+  const machine = await machineNow(runtime);
   const { scenario, repeat, durationSeconds } = plan;
   return within(runtime, async () => {
     const target = await runtime.start(mode);

@@ -26,6 +26,9 @@ export function machineLines(machine: MachineInfo): ContextLine[] {
     ...(machine.cpuLimit === null ? [] : [{ label: 'CPU limit', text: `${machine.cpuLimit} CPUs per app container (nginx's replicas share it): the limit each figure is read against` }]),
     { label: 'load generator', text: machine.generator },
     { label: 'load average', text: `${load} (1, 5, 15 min) at start` },
+    ...(machine.busyCoresAtStart === undefined || machine.busyCoresAtStart === null
+      ? []
+      : [{ label: 'busy at start', text: `${machine.busyCoresAtStart.toFixed(2)} of ${machine.availableParallelism} cores in use by every process in the second before the first run` }]),
   ];
 }
 

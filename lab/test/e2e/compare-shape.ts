@@ -10,7 +10,7 @@ import { SCHEMA_VERSION, type CompareReport, type RuntimeName } from '../../src/
 import { MODES } from '../../src/topologies.js';
 
 const REPORT_KEYS = ['created', 'machine', 'modes', 'repeat', 'runtime', 'scenario', 'schemaVersion', 'warnings'].sort();
-const MACHINE_KEYS = ['appNodeVersion', 'availableParallelism', 'cores', 'cpuLimit', 'cpuModel', 'generator', 'loadAverageAtStart', 'memoryGiB', 'nodeVersion', 'platform'].sort();
+const MACHINE_KEYS = ['appNodeVersion', 'availableParallelism', 'busyCoresAtStart', 'cores', 'cpuLimit', 'cpuModel', 'generator', 'loadAverageAtStart', 'memoryGiB', 'nodeVersion', 'platform'].sort();
 const MODE_KEYS = [
   'available', 'ceiling', 'completed', 'coresUsable', 'efficiency', 'errors', 'explanation', 'latencyMs', 'medianRun', 'mode',
   'perWorker', 'reason', 'rps', 'runnerCpuSeconds', 'runsRps', 'speedup', 'strategy', 'title', 'workers',

@@ -65,3 +65,12 @@ test('the limit beside efficiency takes the load generator\'s cores out of the m
   const single = modeReport(topology('single'), 1, machine, [rep(350, 0.2, 2000)]);
   assert.equal(single.ceiling, 1, 'single can use one core whatever the generator takes of the other');
 });
+
+test('the noise warning reads the cores busy before the run, not the load average a previous run left', () => {
+  const scenario = { path: '/', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 1, warmupRequests: 0 };
+  const single = mode('single', 100, 1);
+  const afterAnotherRun = { ...machine, loadAverageAtStart: [2.7, 1.5, 0.8] as [number, number, number], busyCoresAtStart: 0.04 };
+  assert.ok(!fairnessWarnings([single], afterAnotherRun, 2, scenario).some((w) => /busy/.test(w)), 'a high load average alone is no warning');
+  const busyNow = { ...machine, busyCoresAtStart: 1.2 };
+  assert.ok(fairnessWarnings([single], busyNow, 2, scenario).some((w) => w.startsWith('Other work kept 1.20 of 2 cores busy in the second before the first run')));
+});
