@@ -24,7 +24,7 @@ import { blockedLine, installPolicy } from './setup/plan.js';
 import { PURPOSES, type Purpose } from './setup/requirements.js';
 import { readSweepOptions } from './sweep/sweep-options.js';
 import { DEFAULT_DOCKER_WORKERS, isMode, MODES, type Mode } from './topologies.js';
-import { checkVariables } from './config/variables.js';
+import { checkVariables, type CheckedCommand } from './config/variables.js';
 
 /** The help text; Docker's host ports are read from the compose model, never repeated here. */
 function helpText(): string {
@@ -187,12 +187,14 @@ function nativeOnly(command: string, why = 'yet'): void {
  * engines): the variables it would ignore, then each value by its parser, then NODE's
  * binary (it must exist before Node 24 is installed for nothing).
  */
-function readCommandOptions(command: 'up' | 'bench' | 'compare' | 'sweep' | 'scale' | 'resilience'): LabOptions {
+function readCommandOptions(command: Exclude<CheckedCommand, 'setup'>): LabOptions {
   checkVariables(command, process.env);
   const options = readOptions();
   installPolicy(process.env);
-  if (command === 'up') appCpus(process.env);
-  if (command === 'up') hostPorts(process.env);
+  if (command === 'up') {
+    appCpus(process.env);
+    hostPorts(process.env);
+  }
   if (options.node !== undefined) requireNodeBinary(options.node);
   return options;
 }

@@ -10,13 +10,12 @@ import { UsageError, type Env } from '../shared/scenario-rules.js';
 import { MAX_WORKERS, MODES } from '../topologies.js';
 
 /** Commands that take variables; down, ps, logs and help read RUNTIME alone and refuse nothing. */
-export const CHECKED_COMMANDS = ['up', 'bench', 'compare', 'sweep', 'scale', 'resilience', 'setup'] as const;
-export type CheckedCommand = (typeof CHECKED_COMMANDS)[number];
+export type CheckedCommand = 'up' | 'bench' | 'compare' | 'sweep' | 'scale' | 'resilience' | 'setup';
 
-const MEASURE = ['bench', 'compare', 'sweep', 'scale', 'resilience'] as const;
-const SCENARIO = ['bench', 'compare', 'sweep', 'scale', 'resilience'] as const;
-const SWEEP = ['sweep'] as const;
-const EVERY = ['up', ...MEASURE] as const;
+/** The commands that load a topology with the scenario. */
+const SCENARIO: readonly CheckedCommand[] = ['bench', 'compare', 'sweep', 'scale', 'resilience'];
+const SWEEP: readonly CheckedCommand[] = ['sweep'];
+const EVERY: readonly CheckedCommand[] = ['up', ...SCENARIO];
 
 export interface LabVariable {
   readonly name: string;
@@ -44,10 +43,6 @@ export const LAB_VARIABLES: readonly LabVariable[] = [
   row('SWEEP_CONNECTIONS', SWEEP, 'an integer from 1 to 10000'),
   row('APP_CPUS', ['up'], 'a positive number of CPUs, e.g. 2 or 1.5'),
 ];
-
-export function isCheckedCommand(command: string): command is CheckedCommand {
-  return (CHECKED_COMMANDS as readonly string[]).includes(command);
-}
 
 /** Where a variable applies, for the refusal line: "bench", "bench and compare", "up, bench and sweep". */
 function commandList(commands: readonly string[]): string {

@@ -14,7 +14,7 @@ import { renderTargets } from '../render/prometheus.js';
 import type { MachineInfo, RunResult, Scenario, Unmeasured } from '../report-model.js';
 import { delta, parseSnapshot, type WorkerSnapshot } from '../runner/worker-metrics.js';
 import type { K6RunSummary } from '../shared/k6-summary.js';
-import { testId } from '../shared/ids.js';
+import { runIds, testId } from '../shared/ids.js';
 import {
   CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, DEFAULT_DOCKER_WORKERS, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES, topology, workerCount,
   type Mode, type Topology,
@@ -441,8 +441,7 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       return { workers: replicas.length, running, replicas };
     })());
   let workers = upWorkers;
-  /** Measured runs per mode, numbering each run's testid. */
-  const runs = new Map<Mode, number>();
+  const nextRunId = runIds();
   let chosen: Promise<LoadGenerator> | undefined;
   const generator = (): Promise<LoadGenerator> =>
     (chosen ??= imageAvailable(ctx, IMAGES.k6).then((k6) => {
@@ -495,8 +494,7 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
         const rep = { result: runFromK6(JSON.parse(readFileSync(file, 'utf8')) as K6RunSummary), workers: delta(before, after) };
         return t.proxy === null ? rep : numberReplicas(rep);
       }
-      const testid = testId(target.mode, new Date(), (runs.get(target.mode) ?? 0) + 1);
-      runs.set(target.mode, (runs.get(target.mode) ?? 0) + 1);
+      const testid = nextRunId(target.mode);
       const json = `runner-${testid}-${process.pid}.json`;
       const file = join(ctx.resultsDir, json);
       mkdirSync(dirname(file), { recursive: true });

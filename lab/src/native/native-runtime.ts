@@ -18,7 +18,7 @@ import type { Repetition, Runtime, Target } from '../core/runtime.js';
 import { GRAFANA_PORT, MODES, RUNNER_METRICS_PORT, topology, workerCount, type Mode } from '../topologies.js';
 import { ClientMetrics, ClientMetricsServer, FINAL_SCRAPE_MS, type RunLabels } from '../runner/client-metrics.js';
 import type { RequestObserver } from '../runner/run-options.js';
-import { testId } from '../shared/ids.js';
+import { runIds } from '../shared/ids.js';
 import { appRuntime, type AppRuntime } from './node-binary.js';
 import { isAlive, logDir, readRegistry, stopGroups } from './processes.js';
 import { PROMETHEUS_URL, prometheusBinary, prometheusReady, runningPrometheusVersion, startPrometheus, waitForFirstScrapes } from './prometheus.js';
@@ -174,7 +174,7 @@ interface ExportedRun {
  */
 function clientExport(): { run: (mode: Mode) => Promise<ExportedRun | undefined>; close: () => Promise<void> } {
   let exported: Promise<ClientMetricsServer | undefined> | undefined;
-  const runs = new Map<Mode, number>();
+  const nextRunId = runIds();
   return {
     run: async (mode) => {
       // Only while the lab's Prometheus runs (make up): otherwise nothing would read it.
@@ -187,10 +187,9 @@ function clientExport(): { run: (mode: Mode) => Promise<ExportedRun | undefined>
         return undefined;
       })();
       const server = await exported;
-      const n = (runs.get(mode) ?? 0) + 1;
-      runs.set(mode, n);
+      const testid = nextRunId(mode);
       if (server === undefined) return undefined;
-      const run = { mode, testid: testId(mode, new Date(), n) };
+      const run = { mode, testid };
       const observer = server.metrics.start(run);
       return { metrics: server.metrics, run, observer, ready: server.nextScrape(FINAL_SCRAPE_MS) };
     },

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { paths } from '../paths.js';
-import { renderPrometheusConfig, renderTargets } from '../render/prometheus.js';
+import { APP_JOBS, PROC_JOB, renderPrometheusConfig, renderTargets } from '../render/prometheus.js';
 import { PROMETHEUS_PORT } from '../topologies.js';
 import { startProcExporter } from './proc-exporter.js';
 import { isAlive, logTail, spawnManaged, type ManagedProcess } from './processes.js';
@@ -45,7 +45,7 @@ export async function waitForFirstScrapes(timeoutMs = 20_000, url = PROMETHEUS_U
     try {
       const res = await request(`${url}/api/v1/targets?state=active`, { headersTimeout: 2000 });
       const body = (await res.body.json()) as { data?: { activeTargets?: { labels: Record<string, string>; lastScrape: string }[] } };
-      const targets = (body.data?.activeTargets ?? []).filter((t) => t.labels['job'] === 'app' || t.labels['job'] === 'proc');
+      const targets = (body.data?.activeTargets ?? []).filter((t) => APP_JOBS.includes(t.labels['job'] ?? '') || t.labels['job'] === PROC_JOB);
       waiting = targets.length === 0 ? Number.POSITIVE_INFINITY : targets.filter((t) => t.lastScrape.startsWith('0001-')).length;
     } catch {
       // Not answering yet.
@@ -85,13 +85,7 @@ export async function startPrometheus(workers: number): Promise<ManagedProcess> 
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (!isAlive(proc)) throw new Error(`prometheus exited during start; its log (${proc.log}) ends with:\n${logTail(proc)}`);
-    try {
-      const res = await request(`${PROMETHEUS_URL}/-/ready`, { headersTimeout: 1000 });
-      await res.body.dump();
-      if (res.statusCode === 200) return proc;
-    } catch {
-      // Not listening yet.
-    }
+    if (await prometheusReady()) return proc;
     if (Date.now() > deadline) throw new Error(`prometheus not ready after 30 s; its log (${proc.log}) ends with:\n${logTail(proc)}`);
     await sleep(200);
   }

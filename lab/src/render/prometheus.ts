@@ -27,6 +27,13 @@ export const PROC_JOB = 'proc';
 /** The exporter's Compose service, its host name on the Compose network. */
 export const PROC_EXPORTER_SERVICE = 'proc-exporter';
 
+/** The static jobs whose Docker host name is 127.0.0.1 natively, and their ports. */
+const NATIVE_STATIC_PORTS: Readonly<Record<string, number>> = {
+  [SELF_JOB]: PROMETHEUS_PORT,
+  [RUNNER_JOB]: RUNNER_METRICS_PORT,
+  [PROC_JOB]: PROC_EXPORTER_PORT,
+};
+
 /** The jobs that scrape the app's own /metrics, answered by each worker's event loop. */
 export const APP_JOBS: readonly string[] = ['app', 'app-replica'];
 
@@ -83,10 +90,11 @@ export function renderPrometheusConfig(runtime: Runtime): string {
   if (runtime === 'docker') return readFileSync(paths.prometheusConfig, 'utf8');
   config.scrape_configs = config.scrape_configs
     .filter((job) => job.job_name !== DOCKER_ONLY_JOB)
-    // Natively Prometheus listens on 127.0.0.1 only: "localhost" could resolve to ::1.
-    .map((job) => (job.job_name === SELF_JOB ? { ...job, static_configs: [{ targets: [`127.0.0.1:${PROMETHEUS_PORT}`] }] } : job))
-    .map((job) => (job.job_name === RUNNER_JOB ? { job_name: RUNNER_JOB, static_configs: [{ targets: [`127.0.0.1:${RUNNER_METRICS_PORT}`] }] } : job))
-    .map((job) => (job.job_name === PROC_JOB ? { ...job, static_configs: [{ targets: [`127.0.0.1:${PROC_EXPORTER_PORT}`] }] } : job));
+    // Natively everything listens on 127.0.0.1 only: "localhost" could resolve to ::1.
+    .map((job) => {
+      const port = NATIVE_STATIC_PORTS[job.job_name];
+      return port === undefined ? job : { ...job, static_configs: [{ targets: [`127.0.0.1:${port}`] }] };
+    });
   return `# Rendered for the native runtime from prometheus/prometheus.yml by the lab.\n${stringify(config)}`;
 }
 

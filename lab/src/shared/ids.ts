@@ -12,3 +12,13 @@ export function fileStamp(when: Date): string {
 export function testId(mode: string, when: Date, repetition?: number): string {
   return `${mode}-${fileStamp(when)}${repetition === undefined ? '' : `-r${repetition}`}`;
 }
+
+/** Test ids for one command's measured runs: each mode's runs numbered from 1 (-r1, -r2, …). */
+export function runIds(): (mode: string) => string {
+  const runs = new Map<string, number>();
+  return (mode) => {
+    const n = (runs.get(mode) ?? 0) + 1;
+    runs.set(mode, n);
+    return testId(mode, new Date(), n);
+  };
+}
