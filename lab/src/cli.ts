@@ -253,7 +253,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
     nativeOnly('scale', '(it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`)');
     return nativeScale(mode, nativeOptions(options, 'lab'), {
       maxWorkers: options.workersGiven ? options.workers : 2 * availableParallelism(),
-      repeat: process.env['REPEAT'] === undefined || process.env['REPEAT'].trim() === '' ? 1 : options.repeat,
+      repeat: options.repeat ?? 1,
     });
   },
 };

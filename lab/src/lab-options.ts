@@ -39,7 +39,8 @@ export interface LabOptions {
   requests: number | undefined;
   concurrency: number | undefined;
   path: string | undefined;
-  repeat: number;
+  /** REPEAT: a fixed count, or undefined (REPEAT=auto, the default): repeat until the interval is tight or the budget runs out. */
+  repeat: number | undefined;
   runtime: RuntimeChoice;
   /** Node binary that runs the app natively (NODE=); undefined: Node 24 from tools/node24, as in the image. */
   node: string | undefined;
@@ -55,10 +56,20 @@ export function readOptions(env: Env = process.env): LabOptions {
     requests,
     concurrency,
     path,
-    repeat: integer(env, 'REPEAT', 1, 100) ?? 3,
+    repeat: repeatCount(env),
     runtime: runtimeChoice(env),
     node: value(env, 'NODE'),
   };
+}
+
+/** REPEAT: auto (undefined, the default) or a fixed count from 1 to 100. */
+export function repeatCount(env: Env): number | undefined {
+  const raw = value(env, 'REPEAT');
+  if (raw === undefined || raw === 'auto') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 100) {
+    throw new UsageError(`REPEAT=${raw} is not accepted: expected auto (repeat until the 95% interval is within ±3%) or an integer from 1 to 100`);
+  }
+  return Number(raw);
 }
 
 /** DURATION (whole seconds, 1..3600): `bench` repeats the scenario back to back that long. */

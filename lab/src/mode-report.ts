@@ -8,6 +8,7 @@ import type { Topology } from './topologies.js';
 import type { Repetition } from './core/runtime.js';
 import { sortedWorkers } from './report/workers.js';
 import { median, round } from './runner/stats.js';
+import { meanInterval, ratioInterval, scaled, type Estimate } from './stats/interval.js';
 
 export { median };
 
@@ -69,6 +70,14 @@ export function generatorCores(run: Pick<RunResult, 'runnerCpuSeconds' | 'totalT
   return run.totalTimeMs > 0 ? run.runnerCpuSeconds / (run.totalTimeMs / 1000) : 0;
 }
 
+/** The app's CPU ms per completed request in one repetition (every serving process summed), null without CPU figures. */
+export function cpuPerRequestMs(rep: Repetition): number | null {
+  if (rep.workers.length === 0 || rep.result.completed === 0) return null;
+  return (rep.workers.reduce((sum, w) => sum + w.cpuSeconds, 0) / rep.result.completed) * 1000;
+}
+
+const rounded = (e: Estimate, decimals: number): Estimate => ({ value: round(e.value, decimals), low: round(e.low, decimals), high: round(e.high, decimals), n: e.n });
+
 export function modeReport(t: Topology, workers: number, machine: MachineInfo, reps: readonly Repetition[]): ModeReport {
   const rpsValues = reps.map((r) => r.result.rps);
   const mid = medianRepetition(reps);
@@ -96,16 +105,38 @@ export function modeReport(t: Topology, workers: number, machine: MachineInfo, r
     runnerCpuSeconds: round(median(reps.map((r) => r.result.runnerCpuSeconds)), 3),
     medianRun: result,
     runsRps: rpsValues.map((v) => round(v, 1)),
+    intervals: {
+      rps: rounded(meanInterval(rpsValues), 1),
+      p50: rounded(meanInterval(reps.map((r) => r.result.latencyMs.p50)), 1),
+      p99: rounded(meanInterval(reps.map((r) => r.result.latencyMs.p99)), 1),
+      cpuPerRequestMs: rounded(meanInterval(reps.map(cpuPerRequestMs).filter((c): c is number => c !== null)), 3),
+    },
   };
 }
 
-/** Fills speedup and efficiency against single's median requests/s. */
+/**
+ * Fills speedup and efficiency against single: the ratio of mean requests/s with its
+ * delta-method interval (stats/interval.ts); a mode without intervals (an older
+ * report) falls back to the ratio of medians.
+ */
 export function withSpeedups(modes: ModeReport[]): ModeReport[] {
   const single = modes.find((m) => m.mode === 'single' && m.available);
   return modes.map((m) => {
     if (!m.available || !single || single.rps.median === 0) return m;
-    const speedup = m.rps.median / single.rps.median;
-    return { ...m, speedup: round(speedup, 2), efficiency: round(speedup / Math.max(1, m.coresUsable), 3) };
+    const cores = Math.max(1, m.coresUsable);
+    if (m === single) return { ...m, speedup: 1, efficiency: round(1 / cores, 3) };
+    if (m.intervals === undefined || single.runsRps.length === 0) {
+      const speedup = m.rps.median / single.rps.median;
+      return { ...m, speedup: round(speedup, 2), efficiency: round(speedup / cores, 3) };
+    }
+    const speedup = ratioInterval(m.runsRps, single.runsRps);
+    const efficiency = scaled(speedup, 1 / cores);
+    return {
+      ...m,
+      speedup: round(speedup.value, 2),
+      efficiency: round(efficiency.value, 3),
+      intervals: { ...m.intervals, speedup: rounded(speedup, 3), efficiency: rounded(efficiency, 3) },
+    };
   });
 }
 

@@ -1,3 +1,9 @@
+import type { Interference } from './noise/interference.js';
+import type { Estimate } from './stats/interval.js';
+import type { Drift, WarmUpReport } from './steady/steady-state.js';
+
+export type { Drift, Estimate, Interference, WarmUpReport };
+
 /**
  * The shapes of what the lab measures: one load run, and the comparison of every
  * topology. The runner fills RunResult, the orchestrator fills CompareReport, the
@@ -14,8 +20,10 @@ export interface Scenario {
   keepAlive: boolean;
   /** A request that has not answered after this long counts as a timeout. */
   timeoutMs: number;
-  /** Requests sent before measuring, not counted. */
+  /** Requests per serving process in one warm-up window (0: no warm-up); k6 warms with this many. */
   warmupRequests: number;
+  /** Requests each serving process must have served before its warm-up can end (WARMUP_MIN). */
+  steadyMinRequests: number;
 }
 
 export interface LatencySummary {
@@ -161,13 +169,50 @@ export interface ModeReport {
   runsRps: number[];
   /** One sentence built from the figures: what dominated the tail. */
   explanation?: string;
+  /** How many of the repetitions the tail verdict above held in (the same dominant effect). */
+  verdictHeld?: { held: number; of: number };
+  /** Each figure's 95% interval over the repetitions (CompareReport.intervalMethod says which interval). */
+  intervals?: ModeIntervals;
+  /** Every repetition, the excluded ones included. */
+  repetitions?: RepetitionRecord[];
+  /** The steady-state warm-up before the first repetition (null: WARMUP 0, none). */
+  warmUp?: WarmUpReport | null;
+  /** Why the repetitions stopped: "±2.1% after 4 repetitions (target ±3%)". */
+  stopped?: string;
+}
+
+export interface ModeIntervals {
+  /** Mean requests/s. */
+  rps: Estimate;
+  /** Ratio of mean requests/s over single's (absent for single, or without single). */
+  speedup?: Estimate;
+  /** speedup / coresUsable. */
+  efficiency?: Estimate;
+  p50: Estimate;
+  p99: Estimate;
+  /** The app's CPU milliseconds per completed request, every serving process summed. */
+  cpuPerRequestMs: Estimate;
+}
+
+/** One measured repetition as the report keeps it. */
+export interface RepetitionRecord {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuPerRequestMs: number | null;
+  /** CPU the machine spent outside the lab during it (null: /proc could not be read). */
+  interference: Interference | null;
+  /** Processes whose CPU per request moved beyond the warm-up's tolerance. */
+  drift: Drift[];
+  /** Left out of the figures: disturbed, and repeated once. */
+  excluded: boolean;
 }
 
 /** The runtimes the lab runs topologies with, declared once. */
 export type RuntimeName = 'native' | 'docker';
 
-/** Bumped when a report's shape changes: 2 added schemaVersion, the runtime's facts (cpuLimit, generator) and one casing (camelCase). */
-export const SCHEMA_VERSION = 2;
+/** Bumped when a report's shape changes: 2 added schemaVersion, the runtime's facts (cpuLimit, generator) and one casing (camelCase); 3 the intervals, repetitions, warm-up, statements and faults. */
+export const SCHEMA_VERSION = 3;
 
 export interface CompareReport {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -178,4 +223,10 @@ export interface CompareReport {
   machine: MachineInfo;
   modes: ModeReport[];
   warnings: string[];
+  /** Which interval every figure carries (stats/interval.ts). */
+  intervalMethod?: string;
+  /** Comparisons the intervals allow: "cluster-none and pm2 cannot be told apart on this machine (±4%)". */
+  statements?: string[];
+  /** Figures that break a physical limit: a bug of the measurement, never a finding. */
+  faults?: string[];
 }

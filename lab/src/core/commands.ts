@@ -6,14 +6,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../paths.js';
-import { SCHEMA_VERSION, type CompareReport, type MachineInfo, type ModeReport, type Scenario } from '../report-model.js';
+import { SCHEMA_VERSION, type CompareReport, type MachineInfo, type ModeReport, type RepetitionRecord, type Scenario, type WarmUpReport } from '../report-model.js';
 import { busyCores } from '../machine-load.js';
 import { explainTail } from '../report/explain.js';
 import { runLinkLine } from '../report/run-links.js';
 import { formatBenchReport, formatCompareTable } from '../report/terminal.js';
 import { writeCompareReport } from '../report/write.js';
 import { formatSeedBlock } from '../shared/seed-block.js';
-import { fairnessWarnings, modeReport, unavailableReport, withSpeedups } from '../mode-report.js';
+import { cpuPerRequestMs, fairnessWarnings, modeReport, unavailableReport, withSpeedups } from '../mode-report.js';
+import { formatInterference, InterferenceMeter, type Interference } from '../noise/interference.js';
+import { heldText, physicalFaults, separationStatements, verdictHeld } from '../report/trust.js';
+import { DEFAULT_ADAPTIVE, shouldStop, type AdaptivePlan } from '../stats/adaptive.js';
+import { INTERVAL_METHOD } from '../stats/interval.js';
+import { costs, drift, steadyPlan, warmToSteadyState } from '../steady/steady-state.js';
 import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
 import { fileStamp } from '../shared/ids.js';
 import type { Repetition, Runtime, Target } from './runtime.js';
@@ -24,11 +29,20 @@ const log = (line: string): void => {
 
 export interface RunPlan {
   scenario: Scenario;
-  repeat: number;
+  /** A fixed count (REPEAT=n), or undefined: adaptive (until ±3% or the budget). */
+  repeat: number | undefined;
   /** compare: MODE's list (undefined: every mode); single always joins as the baseline. */
   modes?: readonly Mode[] | undefined;
   /** bench: run back to back until this many seconds have passed (DURATION), instead of REPEAT times. */
   durationSeconds?: number | undefined;
+}
+
+/** Adaptive repetitions' time budget per topology measured, ms (the minimum of 3 always runs). */
+export const BUDGET_PER_MODE_MS = 30_000;
+
+/** The repetition rule of a plan: fixed when REPEAT was given, else adaptive with a budget per topology. */
+export function adaptivePlan(repeat: number | undefined, modes: number): AdaptivePlan {
+  return repeat === undefined ? { ...DEFAULT_ADAPTIVE, budgetMs: BUDGET_PER_MODE_MS * modes } : { ...DEFAULT_ADAPTIVE, fixed: repeat, budgetMs: Infinity };
 }
 
 /** Runs what `fn` needs and always closes the runtime (stops what this command started). */
@@ -46,6 +60,79 @@ async function machineNow(runtime: Runtime): Promise<MachineInfo> {
   return { ...machine, busyCoresAtStart: await busyCores(machine.availableParallelism) };
 }
 
+/** Warms every serving process of a topology until its CPU per request is stable (steady/steady-state.ts). */
+export async function warmToSteady(runtime: Runtime, target: Target, scenario: Scenario): Promise<WarmUpReport | null> {
+  if (scenario.warmupRequests <= 0) {
+    log(`${target.mode}: no warm-up (warmupRequests is 0): figures include the JIT's first compilations`);
+    return null;
+  }
+  const processes = (await runtime.readProcesses(target)).length;
+  log(`${target.mode}: warming ${processes} serving process(es) to a steady CPU per request (windows of ${scenario.warmupRequests} requests per process)…`);
+  let window = 0;
+  const report = await warmToSteadyState(
+    { load: (n) => runtime.load(target, n, scenario), read: () => runtime.readProcesses(target), processes },
+    steadyPlan(scenario),
+    (line) => {
+      if (++window % 10 === 0) log(`  ${target.mode}: warm-up ${line}`);
+    },
+  );
+  log(`${target.mode}: warm-up ${report.text}`);
+  return report;
+}
+
+interface Measured {
+  rep: Repetition;
+  record: RepetitionRecord;
+}
+
+/** One repetition with the machine's interference over it and each process's drift from its warm cost. */
+async function measureOnce(runtime: Runtime, target: Target, scenario: Scenario, warm: WarmUpReport | null, cores: number): Promise<Measured> {
+  const meter = new InterferenceMeter(runtime.ownership(), cores);
+  await meter.start();
+  let rep: Repetition;
+  let interference: Interference | null = null;
+  try {
+    rep = await runtime.measure(target, scenario);
+  } finally {
+    interference = await meter.stop();
+  }
+  const measured = costs(
+    rep.workers.map((w) => ({ worker: w.worker, cpuSeconds: 0, handlerSeconds: 0, handlerCount: 0 })),
+    rep.workers.map((w) => ({ worker: w.worker, cpuSeconds: w.cpuSeconds, handlerSeconds: 0, handlerCount: w.handlerCount })),
+  );
+  const drifted = warm === null ? [] : drift(warm.reference, measured, warm.tolerance);
+  const r = rep.result;
+  return {
+    rep,
+    record: { rps: r.rps, p50: r.latencyMs.p50, p99: r.latencyMs.p99, cpuPerRequestMs: cpuPerRequestMs(rep), interference, drift: drifted, excluded: false },
+  };
+}
+
+/** The terminal line of one repetition: its figures, what else used the CPU, any drift. */
+function repetitionLine(prefix: string, m: Measured): string {
+  const r = m.rep.result;
+  const cpu = m.record.cpuPerRequestMs === null ? '' : `, app CPU ${m.record.cpuPerRequestMs.toFixed(2)} ms/request`;
+  const noise = m.record.interference === null ? '' : `, ${formatInterference(m.record.interference)}`;
+  const drifted = m.record.drift.map((d) => `worker ${d.worker} ${d.change > 0 ? '+' : ''}${(d.change * 100).toFixed(0)}%`).join(', ');
+  return `${prefix}: ${r.rps.toFixed(1)} req/s, p99 ${r.latencyMs.p99.toFixed(0)} ms, ${r.errors.total} errors${cpu}${noise}`
+    + (m.record.interference?.disturbed === true ? ' [DISTURBED]' : '')
+    + (drifted === '' ? '' : ` [DRIFT from the warm cost: ${drifted}]`);
+}
+
+/**
+ * Measures a repetition; a disturbed one (too much CPU used outside the lab) is kept in
+ * the report, left out of the figures, and measured again once.
+ */
+async function measureClean(runtime: Runtime, target: Target, scenario: Scenario, warm: WarmUpReport | null, cores: number, prefix: string): Promise<Measured[]> {
+  const first = await measureOnce(runtime, target, scenario, warm, cores);
+  log(repetitionLine(prefix, first));
+  if (first.record.interference?.disturbed !== true) return [first];
+  log(`  ${target.mode}: other work on the machine disturbed that repetition: measured again, the disturbed one left out of the figures`);
+  const again = await measureOnce(runtime, target, scenario, warm, cores);
+  log(repetitionLine(`${prefix} (again)`, again));
+  return [{ ...first, record: { ...first.record, excluded: true } }, again];
+}
+
 export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareReport> {
   const machine = await machineNow(runtime);
   const modes = modesWithSingle(plan.modes);
@@ -53,6 +140,7 @@ export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareR
     const started = new Date();
     const targets = new Map<Mode, Target>();
     const unavailable = new Map<Mode, string>();
+    const warmUps = new Map<Mode, WarmUpReport | null>();
     for (const mode of modes) {
       const reason = await runtime.unavailability(mode);
       if (reason !== null) {
@@ -62,40 +150,69 @@ export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareR
       }
       const target = await runtime.start(mode);
       targets.set(mode, target);
-      log(`${mode}: warming up…`);
-      await runtime.warm(target, plan.scenario);
+      warmUps.set(mode, await warmToSteady(runtime, target, plan.scenario));
     }
-    const reps = new Map<Mode, Repetition[]>();
-    const total = targets.size * plan.repeat;
+    const rule = adaptivePlan(plan.repeat, targets.size);
+    log(plan.repeat === undefined
+      ? `measuring: each topology until its req/s interval is within ±${rule.target * 100}% (${rule.min}–${rule.max} repetitions, ${Math.round(rule.budgetMs / 1000)} s budget), interleaved`
+      : `measuring: ${plan.repeat} repetitions per topology, interleaved`);
+    const measured = new Map<Mode, Measured[]>();
+    const stopped = new Map<Mode, string>();
+    const cores = machine.availableParallelism;
+    const began = Date.now();
     let step = 0;
     // Interleaved (A B C A B C …): drift on a shared machine hits every mode alike.
-    for (let i = 1; i <= plan.repeat; i++) {
+    for (let i = 1; stopped.size < targets.size; i++) {
       for (const [mode, target] of targets) {
+        if (stopped.has(mode)) continue;
         step++;
-        const rep = await runtime.measure(target, plan.scenario);
-        log(`[${step}/${total}] ${mode} repetition ${i}: ${rep.result.rps.toFixed(1)} req/s, p99 ${rep.result.latencyMs.p99.toFixed(0)} ms, ${rep.result.errors.total} errors`);
-        reps.set(mode, [...(reps.get(mode) ?? []), rep]);
+        const got = await measureClean(runtime, target, plan.scenario, warmUps.get(mode) ?? null, cores, `[${step}] ${mode} repetition ${i}`);
+        const all = [...(measured.get(mode) ?? []), ...got];
+        measured.set(mode, all);
+        const stop = shouldStop(all.filter((m) => !m.record.excluded).map((m) => m.rep.result.rps), Date.now() - began, rule);
+        if (stop !== null) {
+          stopped.set(mode, stop.text);
+          log(`${mode}: ${stop.text}`);
+        }
       }
     }
+    const single = (() => {
+      const reps = (measured.get('single') ?? []).filter((m) => !m.record.excluded).map((m) => m.rep);
+      return reps.length > 0 ? modeReport(topology('single'), 1, machine, reps) : undefined;
+    })();
     const reports = withSpeedups(
       modes.map((mode) => {
         const t = topology(mode);
         const reason = unavailable.get(mode);
         const n = targets.get(mode)?.workers ?? workerCount(t, runtime.workers());
-        return reason === undefined ? modeReport(t, n, machine, reps.get(mode) ?? []) : unavailableReport(t, n, reason);
+        if (reason !== undefined) return unavailableReport(t, n, reason);
+        const all = measured.get(mode) ?? [];
+        const kept = all.filter((m) => !m.record.excluded).map((m) => m.rep);
+        const report = modeReport(t, n, machine, kept);
+        const perRep = kept.map((rep) => modeReport(t, n, machine, [rep]));
+        return {
+          ...report,
+          repetitions: all.map((m) => m.record),
+          warmUp: warmUps.get(mode) ?? null,
+          stopped: stopped.get(mode) ?? '',
+          verdictHeld: verdictHeld(report, perRep, single),
+        };
       }),
     );
-    const single = reports.find((m) => m.mode === 'single');
-    const explained = reports.map((m) => (m.available ? { ...m, explanation: explainTail(m, single) } : m));
+    const singleReport = reports.find((m) => m.mode === 'single');
+    const explained = reports.map((m) => (m.available ? { ...m, explanation: `${explainTail(m, singleReport)} (${heldText(m.verdictHeld ?? { held: 1, of: 1 })})` } : m));
     const report: CompareReport = {
       schemaVersion: SCHEMA_VERSION,
       created: new Date().toISOString(),
       runtime: runtime.name,
       scenario: plan.scenario,
-      repeat: plan.repeat,
+      repeat: plan.repeat ?? 0,
       machine,
       modes: explained,
       warnings: fairnessWarnings(explained, machine, runtime.workers(), plan.scenario),
+      intervalMethod: INTERVAL_METHOD,
+      statements: separationStatements(explained),
+      faults: physicalFaults(explained, machine),
     };
     process.stdout.write(`\n${formatCompareTable(report)}\n`);
     const written = writeCompareReport(report, paths.results);
@@ -112,26 +229,36 @@ export async function bench(runtime: Runtime, mode: Mode, plan: RunPlan): Promis
   const { scenario, repeat, durationSeconds } = plan;
   return within(runtime, async () => {
     const target = await runtime.start(mode);
-    log(`${mode}: ${target.url}${scenario.path}, warming up with ${scenario.warmupRequests} requests…`);
-    await runtime.warm(target, scenario);
+    log(`${mode}: ${target.url}${scenario.path}`);
+    const warm = await warmToSteady(runtime, target, scenario);
     const started = new Date();
     const start = started.getTime();
-    // DURATION: back to back until it has passed, else REPEAT runs.
-    const more = (r: number): boolean => (durationSeconds === undefined ? r <= repeat : r === 1 || Date.now() - start < durationSeconds * 1000);
-    const reps: Repetition[] = [];
-    for (let i = 1; more(i); i++) {
-      const rep = await runtime.measure(target, scenario);
-      reps.push(rep);
-      const of = durationSeconds === undefined ? ` of ${repeat}` : '';
-      process.stdout.write(`\n${mode}, repetition ${i}${of}\n${formatSeedBlock(rep.result)}\n`);
+    const rule = adaptivePlan(repeat, 1);
+    // DURATION: back to back until it has passed; else REPEAT runs, or adaptive.
+    const more = (kept: readonly number[]): boolean =>
+      durationSeconds === undefined ? shouldStop(kept, Date.now() - start, rule) === null : kept.length === 0 || Date.now() - start < durationSeconds * 1000;
+    const measured: Measured[] = [];
+    const kept = (): Measured[] => measured.filter((m) => !m.record.excluded);
+    let stop = '';
+    for (let i = 1; more(kept().map((m) => m.rep.result.rps)); i++) {
+      const of = repeat === undefined || durationSeconds !== undefined ? '' : ` of ${repeat}`;
+      const got = await measureClean(runtime, target, scenario, warm, machine.availableParallelism, `${mode} repetition ${i}${of}`);
+      measured.push(...got);
+      const last = got.at(-1);
+      if (last) process.stdout.write(`\n${mode}, repetition ${i}${of}\n${formatSeedBlock(last.rep.result)}\n`);
     }
-    const report = modeReport(topology(mode), target.workers, machine, reps);
-    const explained: ModeReport = { ...report, explanation: explainTail(report, undefined) };
+    if (durationSeconds === undefined) stop = shouldStop(kept().map((m) => m.rep.result.rps), Date.now() - start, rule)?.text ?? '';
+    else stop = `${kept().length} repetitions in DURATION=${durationSeconds} s`;
+    const reps = kept().map((m) => m.rep);
+    const base = modeReport(topology(mode), target.workers, machine, reps);
+    const held = verdictHeld(base, reps.map((rep) => modeReport(topology(mode), target.workers, machine, [rep])), undefined);
+    const report: ModeReport = { ...base, repetitions: measured.map((m) => m.record), warmUp: warm, stopped: stop, verdictHeld: held };
+    const explained: ModeReport = { ...report, explanation: `${explainTail(report, undefined)} (${heldText(held)})` };
     const warnings = fairnessWarnings([explained], machine, runtime.workers(), scenario);
     process.stdout.write(`\n${formatBenchReport(explained, scenario, machine, warnings, reps.map((r) => r.result))}\n`);
     mkdirSync(paths.results, { recursive: true });
     const file = join(paths.results, `${fileStamp(new Date())}-${mode}.json`);
-    const body = { schemaVersion: SCHEMA_VERSION, created: new Date().toISOString(), runtime: runtime.name, scenario, repeat: reps.length, machine, warnings, mode: explained };
+    const body = { schemaVersion: SCHEMA_VERSION, created: new Date().toISOString(), runtime: runtime.name, scenario, repeat: reps.length, machine, warnings, intervalMethod: INTERVAL_METHOD, mode: explained };
     writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
     log(`wrote ${file}`);
     log(runLinkLine(await runtime.monitoring(), started, new Date(), [mode]));

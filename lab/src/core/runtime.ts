@@ -4,7 +4,8 @@
  * it; native/ and docker/ import from the core, never from each other.
  */
 import type { MachineInfo, RunResult, RuntimeName, Scenario } from '../report-model.js';
-import type { WorkerDelta } from '../runner/worker-metrics.js';
+import type { WorkerDelta, WorkerSnapshot } from '../runner/worker-metrics.js';
+import type { LabOwnership } from '../noise/interference.js';
 import type { Mode } from '../topologies.js';
 import type { Monitoring } from '../report/run-links.js';
 
@@ -36,8 +37,12 @@ export interface Runtime {
   unavailability(mode: Mode): Promise<string | null>;
   /** Makes the topology serve (or finds it serving) for this command. */
   start(mode: Mode): Promise<Target>;
-  /** Warms the app's JIT and the generator's code paths, not measured. */
-  warm(target: Target, scenario: Scenario): Promise<void>;
+  /** Sends `requests` requests of the scenario at its concurrency, results discarded (the steady-state warm-up's windows). */
+  load(target: Target, requests: number, scenario: Scenario): Promise<void>;
+  /** Every serving process's CPU and handled-request counters now, in a stable order (worker labels as measure() reports them). */
+  readProcesses(target: Target): Promise<WorkerSnapshot[]>;
+  /** What on this machine is the lab's own (the rest is interference). */
+  ownership(): LabOwnership;
   /** One run of the scenario with each worker's CPU read before and after. */
   measure(target: Target, scenario: Scenario): Promise<Repetition>;
   /** The Grafana and Prometheus that run now (null where none does), for the run's link. */

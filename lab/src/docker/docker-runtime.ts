@@ -23,7 +23,7 @@ import { integer, UsageError } from '../lab-options.js';
 import { byLabel } from '../runner/stats.js';
 import {
   BENCH_PROFILE, composeModel, DEFAULT_APP_CPUS, GRAFANA_SERVICE, K6_RESULTS_DIR, K6_RUN_ARGS, K6_SERVICE,
-  PORT_VARIABLES, PROMETHEUS_SERVICE, REPLICA_SERVICE, RUNNER_SCRIPT, RUNNER_SERVICE,
+  PORT_VARIABLES, PROJECT_NAME, PROMETHEUS_SERVICE, REPLICA_SERVICE, RUNNER_SCRIPT, RUNNER_SERVICE,
 } from './compose.js';
 import { IMAGES, NODE_IMAGE } from './images.js';
 
@@ -38,6 +38,9 @@ export interface DockerContext {
   resultsDir: string;
   print?: (text: string) => void;
 }
+
+/** The Compose project the stack runs as: COMPOSE_PROJECT_NAME, else the file's name (compose.ts). */
+const projectName = (): string => process.env['COMPOSE_PROJECT_NAME'] ?? PROJECT_NAME;
 
 export const defaultContext = (): DockerContext => ({ root: paths.root, docker: process.env['LAB_DOCKER'] ?? 'docker', resultsDir: resolve(paths.results) });
 
@@ -474,12 +477,19 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       const s = await stack();
       return { mode, workers: workerCount(topology(mode), s.workers), url: stackUrls().apps[mode] ?? '' };
     },
-    warm: async (target, scenario) => {
-      if (scenario.warmupRequests <= 0 || (await generator()) === 'k6') return; // k6 warms up in its own setup
+    // Warm-up windows go through the lab's runner whichever generator measures: k6 reports no per-window figures.
+    load: async (target, requests, scenario) => {
       const url = `http://${serviceOf(target.mode) ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
-      const requests = scenario.warmupRequests;
       await runQuiet(ctx, runnerArgs(ctx, { url, requests, concurrency: Math.min(scenario.concurrency, requests), scenario }), `warm-up of ${target.mode}`);
     },
+    readProcesses: async (target) => {
+      const s = await stack();
+      const t = topology(target.mode);
+      const snapshots = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
+      // As measure() numbers them: behind a proxy every replica says worker 0.
+      return t.proxy === null ? snapshots : snapshots.map((w, i) => ({ ...w, worker: String(i) }));
+    },
+    ownership: () => ({ stack: projectName(), roots: () => [], engine: true, container: async (id) => (await capture(ctx, ['inspect', '--format', '{{index .Config.Labels "com.docker.compose.project"}}', id])).stdout.trim() === projectName() }),
     measure: async (target, scenario) => {
       const s = await stack();
       const t = topology(target.mode);

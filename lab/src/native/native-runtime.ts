@@ -15,7 +15,7 @@ import { scenarioRunOptions } from '../runner/run-options.js';
 import { progressReporter } from '../runner/progress.js';
 import { scenarioFor } from '../scenario-file.js';
 import type { Repetition, Runtime, Target } from '../core/runtime.js';
-import { GRAFANA_PORT, MODES, RUNNER_METRICS_PORT, topology, workerCount, type Mode } from '../topologies.js';
+import { GRAFANA_PORT, MODES, NATIVE_STACK, RUNNER_METRICS_PORT, topology, workerCount, type Mode } from '../topologies.js';
 import { ClientMetrics, ClientMetricsServer, FINAL_SCRAPE_MS, type RunLabels } from '../runner/client-metrics.js';
 import type { RequestObserver } from '../runner/run-options.js';
 import { runIds } from '../shared/ids.js';
@@ -24,6 +24,7 @@ import { isAlive, logDir, readRegistry, stopGroups } from './processes.js';
 import { PROMETHEUS_URL, prometheusBinary, prometheusReady, runningPrometheusVersion, startPrometheus, waitForFirstScrapes } from './prometheus.js';
 import { baseUrl, isServing, nginxBinary, startTopology, topologyHandle, type RunningTopology } from './topology-runner.js';
 import { delta, snapshotAll } from '../runner/worker-metrics.js';
+import { steadyPlan, warmToSteadyState, type WarmUpReport } from '../steady/steady-state.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -145,12 +146,22 @@ async function measure(running: RunningTopology, scenario: Scenario, client?: Ex
 }
 
 /**
- * Warms the app's JIT and the load generator's own code paths (a cold runner spends
- * several times the CPU of a warm one on its first run) at the scenario's concurrency.
+ * The steady-state warm-up of a topology outside compare and bench (sweep, scale): every
+ * serving process until its CPU per request is stable (steady/steady-state.ts).
  */
-export async function warm(running: RunningTopology, scenario: Scenario): Promise<void> {
-  if (scenario.warmupRequests <= 0) return;
-  await warmUp(new URL(scenario.path, running.baseUrl).href, scenario.warmupRequests, Math.min(scenario.concurrency, scenario.warmupRequests));
+export async function warm(running: RunningTopology, scenario: Scenario): Promise<WarmUpReport | null> {
+  if (scenario.warmupRequests <= 0) return null;
+  const report = await warmToSteadyState(
+    { load: (n) => load(running, n, scenario), read: () => snapshotAll(running.metricsUrls), processes: running.metricsUrls.length },
+    steadyPlan(scenario),
+  );
+  log(`${running.topology.mode}: warm-up ${report.text}`);
+  return report;
+}
+
+/** Requests whose results are discarded (a warm-up window) at the scenario's concurrency. */
+export async function load(running: RunningTopology, requests: number, scenario: Scenario): Promise<void> {
+  await warmUp(new URL(scenario.path, running.baseUrl).href, requests, Math.min(scenario.concurrency, requests));
 }
 
 export function contextFor(options: NativeOptions, probed?: AppRuntime): { scenario: Scenario; machine: MachineInfo; app: AppRuntime } {
@@ -228,7 +239,9 @@ export function nativeRuntime(resolveOptions: () => NativeOptions): Runtime {
       running.set(mode, r);
       return { mode, workers: r.workers, url: r.baseUrl };
     },
-    warm: (target, scenario) => warm(handle(target), scenario),
+    load: (target, requests, scenario) => load(handle(target), requests, scenario),
+    readProcesses: (target) => snapshotAll(handle(target).metricsUrls),
+    ownership: () => ({ stack: NATIVE_STACK, roots: () => readRegistry().map((p) => p.pid) }),
     monitoring: async () => ({ grafana: null, prometheus: (await prometheusReady()) ? PROMETHEUS_URL : null }),
     measure: async (target, scenario) => measure(handle(target), scenario, await client.run(target.mode)),
     close: async () => {

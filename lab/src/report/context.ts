@@ -33,13 +33,18 @@ export function machineLines(machine: MachineInfo): ContextLine[] {
 }
 
 export function scenarioLines(scenario: Scenario, repeat: number): ContextLine[] {
-  const warmup = scenario.warmupRequests > 0 ? `, ${scenario.warmupRequests} warm-up requests not counted` : '';
+  const warmup = scenario.warmupRequests > 0 ? `; warm-up in windows of ${scenario.warmupRequests} requests per process until each one's CPU per request is steady, not counted` : '';
   return [
     {
       label: 'scenario',
       text: `GET ${scenario.path}: ${scenario.requests} requests over ${scenario.concurrency} `
         + `${scenario.keepAlive ? 'keep-alive' : 'non-keep-alive'} connections, timeout ${scenario.timeoutMs} ms${warmup}`,
     },
-    { label: 'repetitions', text: `${plural(repeat, 'run')} per mode; figures are the median run's, req/s shows min–max over runs` },
+    {
+      label: 'repetitions',
+      text: repeat === 0
+        ? "adaptive per mode (until the req/s 95% interval is within ±3%, 3–10 runs, or the time budget); req/s, p50, p99 and CPU are means over runs with their 95% interval, the rest the median run's"
+        : `${plural(repeat, 'run')} per mode; req/s, p50, p99 and CPU are means over runs with their 95% interval, the rest the median run's`,
+    },
   ];
 }

@@ -2,6 +2,7 @@
  * Number formatting shared by the terminal and HTML reports, so both show the
  * same figure the same way.
  */
+import type { Estimate } from '../stats/interval.js';
 
 import type { RunResult, Unmeasured } from '../report-model.js';
 
@@ -46,6 +47,13 @@ export function fmtSpeedup(speedup: number, coresUsable: number): string {
 /** "116 (112–118)": a median with its range. */
 export function fmtMedianRange(median: number, min: number, max: number, fmt: (n: number) => string): string {
   return `${fmt(median)} (${fmt(min)}–${fmt(max)})`;
+}
+
+/** "640 (628–652)": a figure with its 95% interval; "640 (±?)" from one repetition. */
+export function fmtInterval(e: Estimate | undefined, fmt: (n: number) => string): string {
+  if (e === undefined) return '–';
+  if (!Number.isFinite(e.low) || !Number.isFinite(e.high)) return `${fmt(e.value)} (±?)`;
+  return `${fmt(e.value)} (${fmt(e.low)}–${fmt(e.high)})`;
 }
 
 /** "3 workers" / "1 worker". */

@@ -3,6 +3,7 @@
  * drawing script are inlined, so it opens offline and makes no request.
  */
 
+import { trustSections } from './trust-sections.js';
 import type { CompareReport } from '../report-model.js';
 import { buildChartData, type ChartData, type ChartMode } from './chart-data.js';
 import { browserScriptSource, chartJsSource, formattersSource } from './chartjs.js';
@@ -22,6 +23,13 @@ function contextSection(report: CompareReport): string {
   ];
   const items = lines.map((l) => `<dt>${e(l.label)}</dt><dd>${e(l.text)}</dd>`).join('');
   return `<section class="card"><dl class="context">${items}</dl></section>`;
+}
+
+/** The same trust sections as the terminal (faults, statements, flagged runs, warm-up, repetitions, interval method). */
+function trustSection(report: CompareReport): string {
+  const sections = trustSections(report);
+  if (sections.length === 0) return '';
+  return `<section class="trust" id="trust">${sections.map((s) => `<h2>${e(s.title)}</h2><ul${s.mark === '!' ? ' class="warnings"' : ''}>${s.lines.map((l) => `<li>${e(l)}</li>`).join('')}</ul>`).join('')}</section>`;
 }
 
 function warningsSection(warnings: readonly string[]): string {
@@ -110,6 +118,7 @@ export function renderCompareHtml(report: CompareReport): string {
 <main>
 <header><h1>Node.js clustering lab</h1><p class="sub">${e(subtitle)}</p></header>
 ${contextSection(report)}
+${trustSection(report)}
 ${warningsSection(report.warnings)}
 ${tableSection(table, colors)}
 ${explanationsSection(report, colors)}

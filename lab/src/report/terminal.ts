@@ -8,6 +8,7 @@ import { machineLines, scenarioLines, type ContextLine } from './context.js';
 import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup, median, notMeasured, plural } from './format.js';
 import { buildCompareTable, EFFICIENCY_NOTE, unavailableText, type TableColumn } from './table.js';
 import { sortedWorkers } from './workers.js';
+import { trustSections } from './trust-sections.js';
 
 const GAP = '  ';
 
@@ -61,6 +62,7 @@ export function formatCompareTable(report: CompareReport): string {
     '',
     EFFICIENCY_NOTE,
   ];
+  out.push(...trustBlock(report));
   if (report.warnings.length > 0) {
     out.push('', 'Warnings:', ...report.warnings.map((w) => `  ! ${w}`));
   }
@@ -70,6 +72,11 @@ export function formatCompareTable(report: CompareReport): string {
     out.push('', 'What dominated the tail:', ...explained.map((m) => `  ${m.mode.padEnd(width)}  ${m.explanation ?? ''}`));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The lines that say how far the figures can be trusted, shared with the HTML report (trustSections). */
+export function trustBlock(report: CompareReport): string[] {
+  return trustSections(report).flatMap((section) => ['', `${section.title}:`, ...section.lines.map((l) => `  ${section.mark} ${l}`)]);
 }
 
 const LATENCY_KEYS: readonly (keyof LatencySummary)[] = ['mean', 'p50', 'p90', 'p95', 'p99', 'max'];

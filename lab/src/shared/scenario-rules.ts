@@ -46,6 +46,8 @@ export interface ScenarioOverrides {
   requests: number | undefined;
   concurrency: number | undefined;
   path: string | undefined;
+  /** WARMUP_MIN: requests each serving process must have served before its warm-up can end. */
+  steadyMinRequests?: number | undefined;
 }
 
 export function scenarioOverrides(env: Env): ScenarioOverrides {
@@ -53,6 +55,7 @@ export function scenarioOverrides(env: Env): ScenarioOverrides {
     requests: integer(env, 'REQUESTS', 1, 10_000_000),
     concurrency: integer(env, 'CONCURRENCY', 1, 10_000),
     path: targetPath(env),
+    steadyMinRequests: integer(env, 'WARMUP_MIN', 0, 1_000_000),
   };
 }
 
@@ -66,8 +69,9 @@ export function parseScenario(text: string): Scenario {
     keepAlive: raw['keepAlive'] !== false,
     timeoutMs: Number(raw['timeoutMs']),
     warmupRequests: Number(raw['warmupRequests'] ?? 0),
+    steadyMinRequests: Number(raw['steadyMinRequests'] ?? 0),
   };
-  for (const key of ['requests', 'concurrency', 'timeoutMs', 'warmupRequests'] as const) {
+  for (const key of ['requests', 'concurrency', 'timeoutMs', 'warmupRequests', 'steadyMinRequests'] as const) {
     if (!Number.isInteger(scenario[key]) || scenario[key] < 0) throw new Error(`scenario.json: ${key} must be a non-negative integer`);
   }
   return scenario;
@@ -80,6 +84,7 @@ export function applyOverrides(base: Scenario, overrides: Partial<ScenarioOverri
     requests: overrides.requests ?? base.requests,
     concurrency: overrides.concurrency ?? base.concurrency,
     path: overrides.path ?? base.path,
+    steadyMinRequests: overrides.steadyMinRequests ?? base.steadyMinRequests,
   };
   scenario.concurrency = Math.min(scenario.concurrency, scenario.requests);
   return scenario;

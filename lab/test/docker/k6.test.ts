@@ -93,7 +93,7 @@ test("k6's closing block is the native runner's, line for line, and its JSON has
     import { formatSeedBlock, summarize, METRICS, workerSubmetric } from '@k6/summary';
     import { MEASURED } from '@k6/scenario';
     const fixtures = ${JSON.stringify(fixtures)};
-    const scenario = { path: '/heavy', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 30000, warmupRequests: 100 };
+    const scenario = { path: '/heavy', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 30000, warmupRequests: 100, steadyMinRequests: 0 };
     console.log(JSON.stringify(fixtures.map((f) => {
       const data = { metrics: {
         [MEASURED.reqs]: { values: { count: f.completed } },

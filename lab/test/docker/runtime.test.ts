@@ -197,7 +197,7 @@ test('dockerUp(): Grafana left out when its image cannot be had; a busy host por
   }
 });
 
-const scenario = { path: '/heavy', requests: 100, concurrency: 10, keepAlive: true, timeoutMs: 30_000, warmupRequests: 20 };
+const scenario = { path: '/heavy', requests: 100, concurrency: 10, keepAlive: true, timeoutMs: 30_000, warmupRequests: 20, steadyMinRequests: 0 };
 
 test("dockerRuntime(): the lab's runner in the bench profile against the service, each worker's metrics read on the Compose network", async () => {
   process.env['FAKE_IMAGE_EXIT'] = '1'; // no k6 image
@@ -206,10 +206,10 @@ test("dockerRuntime(): the lab's runner in the bench profile against the service
   assert.equal(runtime.workers(), 2, 'WORKERS as up sized the stack: the replicas running');
   const target = await runtime.start('pm2');
   assert.deepEqual(target, { mode: 'pm2', workers: 2, url: 'http://localhost:3003' });
-  await runtime.warm(target, scenario);
+  await runtime.load(target, scenario.warmupRequests, scenario);
   const rep = await runtime.measure(target, scenario);
   const runs = recorded().filter((c) => c.args.includes('run'));
-  assert.equal(runs.length, 2, 'warm-up, then the measured run');
+  assert.equal(runs.length, 2, 'a warm-up window, then the measured run');
   const user = ['--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`];
   const runner = [...compose, '--profile', 'bench', 'run', '--rm', '--no-deps', ...user, 'runner', 'node', 'lab/dist/runner/runner-cli.js'];
   assert.deepEqual(runs[0]?.args, [...runner, '--url', 'http://app-pm2:3000/heavy', '-n', '20', '-c', '10', '--timeout-ms', '30000']);
@@ -236,7 +236,7 @@ test('dockerRuntime(): behind nginx each replica is a worker, numbered in contai
   process.env['FAKE_IMAGE_EXIT'] = '1';
   const runtime = dockerRuntime(ctx);
   const target = await runtime.start('nginx');
-  const rep = await runtime.measure(target, { ...scenario, warmupRequests: 0 });
+  const rep = await runtime.measure(target, { ...scenario, warmupRequests: 0, steadyMinRequests: 0 });
   const measured = recorded().filter((c) => c.args.includes('run'))[0]?.args ?? [];
   assert.deepEqual(measured.filter((_, i) => measured[i - 1] === '--metrics'), [
     'http://lab-app-replica-1:9100/metrics', 'http://lab-app-replica-2:9100/metrics',
@@ -276,10 +276,9 @@ test('dockerDown(), dockerLogs(), dockerPs(): the compose commands', async () =>
 test('dockerRuntime() with the k6 image: k6 runs, each worker\'s CPU is read inside its container, and what k6 cannot measure is marked so', async () => {
   const runtime = dockerRuntime(ctx);
   const target = await runtime.start('cluster');
-  await runtime.warm(target, scenario);
   const rep = await runtime.measure(target, scenario);
   const runs = recorded().filter((c) => c.args.includes('run'));
-  assert.equal(runs.length, 1, 'k6 warms up in its own setup');
+  assert.equal(runs.length, 1, 'one k6 run per measured repetition');
   const args = runs[0]?.args ?? [];
   assert.deepEqual(args.slice(args.indexOf('-e')), [
     '-e', 'BASE_URL=http://app-cluster:3000', '-e', 'LAB_MODE=cluster', '-e', `TESTID=${args.find((a) => a.startsWith('TESTID='))?.slice(7) ?? ''}`,

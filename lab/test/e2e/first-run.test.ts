@@ -50,6 +50,7 @@ test('a fresh checkout\'s first compare runs the app on Node 24 and lists reusep
       CONCURRENCY: '6',
       TARGET_PATH: '/heavy?n=100000',
       REPEAT: '1',
+      WARMUP_MIN: '0',
       LAB_STATE_DIR: state,
       RESULTS_DIR: join(clone, 'results'),
     },

@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildChartData } from '../../src/report/chart-data.js';
-import { fmtRps } from '../../src/report/format.js';
+import { fmtInterval, fmtRps } from '../../src/report/format.js';
 import { writeCompareReport } from '../../src/report/write.js';
 import { CANVAS_PIXELS, launchChromium, type CanvasPixels } from './chromium.js';
 import { compareFixture, REUSEPORT_REASON } from './fixture.js';
@@ -93,8 +93,8 @@ describe('compare.html in headless Chromium', () => {
       const row = rows.find((r) => r.mode === m.mode);
       assert.ok(row);
       if (m.available) {
-        assert.ok(row.text.includes(fmtRps(m.rps.median)), `${m.mode}: ${row.text}`);
-        assert.ok(row.text.includes(`× of ${m.coresUsable} core`), `${m.mode}: ${row.text}`);
+        assert.ok(row.text.includes(fmtInterval(m.intervals?.rps, fmtRps)), `${m.mode}: ${row.text}`);
+        assert.match(row.text, new RegExp(`×( \\(\\d\\.\\d\\d–\\d\\.\\d\\d\\))? of ${m.coresUsable} core`), `${m.mode}: ${row.text}`);
       } else {
         assert.ok(row.text.includes(`unavailable: ${REUSEPORT_REASON}`), row.text);
       }

@@ -29,6 +29,7 @@ export const SCENARIO: Scenario = {
   keepAlive: true,
   timeoutMs: 30_000,
   warmupRequests: 50,
+  steadyMinRequests: 0,
 };
 
 export const MACHINE: MachineInfo = {

@@ -88,7 +88,7 @@ export function scaleFixture(): ScaleReport {
     machine: MACHINE,
     mode: 'cluster',
     title: 'node:cluster (round-robin)',
-    scenario: { path: '/heavy', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 10000, warmupRequests: 400 },
+    scenario: { path: '/heavy', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 10000, warmupRequests: 400, steadyMinRequests: 0 },
     repeat: 1,
     points,
     fit: fitUsl(points),

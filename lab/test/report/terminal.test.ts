@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fmtJain, fmtMs, fmtPercent, fmtRps, fmtSeconds } from '../../src/report/format.js';
+import { fmtInterval, fmtJain, fmtMs, fmtPercent, fmtRps, fmtSeconds } from '../../src/report/format.js';
 import { formatBenchReport, formatCompareTable } from '../../src/report/terminal.js';
 import type { CompareReport, ModeReport } from '../../src/report-model.js';
 import { compareFixture, REUSEPORT_REASON } from './fixture.js';
@@ -43,11 +43,14 @@ describe('formatCompareTable', () => {
       const row = rowOf(text, m.mode);
       const run = m.medianRun;
       assert.ok(run);
+      const iv = m.intervals;
+      assert.ok(iv, `${m.mode} has intervals`);
       const expected = [
-        `${fmtRps(m.rps.median)} (${fmtRps(m.rps.min)}–${fmtRps(m.rps.max)})`,
-        `${m.speedup.toFixed(2)}× of ${m.coresUsable} core`,
+        fmtInterval(iv.rps, fmtRps),
+        m.mode === 'single' ? '1.00× of 1 core' : `${m.speedup.toFixed(2)}× (${iv.speedup?.low.toFixed(2) ?? ''}–${iv.speedup?.high.toFixed(2) ?? ''}) of ${m.coresUsable} core`,
         fmtPercent(m.efficiency),
-        ...[m.latencyMs.mean, m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p99, m.latencyMs.max].map(fmtMs),
+        fmtInterval(iv.p50, fmtMs),
+        fmtInterval(iv.p99, fmtMs),
         m.perWorker.map((w) => String(w.requests)).join('/'),
         m.perWorker.map((w) => fmtSeconds(w.cpuSeconds)).join('/'),
         fmtJain(run.fairness.jain),
@@ -59,8 +62,8 @@ describe('formatCompareTable', () => {
 
   it('shows the machine limit beside the speedup', () => {
     assert.match(rowOf(text, 'single'), /1\.00× of 1 core\b/);
-    assert.match(rowOf(text, 'cluster'), /1\.\d\d× of 2 cores/);
-    assert.match(rowOf(text, 'pm2'), /\d\.\d\d× of 2 cores/);
+    assert.match(rowOf(text, 'cluster'), /1\.\d\d× \(1\.\d\d–1\.\d\d\) of 2 cores/);
+    assert.match(rowOf(text, 'pm2'), /\d\.\d\d× \(\d\.\d\d–\d\.\d\d\) of 2 cores/);
   });
 
   it('says why an unavailable mode has no figures', () => {
@@ -73,7 +76,7 @@ describe('formatCompareTable', () => {
     const header = lines.find((l) => l.startsWith('mode '));
     assert.ok(header);
     for (const m of report.modes.filter((x) => x.available)) assert.equal(rowOf(text, m.mode).length, header.length, m.mode);
-    const speedupAt = header.indexOf('speedup over single') + 'speedup over single'.length;
+    const speedupAt = header.indexOf('speedup over single (95% CI)') + 'speedup over single (95% CI)'.length;
     for (const m of report.modes.filter((x) => x.available)) {
       const row = rowOf(text, m.mode);
       assert.equal(row.slice(speedupAt - 5, speedupAt), row.includes(' cores') ? 'cores' : ' core', m.mode);

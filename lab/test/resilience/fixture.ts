@@ -31,7 +31,7 @@ export function resilienceFixture(): ResilienceReport {
     schemaVersion: RESILIENCE_SCHEMA_VERSION,
     created: '2026-12-03T14:00:00.000Z',
     runtime: 'native',
-    scenario: { path: '/heavy', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 30000, warmupRequests: 400 },
+    scenario: { path: '/heavy', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 30000, warmupRequests: 400, steadyMinRequests: 0 },
     machine: MACHINE,
     topologies: [
       {

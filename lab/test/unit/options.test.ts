@@ -3,10 +3,12 @@ import { test } from 'node:test';
 import { readOptions, UsageError } from '../../src/lab-options.js';
 import { scenarioFor, readScenario } from '../../src/scenario-file.js';
 
-test('defaults: every mode, 3 repetitions, auto runtime, NODE unset (the set-up step\'s Node 24)', () => {
+test('defaults: every mode, adaptive repetitions, auto runtime, NODE unset (the set-up step\'s Node 24)', () => {
   const o = readOptions({});
   assert.equal(o.modes, undefined);
-  assert.equal(o.repeat, 3);
+  assert.equal(o.repeat, undefined, 'adaptive: until the interval is tight');
+  assert.equal(readOptions({ REPEAT: 'auto' }).repeat, undefined);
+  assert.equal(readOptions({ REPEAT: '4' }).repeat, 4);
   assert.equal(o.runtime, 'auto');
   assert.equal(o.node, undefined);
   assert.ok(o.workers >= 1);
@@ -29,7 +31,7 @@ for (const [name, value, accepted] of [
   ['WORKERS', 'two', /WORKERS=two is not accepted/],
   ['REQUESTS', '-5', /REQUESTS=-5 is not accepted: expected an integer/],
   ['CONCURRENCY', '1.5', /CONCURRENCY=1.5 is not accepted/],
-  ['REPEAT', '1000', /REPEAT=1000 is not accepted: expected an integer from 1 to 100/],
+  ['REPEAT', '1000', /^REPEAT=1000 is not accepted: expected auto \(repeat until the 95% interval is within ±3%\) or an integer from 1 to 100$/],
   ['RUNTIME', 'podman', /RUNTIME=podman is not accepted: expected auto, native or docker/],
   ['TARGET_PATH', 'heavy', /TARGET_PATH=heavy is not accepted: expected a path starting with \//],
 ] as const) {

@@ -33,7 +33,7 @@ test('speedup is over single; efficiency divides it by the cores usable', () => 
 
 test('warnings: more workers than cores, and a busy load generator', () => {
   const busy = { ...mode('cluster', 100, 2), medianRun: { runnerCpuSeconds: 0.5, totalTimeMs: 1000 } } as unknown as ModeReport;
-  const w = fairnessWarnings([busy], machine, 4, { path: '/', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 1, warmupRequests: 0 });
+  const w = fairnessWarnings([busy], machine, 4, { path: '/', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 1, warmupRequests: 0, steadyMinRequests: 0 });
   assert.ok(w.some((x) => x.includes('WORKERS=4 exceeds the 2 cores')));
   assert.ok(w.some((x) => x.includes('the load generator took 50% of one core')));
 });
@@ -67,7 +67,7 @@ test('the limit beside efficiency takes the load generator\'s cores out of the m
 });
 
 test('the noise warning reads the cores busy before the run, not the load average a previous run left', () => {
-  const scenario = { path: '/', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 1, warmupRequests: 0 };
+  const scenario = { path: '/', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 1, warmupRequests: 0, steadyMinRequests: 0 };
   const single = mode('single', 100, 1);
   const afterAnotherRun = { ...machine, loadAverageAtStart: [2.7, 1.5, 0.8] as [number, number, number], busyCoresAtStart: 0.04 };
   assert.ok(!fairnessWarnings([single], afterAnotherRun, 2, scenario).some((w) => /busy/.test(w)), 'a high load average alone is no warning');
