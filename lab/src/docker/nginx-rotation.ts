@@ -52,8 +52,14 @@ export function parseReplicaAddresses(text: string): Map<string, string> {
   return addresses;
 }
 
+/** Workers of an earlier configuration still finishing after a reload (nginx retitles them "… is shutting down"). */
+export async function oldNginxWorkers(ctx: DockerContext, nginx: string): Promise<number[]> {
+  const res = await capture(ctx, ['exec', nginx, 'sh', '-c', 'grep -l "^nginx: worker process is shutting down" /proc/[0-9]*/cmdline 2>/dev/null; true']);
+  return parseProcPaths(res.stdout);
+}
+
 /** The pids of nginx's worker processes in the container (their title starts "nginx: worker process"). */
-async function nginxWorkers(ctx: DockerContext, nginx: string): Promise<number[]> {
+export async function nginxWorkers(ctx: DockerContext, nginx: string): Promise<number[]> {
   const res = await capture(ctx, ['exec', nginx, 'sh', '-c', 'grep -l "^nginx: worker process" /proc/[0-9]*/cmdline 2>/dev/null; true']);
   return parseProcPaths(res.stdout);
 }

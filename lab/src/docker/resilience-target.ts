@@ -25,7 +25,7 @@ import { parseSnapshot } from '../runner/worker-metrics.js';
 import { byLabel } from '../runner/stats.js';
 import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology, workerCount, type Mode } from '../topologies.js';
 import { REPLICA_SERVICE } from './compose.js';
-import { reloadDockerNginxUpstreams } from './nginx-rotation.js';
+import { nginxWorkers, oldNginxWorkers, reloadDockerNginxUpstreams } from './nginx-rotation.js';
 import { countDrainLines, parseContainerPids, parseContainerSockets, rollingRestartOutcome, SOCKETS_SCRIPT } from './container-sockets.js';
 import { capture, composeArgs, runQuiet, type DockerContext } from './docker-runtime.js';
 
@@ -48,6 +48,7 @@ export class DockerTarget implements ResilienceTarget {
   readonly slots: number;
   readonly supervised: boolean;
   readonly actions: ResilienceTarget['actions'];
+  readonly frontName: string;
   readonly #ctx: DockerContext;
   readonly #service: string;
   /** Where the slots are containers of their own (single, nginx's replicas), not processes in one. */
@@ -71,6 +72,7 @@ export class DockerTarget implements ResilienceTarget {
     this.slots = workerCount(topology(mode), workers);
     this.#perContainer = mode === 'single' || mode === 'nginx';
     this.supervised = !this.#perContainer;
+    this.frontName = mode === 'nginx' ? 'nginx' : mode === 'single' ? 'the container' : mode === 'pm2' ? "PM2's cluster primary" : 'the primary';
     this.actions = {
       gracefulStop: mode === 'nginx' ? 'docker compose stop nginx, then its replicas' : `docker compose stop ${service}`,
       rollingRestart: mode === 'cluster' || mode === 'cluster-none' ? 'docker compose kill -s SIGHUP (the primary\'s rolling restart)'
@@ -182,6 +184,28 @@ export class DockerTarget implements ResilienceTarget {
     const name = res.trim().split('\n')[0];
     if (!name) throw new Error('the Docker stack has no nginx container: run `make up RUNTIME=docker` first');
     return name;
+  }
+
+  async frontProblems(): Promise<string[]> {
+    if (this.mode !== 'nginx') return [];
+    const nginx = await this.#nginxContainer();
+    const [old, all] = await Promise.all([oldNginxWorkers(this.#ctx, nginx), nginxWorkers(this.#ctx, nginx)]);
+    return [
+      ...(old.length > 0 ? [`nginx worker(s) ${old.join(', ')} of an earlier configuration still running after a reload (${nginx})`] : []),
+      ...(all.length === old.length ? [`nginx has no worker process of its current configuration (${nginx})`] : []),
+    ];
+  }
+
+  /**
+   * null: the probes reach nginx through Docker's port forwarding, so which of its
+   * workers accepted each one cannot be read from here; they are checked together.
+   */
+  frontWorkers(): Promise<string[] | null> {
+    return Promise.resolve(null);
+  }
+
+  frontHolders(): Promise<ReadonlyMap<number, string>> {
+    return Promise.resolve(new Map());
   }
 
   async connectionsOf(pid: number): Promise<number> {

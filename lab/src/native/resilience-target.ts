@@ -13,12 +13,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import type { RunScope } from './native-runtime.js';
 import { isAlive, logTail, readRegistry, spawnManaged, stopGroups, stopManaged, type ManagedProcess } from './processes.js';
-import { reloadNginxUpstreams } from './nginx-rotation.js';
+import { freshNginxWorkers, nginxWorkerStates, reloadNginxUpstreams } from './nginx-rotation.js';
 import { baseUrl, plan, startTopology, type RunningTopology } from './topology-runner.js';
 import { snapshot } from '../runner/worker-metrics.js';
 import { paths } from '../paths.js';
 import { NGINX_UPSTREAM_PORT, topology, workerCount, type Mode, type Topology } from '../topologies.js';
-import { acceptQueue, heldBy, heldByOthers, listenQueue, listener, readSockets } from '../resilience/socket-table.js';
+import { acceptedBy, acceptQueue, heldBy, heldByOthers, listenQueue, listener, readSockets } from '../resilience/socket-table.js';
 import type { Drains, ResilienceTarget } from '../resilience/target.js';
 
 /** A restarted instance must serve again within this long, or the round fails with its log. */
@@ -86,6 +86,7 @@ export class NativeTarget implements ResilienceTarget {
   readonly slots: number;
   readonly supervised: boolean;
   readonly actions: ResilienceTarget['actions'];
+  readonly frontName: string;
   readonly #t: Topology;
   readonly #options: NativeTargetOptions;
   readonly #scope: RunScope;
@@ -101,6 +102,7 @@ export class NativeTarget implements ResilienceTarget {
     this.baseUrl = baseUrl(this.#t);
     this.slots = workerCount(this.#t, options.workers);
     this.supervised = mode === 'cluster' || mode === 'cluster-none' || mode === 'pm2';
+    this.frontName = mode === 'nginx' ? 'nginx' : mode === 'pm2' ? "PM2's cluster primary" : mode === 'reuseport' ? "the kernel's reuseport group" : mode === 'single' ? 'the process' : 'the primary';
     this.actions = {
       gracefulStop: mode === 'nginx' ? 'SIGQUIT to nginx (graceful quit), then SIGTERM to its upstreams' : mode === 'pm2' ? 'SIGTERM to pm2-runtime' : mode === 'single' ? 'SIGTERM' : mode === 'reuseport' ? 'SIGTERM to every instance' : 'SIGTERM to the primary',
       rollingRestart: mode === 'cluster' || mode === 'cluster-none' ? 'SIGHUP to the primary'
@@ -134,6 +136,38 @@ export class NativeTarget implements ResilienceTarget {
     }
     this.#scope.own(this.mode);
     this.#running = await startTopology(this.mode, { workers: this.#options.workers, node: this.#options.node, ...(this.#options.env ? { env: this.#options.env } : {}) });
+    // The start's readiness probes reach nginx before its upstreams listen: the nginx
+    // worker that takes them marks every upstream failed (max_fails=1) and, after
+    // fail_timeout, puts each back only once a request to it has succeeded. A kill in
+    // that window left that worker without a live upstream (hundreds of 502s). New
+    // workers start with no failure recorded.
+    const nginx = this.#nginx();
+    if (nginx) await freshNginxWorkers(nginx, this.slots);
+  }
+
+  #nginx(): ManagedProcess | undefined {
+    return this.mode === 'nginx' ? this.#running?.processes.find((p) => p.name === 'nginx') : undefined;
+  }
+
+  frontProblems(): Promise<string[]> {
+    if (this.mode !== 'nginx') return Promise.resolve([]);
+    const nginx = this.#nginx();
+    if (!nginx || !isAlive(nginx)) return Promise.resolve(['nginx is not running']);
+    const { current, old } = nginxWorkerStates(nginx);
+    return Promise.resolve([
+      ...(old.length > 0 ? [`nginx worker(s) ${old.join(', ')} of an earlier configuration still running after a reload`] : []),
+      ...(current.length === 0 ? ['nginx has no worker process'] : []),
+    ]);
+  }
+
+  frontWorkers(): Promise<string[] | null> {
+    const nginx = this.#nginx();
+    return Promise.resolve(nginx ? nginxWorkerStates(nginx).current.map(String) : null);
+  }
+
+  async frontHolders(clientPorts: readonly number[]): Promise<ReadonlyMap<number, string>> {
+    const held = acceptedBy(await readSockets(), this.#t.port, clientPorts);
+    return new Map([...held].map(([port, pid]) => [port, String(pid)]));
   }
 
   async slotPids(): Promise<(number | null)[]> {

@@ -6,6 +6,7 @@
  */
 import { ROUND_KINDS, ROUND_TITLES } from '../resilience/rounds.js';
 import type { ResilienceReport } from '../resilience/types.js';
+import { median } from 'simple-statistics';
 import { chartJsSource } from './chartjs.js';
 import { machineLines } from './context.js';
 import { escapeHtml as e, jsonForScript, scriptSource } from './escape.js';
@@ -26,9 +27,11 @@ export function resilienceCharts(report: ResilienceReport): ResilienceChart[] {
   const ran = report.topologies.filter((t) => t.available && t.rounds.length > 0);
   if (ran.length === 0) return [];
   const labels = ran.map((t) => t.mode);
+  // The median over the runs that started from the verified state (the table shows each run).
   const value = (mode: string, kind: string, pick: (r: ResilienceReport['topologies'][number]['rounds'][number]) => number | null): number | null => {
-    const r = ran.find((t) => t.mode === mode)?.rounds.find((x) => x.kind === kind);
-    return r ? pick(r) : null;
+    const picked = (ran.find((t) => t.mode === mode)?.rounds ?? []).filter((x) => x.kind === kind && x.verified).map(pick);
+    if (picked.some((v) => v === null) || picked.length === 0) return null;
+    return median(picked as number[]);
   };
   return [
     {
@@ -76,15 +79,15 @@ const CLIENT_SCRIPT = String.raw`
 
 function table(report: ResilienceReport): string {
   const head = [...RESILIENCE_COLUMNS.map((c) => `<th class="${c.align}">${e(c.title)}</th>`), '<th class="left">what the lab did, and what happened</th>'].join('');
-  const notes = new Map(report.topologies.flatMap((t) => t.rounds.map((r) => [`${t.mode}/${r.kind}`, `${r.action}; ${r.note}`] as const)));
-  const kinds = report.topologies.flatMap((t) => (t.available ? t.rounds.map((r) => r.kind) : [null]));
+  const notes = new Map(report.topologies.flatMap((t) => t.rounds.map((r) => [`${t.mode}/${r.kind}/${r.run}`, r.verified ? `${r.action}; ${r.note}; ${r.verification}` : r.note] as const)));
+  const runs = report.topologies.flatMap((t) => (t.available ? t.rounds.map((r) => ({ kind: r.kind, run: r.run })) : [null]));
   const body = resilienceRows(report).map((row, i) => {
-    const kind = kinds[i];
-    if (kind === null || kind === undefined) {
+    const which = runs[i];
+    if (which === null || which === undefined) {
       return `<tr data-mode="${e(row.mode)}"><td class="left">${e(row.mode)}</td><td class="left">unavailable</td><td class="unavailable" colspan="${RESILIENCE_COLUMNS.length - 1}">${e(row.cells[2] ?? '')}</td></tr>`;
     }
     const cells = row.cells.map((c, j) => `<td class="${RESILIENCE_COLUMNS[j]?.align ?? 'right'}">${e(c)}</td>`).join('');
-    return `<tr data-mode="${e(row.mode)}" data-round="${e(kind)}">${cells}<td class="left wrap">${e(notes.get(`${row.mode}/${kind}`) ?? '')}</td></tr>`;
+    return `<tr data-mode="${e(row.mode)}" data-round="${e(which.kind)}" data-run="${which.run}">${cells}<td class="left wrap">${e(notes.get(`${row.mode}/${which.kind}/${which.run}`) ?? '')}</td></tr>`;
   });
   return `<div class="table-wrap"><table id="resilience-table"><thead><tr>${head}</tr></thead><tbody>${body.join('')}</tbody></table></div>`;
 }
@@ -92,7 +95,7 @@ function table(report: ResilienceReport): string {
 export function renderResilienceHtml(report: ResilienceReport): string {
   const charts = resilienceCharts(report);
   const context = [...machineLines(report.machine), { label: 'load', text: scenarioText(report) }];
-  const figures = charts.map((c) => `<figure><figcaption>${e(c.title)}</figcaption><p>${e(c.id === 'chart-resilience-failed' ? 'Requests sent that got no 2xx answer; zero is the goal.' : 'Missing bar: not back (nothing restarts it) or not applicable.')}</p><div class="chart"><canvas id="${e(c.id)}"></canvas></div></figure>`);
+  const figures = charts.map((c) => `<figure><figcaption>${e(c.title)}</figcaption><p>${e(c.id === 'chart-resilience-failed' ? 'Requests sent that got no 2xx answer (the median of the runs that started from the verified state); zero is the goal.' : 'Missing bar: not back (nothing restarts it) or not applicable.')}</p><div class="chart"><canvas id="${e(c.id)}"></canvas></div></figure>`);
   return `${documentHead(`Node.js clustering lab: resilience ${report.created}`, ' td.wrap { white-space: normal; min-width: 320px; }')}
 <body>
 <main>
@@ -102,6 +105,8 @@ ${report.warnings.length === 0 ? '' : `<section class="warnings" id="warnings"><
 <h2>Every round</h2>
 ${table(report)}
 ${RESILIENCE_NOTES.map((n) => `<p class="note">${e(n)}</p>`).join('\n')}
+<h2>Repeats</h2>
+<ul id="resilience-repeats">${report.topologies.flatMap((t) => t.repeats.map((v) => `<li data-mode="${e(t.mode)}" data-round="${e(v.kind)}" data-agree="${String(v.agree)}">${e(`${t.mode} ${v.text}`)}</li>`)).join('')}</ul>
 ${charts.length === 0 ? '<p class="note">No topology ran, nothing to chart.</p>' : `<h2>Side by side</h2><div class="grid two">${figures.join('')}</div>`}
 <footer>Written by the lab's report module; the same figures are in resilience.json beside this file.</footer>
 </main>

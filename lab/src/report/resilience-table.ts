@@ -4,10 +4,13 @@ import { ROUND_TITLES } from '../resilience/rounds.js';
 import { fmtMs, slotsBackText } from '../resilience/summary.js';
 import type { ResilienceReport, ResilienceTopology, RoundResult } from '../resilience/types.js';
 import type { TextColumn } from './text-table.js';
+import { REPEAT_RULE } from '../resilience/repeat.js';
+import { VERIFY_WAIT_MS } from '../resilience/verified-state.js';
 
 export const RESILIENCE_COLUMNS: readonly TextColumn[] = [
   { title: 'mode', align: 'left' },
   { title: 'round', align: 'left' },
+  { title: 'run', align: 'right' },
   { title: 'queued at event', align: 'right' },
   { title: 'sent', align: 'right' },
   { title: 'answered 2xx', align: 'right' },
@@ -18,7 +21,9 @@ export const RESILIENCE_COLUMNS: readonly TextColumn[] = [
 ];
 
 export function roundRow(t: ResilienceTopology, r: RoundResult): string[] {
-  return [t.mode, ROUND_TITLES[r.kind], String(r.waitingAtEvent), String(r.sent), String(r.answered), String(r.failedTotal), describeFailures(r.failed), fmtMs(r.fullStrengthMs), slotsBackText(r)];
+  // No figure for a run that did not start from the verified state: the cells say so.
+  if (!r.verified) return [t.mode, ROUND_TITLES[r.kind], String(r.run), '–', '–', '–', 'no figure', 'not run: state not verified', '–', '–'];
+  return [t.mode, ROUND_TITLES[r.kind], String(r.run), String(r.waitingAtEvent), String(r.sent), String(r.answered), String(r.failedTotal), describeFailures(r.failed), fmtMs(r.fullStrengthMs), slotsBackText(r)];
 }
 
 /** Every row of the report: one per round that ran, one [mode, '', reason] per topology that could not run. */
@@ -34,6 +39,8 @@ export function scenarioText(report: ResilienceReport): string {
 }
 
 export const RESILIENCE_NOTES: readonly string[] = [
+  `before each run: every slot serving and in rotation (probes through the front reach every slot, behind nginx through each of its workers, and no nginx worker of an earlier configuration is left), and the warm-up spread over the slots as in a steady run; a run that cannot get there within ${VERIFY_WAIT_MS / 1000} s is not run and has no figure.`,
+  `run: ${REPEAT_RULE}.`,
   'queued at event: connections waiting for a worker (accept queues, or held by a round-robin primary) when the lab fired the event; the event waits until there is one.',
   'graceful stop: nothing new is sent from the signal on; every request sent before it should be answered. Rolling restart and kill: the load goes on throughout.',
   'failed by kind: reset (connection dropped under the request), refused (nothing listened), timeout (no answer in time), 5xx/4xx (an answer with that status). A client that failed waits 50 ms before its next request.',

@@ -12,7 +12,11 @@ export function formatResilienceTable(report: ResilienceReport): string {
   out.push(...textTable(RESILIENCE_COLUMNS, resilienceRows(report).map((r) => r.cells)));
   out.push('', 'What each round did:');
   for (const t of report.topologies.filter((x) => x.available)) {
-    for (const r of t.rounds) out.push(`  ${t.mode} ${ROUND_TITLES[r.kind]}: ${r.action}; ${r.note}`);
+    for (const r of t.rounds) out.push(`  ${t.mode} ${ROUND_TITLES[r.kind]} run ${r.run}: ${r.verified ? `${r.action}; ${r.note}` : r.note}`);
+  }
+  out.push('', 'Repeats:');
+  for (const t of report.topologies.filter((x) => x.available)) {
+    for (const v of t.repeats) out.push(`  ${t.mode} ${v.text}`);
   }
   out.push('', ...RESILIENCE_NOTES);
   if (report.warnings.length > 0) out.push('', 'Warnings:', ...report.warnings.map((w) => `  - ${w}`));

@@ -12,11 +12,12 @@ import { formatResilienceTable } from '../report/resilience-terminal.js';
 import { writeResilienceReport } from '../report/resilience-write.js';
 import { modesWithSingle, topology, type Mode } from '../topologies.js';
 import { describeFailures } from './classify.js';
+import { needsAnotherRun, repeatVerdict } from './repeat.js';
 import { ROUND_KINDS } from './rounds.js';
 import { runRound } from './run-round.js';
 import { fmtMs, resilienceWarnings } from './summary.js';
 import type { ResilienceTarget } from './target.js';
-import { RESILIENCE_SCHEMA_VERSION, type ResilienceReport, type ResilienceTopology, type RoundResult } from './types.js';
+import { RESILIENCE_SCHEMA_VERSION, type RepeatVerdict, type ResilienceReport, type ResilienceTopology, type RoundResult } from './types.js';
 
 /** What one runtime lends the command. */
 export interface ResilienceRuntime {
@@ -37,7 +38,8 @@ const log = (line: string): void => {
 };
 
 function roundLine(mode: string, r: RoundResult): string {
-  return `${mode} ${r.kind}: sent ${r.sent}, answered ${r.answered}, failed ${describeFailures(r.failed)}, full strength ${fmtMs(r.fullStrengthMs)} ms; ${r.note}`;
+  if (!r.verified) return `${mode} ${r.kind} run ${r.run}: NOT RUN, no figure: ${r.verification}`;
+  return `${mode} ${r.kind} run ${r.run}: sent ${r.sent}, answered ${r.answered}, failed ${describeFailures(r.failed)}, full strength ${fmtMs(r.fullStrengthMs)} ms; ${r.note}`;
 }
 
 export async function resilience(runtime: ResilienceRuntime, modes: readonly Mode[] | undefined, resultsDir = paths.results): Promise<ResilienceReport> {
@@ -49,17 +51,25 @@ export async function resilience(runtime: ResilienceRuntime, modes: readonly Mod
       const reason = await runtime.unavailability(mode);
       if (reason) {
         log(`${mode}: unavailable: ${reason}`);
-        topologies.push({ mode, title: t.title, workers, available: false, reason, rounds: [] });
+        topologies.push({ mode, title: t.title, workers, available: false, reason, rounds: [], repeats: [] });
         continue;
       }
       const target = runtime.target(mode);
       const rounds: RoundResult[] = [];
+      const repeats: RepeatVerdict[] = [];
       for (const kind of ROUND_KINDS) {
-        const round = await runRound(target, kind, { scenario: runtime.scenario, log });
-        log(roundLine(mode, round));
-        rounds.push(round);
+        const runs: RoundResult[] = [];
+        while (needsAnotherRun(runs)) {
+          const round = await runRound(target, kind, { scenario: runtime.scenario, log, run: runs.length + 1 });
+          log(roundLine(mode, round));
+          runs.push(round);
+        }
+        const verdict = repeatVerdict(kind, runs);
+        log(`${mode} ${verdict.text}`);
+        rounds.push(...runs);
+        repeats.push(verdict);
       }
-      topologies.push({ mode, title: t.title, workers, available: true, reason: null, rounds });
+      topologies.push({ mode, title: t.title, workers, available: true, reason: null, rounds, repeats });
     }
     const report: ResilienceReport = {
       schemaVersion: RESILIENCE_SCHEMA_VERSION,

@@ -1,17 +1,21 @@
 /**
- * Drives one round against a target: start the topology fresh, warm it up, start
- * the seed load, wait until connections are really queued, fire the event (a stop,
- * a rolling restart, a kill -9), watch until every slot serves again, and count
- * what the load saw. The topology is stopped at the end whatever happened.
+ * Drives one run of a round against a target: start the topology fresh, bring it to
+ * the verified state (every slot serving and in rotation, the warm-up spread as in a
+ * steady run: verified-state.ts), start the seed load, wait until connections are
+ * really queued, fire the event (a stop, a rolling restart, a kill -9), watch until
+ * every slot serves again, and count what the load saw. A run that cannot reach the
+ * verified state fires nothing and has no figure. The topology is stopped at the end
+ * whatever happened.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Scenario } from '../report-model.js';
-import { warmUp } from '../runner/warm-up.js';
 import { startRoundLoad, type RoundLoad } from './round-load.js';
 import { RECOVERY_WINDOW_MS, victimSlot } from './rounds.js';
 import { atFullStrength, drainText, fmtMs, missingSlots } from './summary.js';
 import type { ResilienceTarget } from './target.js';
 import type { RoundKind, RoundLoadCounts, RoundResult } from './types.js';
+import { noFailures } from './classify.js';
+import { reachVerifiedState } from './verified-state.js';
 
 const POLL_MS = 25;
 /** The queue of the load's first connections may last only milliseconds on a warm server: check that often. */
@@ -25,6 +29,10 @@ const QUEUE_WAIT_MS = 10_000;
 
 export interface RoundSettings {
   scenario: Scenario;
+  /** Which run of the round this is (1 when absent). */
+  run?: number;
+  /** How long to wait for the verified state (VERIFY_WAIT_MS when absent). */
+  verifyWaitMs?: number;
   log?: (line: string) => void;
 }
 
@@ -127,6 +135,30 @@ async function killWorker(target: ResilienceTarget, load: RoundLoad, before: rea
   };
 }
 
+/** A run that could not reach the verified state: nothing was sent or fired, so nothing is counted. */
+function notRun(target: ResilienceTarget, kind: RoundKind, run: number, why: string): RoundResult {
+  return {
+    kind,
+    run,
+    verified: false,
+    verification: why,
+    action: actionOf(target, kind),
+    applicable: true,
+    sent: 0,
+    answered: 0,
+    failed: noFailures(),
+    failedTotal: 0,
+    waitingAtEvent: 0,
+    victimConnections: null,
+    actionMs: 0,
+    fullStrengthMs: null,
+    slotsBack: null,
+    drains: null,
+    slots: target.slots,
+    note: `not run: ${why}`,
+  };
+}
+
 function actionOf(target: ResilienceTarget, kind: RoundKind): string {
   if (kind === 'graceful-stop') return target.actions.gracefulStop;
   if (kind === 'rolling-restart') return target.actions.rollingRestart;
@@ -140,7 +172,16 @@ export async function runRound(target: ResilienceTarget, kind: RoundKind, settin
   try {
     await target.start();
     const url = new URL(scenario.path, target.baseUrl).href;
-    if (scenario.warmupRequests > 0) await warmUp(url, scenario.warmupRequests, Math.min(scenario.concurrency, scenario.warmupRequests));
+    const run = settings.run ?? 1;
+    const verification = await reachVerifiedState(target, {
+      url,
+      warmupRequests: scenario.warmupRequests,
+      concurrency: scenario.concurrency,
+      log,
+      ...(settings.verifyWaitMs === undefined ? {} : { waitMs: settings.verifyWaitMs }),
+    });
+    if (!verification.verified) return notRun(target, kind, run, verification.text);
+    log(`${target.mode} ${kind} run ${run}: ${verification.text}`);
     const before = await target.slotPids();
     load = startRoundLoad({ url, requests: scenario.requests, concurrency: scenario.concurrency, keepAlive: scenario.keepAlive, timeoutMs: scenario.timeoutMs });
     const waitingAtEvent = await queued(target, load, Math.min(scenario.concurrency, scenario.requests), scenario.requests);
@@ -149,7 +190,7 @@ export async function runRound(target: ResilienceTarget, kind: RoundKind, settin
       : kind === 'rolling-restart' ? await rollingRestart(target, load, before)
         : await killWorker(target, load, before);
     const counts: RoundLoadCounts = await load.finished;
-    return { kind, action: actionOf(target, kind), applicable: true, ...counts, waitingAtEvent, slots: target.slots, ...event };
+    return { kind, run, verified: true, verification: verification.text, action: actionOf(target, kind), applicable: true, ...counts, waitingAtEvent, slots: target.slots, ...event };
   } finally {
     await load?.abort();
     await target.stop();

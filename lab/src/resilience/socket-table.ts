@@ -16,6 +16,8 @@ export interface SocketRow {
   /** LISTEN: connections in the accept queue; otherwise bytes not yet read. */
   recvQ: number;
   localPort: number;
+  /** The other end's port (0 where there is none, e.g. a listening socket: "*"; absent where the source does not say). */
+  peerPort?: number;
   pids: number[];
 }
 
@@ -24,11 +26,12 @@ export function parseSs(output: string): SocketRow[] {
   const rows: SocketRow[] = [];
   for (const line of output.split('\n')) {
     const fields = line.trim().split(/\s+/);
-    const [state, recvQ, , local] = fields;
+    const [state, recvQ, , local, peer] = fields;
     if (state === undefined || state === '' || recvQ === undefined || local === undefined) continue;
     const port = Number(local.slice(local.lastIndexOf(':') + 1));
     if (!Number.isInteger(port)) continue;
-    rows.push({ state, recvQ: Number(recvQ), localPort: port, pids: [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])) });
+    const peerPort = peer === undefined ? 0 : Number(peer.slice(peer.lastIndexOf(':') + 1));
+    rows.push({ state, recvQ: Number(recvQ), localPort: port, peerPort: Number.isInteger(peerPort) ? peerPort : 0, pids: [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])) });
   }
   return rows;
 }
@@ -54,6 +57,16 @@ export function heldByOthers(rows: readonly SocketRow[], port: number, servingPi
 /** Accepted connections on `ports` held by `pid`. */
 export function heldBy(rows: readonly SocketRow[], ports: readonly number[], pid: number): number {
   return rows.filter((r) => ports.includes(r.localPort) && r.state === 'ESTAB' && r.pids.includes(pid)).length;
+}
+
+/** For each client port among `clientPorts`, the process holding the accepted end of its connection to `port`. */
+export function acceptedBy(rows: readonly SocketRow[], port: number, clientPorts: readonly number[]): Map<number, number> {
+  const holders = new Map<number, number>();
+  for (const r of rows) {
+    const pid = r.pids[0];
+    if (r.state === 'ESTAB' && r.localPort === port && r.peerPort !== undefined && clientPorts.includes(r.peerPort) && pid !== undefined) holders.set(r.peerPort, pid);
+  }
+  return holders;
 }
 
 /** The process listening on `port`, or null when none does. */

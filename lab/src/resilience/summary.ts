@@ -25,6 +25,7 @@ export function fmtMs(ms: number | null): string {
 /** The verdict of a round in a few words, for the tables. */
 export function verdict(r: RoundResult): string {
   if (!r.applicable) return 'n/a';
+  if (!r.verified) return 'not run (state not verified)';
   if (r.failedTotal === 0) return 'zero loss';
   return `${r.failedTotal} lost (${describeFailures(r.failed)})`;
 }
@@ -35,13 +36,20 @@ export function slotsBackText(r: RoundResult): string {
   return r.slotsBack ? 'yes' : 'no';
 }
 
-/** Warnings worth a line above the table: rounds whose event fired with nothing queued. */
+/**
+ * Warnings worth a line above the table: runs that could not start from the verified
+ * state (no figure), rounds whose runs disagree, events fired with nothing queued.
+ */
 export function resilienceWarnings(topologies: readonly ResilienceTopology[]): string[] {
-  return topologies.flatMap((t) =>
-    t.rounds
-      .filter((r) => r.applicable && r.waitingAtEvent === 0)
-      .map((r) => `${t.mode} ${r.kind}: no connection was seen waiting in an accept queue before half the load was done; the event fired then, under load but with no queue`),
-  );
+  return topologies.flatMap((t) => [
+    ...t.rounds
+      .filter((r) => !r.verified)
+      .map((r) => `${t.mode} ${r.kind} run ${r.run}: not run, no figure: ${r.verification}`),
+    ...t.repeats.filter((v) => v.agree === false).map((v) => `${t.mode} ${v.text}`),
+    ...t.rounds
+      .filter((r) => r.verified && r.applicable && r.waitingAtEvent === 0)
+      .map((r) => `${t.mode} ${r.kind} run ${r.run}: no connection was seen waiting in an accept queue before half the load was done; the event fired then, under load but with no queue`),
+  ]);
 }
 
 /** "2 of 2 drained gracefully", plus how many a deadline forced. */

@@ -19,6 +19,9 @@ export interface ResilienceTarget {
   /** In words, what each round does on this topology. */
   readonly actions: { gracefulStop: string; rollingRestart: string; killWorker: string };
 
+  /** What the load connects to, in words: "nginx", "the primary", "the kernel's reuseport group". */
+  readonly frontName: string;
+
   /** Starts the topology fresh and waits until every slot serves. */
   start(): Promise<void>;
   /** The process serving each slot now, null where none does. */
@@ -29,6 +32,15 @@ export interface ResilienceTarget {
    * primary holds (a slower one).
    */
   waiting(thorough: boolean): Promise<number>;
+  /** What keeps the front from being settled now (nginx: workers of an earlier configuration still running); none: settled. */
+  frontProblems(): Promise<string[]>;
+  /**
+   * The front's processes that each route on their own (nginx's workers), or null
+   * where the front is one process or its processes cannot be told apart from here.
+   */
+  frontWorkers(): Promise<string[] | null>;
+  /** Which of frontWorkers() accepted each connection, by the client's port. */
+  frontHolders(clientPorts: readonly number[]): Promise<ReadonlyMap<number, string>>;
   /** Connections `pid` holds on the topology's serving ports. */
   connectionsOf(pid: number): Promise<number>;
 

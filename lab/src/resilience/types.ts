@@ -6,7 +6,7 @@
 import type { MachineInfo, RuntimeName, Scenario } from '../report-model.js';
 
 /** Bumped when a field changes meaning or goes away (readers check it). */
-export const RESILIENCE_SCHEMA_VERSION = 1;
+export const RESILIENCE_SCHEMA_VERSION = 2;
 
 export type RoundKind = 'graceful-stop' | 'rolling-restart' | 'kill-worker';
 
@@ -33,6 +33,15 @@ export interface RoundLoadCounts {
 
 export interface RoundResult extends RoundLoadCounts {
   kind: RoundKind;
+  /** Which run of this round on this topology (1, 2, …): each round runs at least twice (repeat.ts). */
+  run: number;
+  /**
+   * Whether the topology was in the verified state before the event (verified-state.ts).
+   * When false the round was not run: no load, no event, every count 0, and `verification` says why.
+   */
+  verified: boolean;
+  /** What the check before the event saw, or the problems left when the lab gave up waiting. */
+  verification: string;
   /** What the lab did, in words (e.g. "SIGHUP to the primary"). */
   action: string;
   /** Whether the round applies to this topology; when false only `note` is meaningful. */
@@ -62,13 +71,29 @@ export interface RoundResult extends RoundLoadCounts {
   note: string;
 }
 
+/** How a round's runs compare (repeat.ts). */
+export interface RepeatVerdict {
+  kind: RoundKind;
+  /** Failed requests of each run, in run order; null: not run (state not verified). */
+  failed: (number | null)[];
+  /** Whether the runs with a figure agree within the margin; null: fewer than two figures. */
+  agree: boolean | null;
+  /** The largest difference the figures could have and agree, requests; null with fewer than two figures. */
+  margin: number | null;
+  /** One sentence for the report. */
+  text: string;
+}
+
 export interface ResilienceTopology {
   mode: string;
   title: string;
   workers: number;
   available: boolean;
   reason: string | null;
+  /** Every run of every round, in the order they ran (a round's runs one after the other). */
   rounds: RoundResult[];
+  /** One per round kind that ran. */
+  repeats: RepeatVerdict[];
 }
 
 export interface ResilienceReport {

@@ -1,5 +1,7 @@
 /** A resilience report shaped like a run on a 2-core machine: every kind of outcome once. Deterministic. */
 import { noFailures, totalFailures } from '../../src/resilience/classify.js';
+import { repeatVerdict } from '../../src/resilience/repeat.js';
+import { ROUND_KINDS } from '../../src/resilience/rounds.js';
 import { RESILIENCE_SCHEMA_VERSION, type FailureCounts, type ResilienceReport, type RoundResult } from '../../src/resilience/types.js';
 import { MACHINE } from '../report/fixture.js';
 
@@ -8,6 +10,9 @@ function round(kind: RoundResult['kind'], sent: number, failed: Partial<FailureC
   const failedTotal = totalFailures(counts);
   return {
     kind,
+    run: 1,
+    verified: true,
+    verification: 'verified: 12 probe connections through the primary reached slot(s) 0, 1; warm-up spread slot 0: 200, slot 1: 200',
     action: kind === 'graceful-stop' ? 'SIGTERM' : kind === 'rolling-restart' ? 'SIGHUP to the primary' : 'SIGKILL to one worker',
     applicable: true,
     sent,
@@ -26,8 +31,13 @@ function round(kind: RoundResult['kind'], sent: number, failed: Partial<FailureC
   };
 }
 
+/** One verdict per round kind from the rounds given. */
+export function repeatsOf(rounds: readonly RoundResult[]): ReturnType<typeof repeatVerdict>[] {
+  return ROUND_KINDS.filter((k) => rounds.some((r) => r.kind === k)).map((k) => repeatVerdict(k, rounds.filter((r) => r.kind === k)));
+}
+
 export function resilienceFixture(): ResilienceReport {
-  return {
+  const report: ResilienceReport = {
     schemaVersion: RESILIENCE_SCHEMA_VERSION,
     created: '2026-12-03T14:00:00.000Z',
     runtime: 'native',
@@ -40,6 +50,7 @@ export function resilienceFixture(): ResilienceReport {
         workers: 1,
         available: true,
         reason: null,
+        repeats: [],
         rounds: [
           round('graceful-stop', 230, {}, { slots: 1, drains: { graceful: 1, forced: 0 } }),
           round('rolling-restart', 3365, { reset: 199, refused: 848 }, { slots: 1, fullStrengthMs: 890, slotsBack: true, drains: { graceful: 1, forced: 0 } }),
@@ -52,14 +63,17 @@ export function resilienceFixture(): ResilienceReport {
         workers: 2,
         available: true,
         reason: null,
+        repeats: [],
         rounds: [
           round('graceful-stop', 260, {}, { drains: { graceful: 2, forced: 0 } }),
           round('rolling-restart', 6422, {}, { fullStrengthMs: 2400, slotsBack: true, drains: { graceful: 2, forced: 0 } }),
           round('kill-worker', 1288, { reset: 7 }, { victimConnections: 101, fullStrengthMs: 452, slotsBack: true }),
         ],
       },
-      { mode: 'reuseport', title: 'reusePort instances', workers: 2, available: false, reason: "the app's Node lacks listen({ reusePort })", rounds: [] },
+      { mode: 'reuseport', title: 'reusePort instances', workers: 2, available: false, reason: "the app's Node lacks listen({ reusePort })", rounds: [], repeats: [] },
     ],
     warnings: ['single graceful-stop: a warning with <markup>'],
   };
+  for (const t of report.topologies) t.repeats = repeatsOf(t.rounds);
+  return report;
 }

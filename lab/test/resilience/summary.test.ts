@@ -7,7 +7,7 @@ import { atFullStrength, drainText, missingSlots, resilienceWarnings, verdict } 
 import { victimSlot } from '../../src/resilience/rounds.js';
 import { formatResilienceTable } from '../../src/report/resilience-terminal.js';
 import { renderResilienceHtml } from '../../src/report/resilience-html.js';
-import { resilienceFixture } from './fixture.js';
+import { repeatsOf, resilienceFixture } from './fixture.js';
 
 describe('failure kinds', () => {
   it('undici and system codes: refused, reset, timeout, other', () => {
@@ -105,12 +105,14 @@ describe('the report', () => {
     const text = formatResilienceTable(report);
     const rows = text.split('\n').filter((l) => /^(single|cluster|reuseport)\s/.test(l));
     assert.equal(rows.length, 7);
-    assert.match(text, /^cluster\s+kill -9 of a worker\s+40\s+1288\s+1281\s+7\s+7 reset\s+452\s+yes$/m);
+    assert.match(text, /^cluster\s+kill -9 of a worker\s+1\s+40\s+1288\s+1281\s+7\s+7 reset\s+452\s+yes$/m);
     assert.match(text, /^single\s+kill -9 of a worker\s+.*\s+–\s+no$/m);
     assert.match(text, /reuseport\s+unavailable\s+the app's Node lacks/);
     // The unavailable row's reason runs on past the columns: it does not widen "queued at event".
-    assert.match(text, /^mode\s+round\s+queued at event {2}sent {2}/m);
-    assert.match(text, /cluster rolling restart: SIGHUP to the primary; /);
+    assert.match(text, /^mode\s+round\s+run\s+queued at event {2}sent {2}/m);
+    assert.match(text, /cluster rolling restart run 1: SIGHUP to the primary; /);
+    assert.match(text, /^Repeats:$/m);
+    assert.match(text, /cluster kill -9 of a worker: one run started from the verified state/);
   });
 
   it('HTML: escaped text, the data for both charts, schema in the JSON', () => {
@@ -118,6 +120,22 @@ describe('the report', () => {
     assert.ok(html.includes('a note with &lt;markup&gt; &amp; &quot;quotes&quot;'));
     assert.ok(!html.includes('<markup>'));
     assert.ok(html.includes('chart-resilience-failed') && html.includes('chart-resilience-recovery'));
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
+  });
+
+  it('a run that could not reach the verified state: no figure in the table, a warning, its reason', () => {
+    const unverified = resilienceFixture();
+    const cluster2 = unverified.topologies[1];
+    assert.ok(cluster2);
+    const kill = cluster2.rounds[2];
+    assert.ok(kill);
+    Object.assign(kill, { verified: false, verification: 'not in the verified state after 25 s: through nginx worker 7, slot(s) 1 never answered', note: 'not run: …', sent: 0, answered: 0, failedTotal: 0, failed: noFailures() });
+    cluster2.repeats = repeatsOf(cluster2.rounds);
+    const text = formatResilienceTable(unverified);
+    assert.match(text, /^cluster\s+kill -9 of a worker\s+1\s+–\s+–\s+–\s+no figure\s+not run: state not verified/m);
+    assert.doesNotMatch(text, /^cluster\s+kill -9 of a worker\s+1\s+\d/m, 'no count is printed for it');
+    assert.ok(resilienceWarnings(unverified.topologies).some((w) => w.startsWith('cluster kill-worker run 1: not run, no figure: not in the verified state')));
+    assert.equal(verdict(kill), 'not run (state not verified)');
+    assert.match(text, /cluster kill -9 of a worker: no run started from the verified state/);
   });
 });
