@@ -100,7 +100,7 @@ describe('the verified state, with a real nginx and two upstreams', { timeout: 1
 
   it('a round that cannot reach the verified state fires nothing and has no figure', async (t) => {
     const out = new SlotOneOutOfRotation(target);
-    const scenario = { path: PATH, requests: 100, concurrency: 10, keepAlive: true, timeoutMs: 30_000, warmupRequests: 40 };
+    const scenario = { path: PATH, requests: 100, concurrency: 10, keepAlive: true, timeoutMs: 30_000, warmupRequests: 40, steadyMinRequests: 0 };
     const round = await runRound(out, 'kill-worker', { scenario, run: 1, verifyWaitMs: 2000 });
     t.diagnostic(round.note);
     assert.equal(round.verified, false);
