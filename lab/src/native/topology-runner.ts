@@ -154,9 +154,20 @@ export async function isServing(t: Topology, workers: number): Promise<boolean> 
   return results.every(Boolean);
 }
 
+/**
+ * Ready when every serving process answers, then the front. Behind nginx the upstreams
+ * are waited for first: a /readyz through nginx before they listen gets "connection
+ * refused" from each, and nginx (max_fails=1, fail_timeout=10s) would hold them out of
+ * rotation in that worker for 10 s.
+ */
 async function waitReady(t: Topology, running: RunningTopology, timeoutMs: number): Promise<void> {
-  const urls = [`${running.baseUrl}/readyz`, ...running.metricsUrls];
+  const upstreams = t.proxy === null ? [] : running.metricsUrls.map((_, i) => `http://127.0.0.1:${NGINX_UPSTREAM_PORT + i}/readyz`);
   const deadline = Date.now() + timeoutMs;
+  await waitAll(t, running, [...upstreams, ...running.metricsUrls], deadline, timeoutMs);
+  await waitAll(t, running, [`${running.baseUrl}/readyz`], deadline, timeoutMs);
+}
+
+async function waitAll(t: Topology, running: RunningTopology, urls: readonly string[], deadline: number, timeoutMs: number): Promise<void> {
   const pending = new Set(urls);
   while (pending.size > 0) {
     const dead = running.processes.find((p) => !isAlive(p));
