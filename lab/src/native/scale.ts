@@ -1,20 +1,28 @@
 /**
  * `lab scale` on the native runtime: one multi-process topology at WORKERS = 1, 2, …
- * up to twice the cores (or WORKERS, when given, as the largest count), the closed-loop
- * scenario (the existing runner) REPEAT times at each (default 1), then a Universal
- * Scalability Law fit of throughput against workers. Each size is started and stopped
- * in turn, owned by a RunScope.
+ * up to the cores this process may use (or WORKERS, when given, as the largest count),
+ * the closed-loop scenario repeated at each size, interleaved: every round starts,
+ * warms, measures and stops each size once, in an order rotated each round, so drift
+ * on a shared machine hits every size alike. Adaptive repetitions by default
+ * (stats/adaptive.ts), REPEAT=n for exactly n. Then each size's figures with their
+ * intervals and, over the sizes within the cores, a Universal Scalability Law fit with
+ * bootstrap intervals (scale/analysis.ts). A topology runs on its mode's fixed port, so
+ * sizes cannot run side by side: each repetition is a fresh start, owned by a RunScope.
  */
-import { median } from '../runner/stats.js';
+import { availableParallelism } from 'node:os';
 import { runLoad } from '../runner/run-load.js';
 import { scenarioRunOptions } from '../runner/run-options.js';
 import { progressReporter } from '../runner/progress.js';
-import { fitUsl } from '../scale/usl.js';
-import type { ScaleReport, ScaleRun } from '../scale/types.js';
+import { analyseScale } from '../scale/analysis.js';
+import { roundOrder, roundsStop, scalePlan, scaleSizes } from '../scale/schedule.js';
+import type { ScaleReport, ScaleRepetition } from '../scale/types.js';
 import { formatScaleTable } from '../report/scale-terminal.js';
 import { writeScaleReport } from '../report/sweep-write.js';
+import { busyCores } from '../machine-load.js';
 import { paths } from '../paths.js';
 import { UsageError } from '../lab-options.js';
+import type { Scenario } from '../report-model.js';
+import { INTERVAL_METHOD } from '../stats/interval.js';
 import { topology, type Mode } from '../topologies.js';
 import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './native-runtime.js';
 import { cpuDelta, snapshotCpu, totalCpu } from './process-cpu.js';
@@ -25,9 +33,10 @@ const log = (line: string): void => {
 };
 
 export interface ScaleOptions {
-  /** Largest worker count. */
+  /** Largest worker count; default (in the CLI) the available parallelism. */
   maxWorkers: number;
-  repeat: number;
+  /** REPEAT=n: exactly n repetitions per size; undefined: adaptive. */
+  repeat: number | undefined;
 }
 
 /** The mode, when it runs WORKERS processes; a UsageError otherwise. */
@@ -36,54 +45,67 @@ export function scalableMode(mode: Mode): Mode {
   return mode;
 }
 
+/** One repetition at one size: start it (fresh), warm it, run the scenario once, stop it. */
+async function measureOnce(mode: Mode, workers: number, round: number, options: NativeOptions, scenario: Scenario, scope: RunScope): Promise<ScaleRepetition> {
+  const { running, ownedByThisRun } = await ensureRunning(mode, { ...options, workers }, scope);
+  try {
+    await warm(running, scenario);
+    const progress = progressReporter(`${mode} WORKERS=${workers} round ${round}`, scenario.requests);
+    const before = snapshotCpu(running.processes);
+    const result = await runLoad({ ...scenarioRunOptions(running.baseUrl, scenario), onProgress: progress.update });
+    const cpu = totalCpu(cpuDelta(before, snapshotCpu(running.processes)));
+    progress.done();
+    return {
+      round,
+      rps: result.rps,
+      p99Ms: result.latencyMs.p99,
+      errors: result.errors.total,
+      cpuPerRequestMs: result.completed > 0 ? (cpu * 1000) / result.completed : null,
+    };
+  } finally {
+    if (ownedByThisRun) await stopGroups([mode]);
+  }
+}
+
 export async function nativeScale(mode: Mode, options: NativeOptions, scale: ScaleOptions): Promise<ScaleReport> {
   const t = topology(scalableMode(mode));
   requireBuiltApp();
   const { scenario, machine, app } = contextFor(options);
   const reason = unavailability(mode, app, options.setup);
   if (reason) throw new Error(`MODE=${mode} is unavailable here: ${reason}`);
+  const cores = availableParallelism();
+  const sizes = scaleSizes(scale.maxWorkers);
+  const plan = scalePlan(scale.repeat);
+  const busy = await busyCores(cores);
   const scope = new RunScope();
-  const points: ScaleRun[] = [];
+  const bySize = new Map<number, ScaleRepetition[]>(sizes.map((n) => [n, []]));
   try {
-    for (let workers = 1; workers <= scale.maxWorkers; workers++) {
-      const { running, ownedByThisRun } = await ensureRunning(mode, { ...options, workers }, scope);
-      try {
-        await warm(running, scenario);
-        const runs: { rps: number; p99: number; errors: number; cpuMs: number | null }[] = [];
-        for (let i = 1; i <= scale.repeat; i++) {
-          const label = `${mode} WORKERS=${workers} ${i}/${scale.repeat}`;
-          const progress = progressReporter(label, scenario.requests);
-          const before = snapshotCpu(running.processes);
-          const result = await runLoad({ ...scenarioRunOptions(running.baseUrl, scenario), onProgress: progress.update });
-          const cpu = totalCpu(cpuDelta(before, snapshotCpu(running.processes)));
-          progress.done();
-          runs.push({ rps: result.rps, p99: result.latencyMs.p99, errors: result.errors.total, cpuMs: result.completed > 0 ? (cpu * 1000) / result.completed : null });
-          log(`${label}: ${result.rps.toFixed(1)} req/s, p99 ${result.latencyMs.p99.toFixed(0)} ms, ${result.errors.total} errors`);
-        }
-        const byRps = [...runs].sort((a, b) => a.rps - b.rps);
-        const mid = byRps[Math.floor((byRps.length - 1) / 2)];
-        points.push({
-          workers,
-          rps: median(runs.map((r) => r.rps)),
-          runs: runs.map((r) => r.rps),
-          p99Ms: mid?.p99 ?? 0,
-          errors: runs.reduce((n, r) => n + r.errors, 0),
-          cpuPerRequestMs: mid?.cpuMs ?? null,
-        });
-      } finally {
-        if (ownedByThisRun) await stopGroups([mode]);
+    const started = Date.now();
+    let stopText = '';
+    for (let round = 1; stopText === ''; round++) {
+      for (const workers of roundOrder(sizes, round)) {
+        const rep = await measureOnce(mode, workers, round, options, scenario, scope);
+        bySize.get(workers)?.push(rep);
+        log(`round ${round}, ${mode} WORKERS=${workers}: ${rep.rps.toFixed(1)} req/s, p99 ${rep.p99Ms.toFixed(0)} ms, ${rep.errors} errors`);
       }
+      const rps = new Map([...bySize].map(([n, reps]) => [n, reps.map((r) => r.rps)]));
+      const stop = roundsStop(rps, Date.now() - started, plan);
+      if (stop !== null) stopText = stop.reason === 'fixed' ? stop.text : `adaptive, stopped at ${stop.workers} worker${stop.workers === 1 ? '' : 's'} (the widest interval): ${stop.text}`;
     }
-    let fit: ScaleReport['fit'] = null;
-    const warnings: string[] = [];
-    try {
-      fit = fitUsl(points.map((p) => ({ workers: p.workers, rps: p.rps })));
-      if (fit.maxRelativeResidual > 0.1) warnings.push(`the USL fit is poor: a residual reaches ${(fit.maxRelativeResidual * 100).toFixed(0)}% of the fitted throughput`);
-    } catch (error) {
-      warnings.push(`no USL fit: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    if (points.some((p) => p.errors > 0)) warnings.push('some runs had errors: their throughput counts failed requests too');
-    const report: ScaleReport = { created: new Date().toISOString(), runtime: 'native', machine, mode, title: t.title, scenario, repeat: scale.repeat, points, fit, warnings };
+    const analysis = analyseScale(sizes.map((workers) => ({ workers, repetitions: bySize.get(workers) ?? [] })), cores);
+    const report: ScaleReport = {
+      created: new Date().toISOString(),
+      runtime: 'native',
+      machine: { ...machine, busyCoresAtStart: busy },
+      mode,
+      title: t.title,
+      scenario,
+      repeat: Math.min(...[...bySize.values()].map((r) => r.length)),
+      repetitions: stopText,
+      cores,
+      ...analysis,
+      intervalMethod: INTERVAL_METHOD,
+    };
     process.stdout.write(`\n${formatScaleTable(report)}\n`);
     const written = writeScaleReport(report, paths.results);
     log(`wrote ${written.json} and ${written.html}`);
