@@ -90,7 +90,7 @@ export async function nativeScale(mode: Mode, options: NativeOptions, scale: Sca
       }
       const rps = new Map([...bySize].map(([n, reps]) => [n, reps.map((r) => r.rps)]));
       const stop = roundsStop(rps, Date.now() - started, plan);
-      if (stop !== null) stopText = stop.reason === 'fixed' ? stop.text : `adaptive, stopped at ${stop.workers} worker${stop.workers === 1 ? '' : 's'} (the widest interval): ${stop.text}`;
+      if (stop !== null) stopText = stop.reason === 'fixed' ? stop.text : `adaptive, the widest interval (${stop.workers} worker${stop.workers === 1 ? '' : 's'}) ${stop.text}`;
     }
     const analysis = analyseScale(sizes.map((workers) => ({ workers, repetitions: bySize.get(workers) ?? [] })), cores);
     const report: ScaleReport = {

@@ -19,8 +19,6 @@ export function speedupText(e: Estimate | null): string {
   return e === null ? '1 (reference)' : `${formatEstimate(e, 2)}×`;
 }
 
-const workersText = (n: number): string => `${n} worker${n === 1 ? '' : 's'}`;
-
 export const SCALE_COLUMNS: readonly { title: string; align: 'left' | 'right' }[] = [
   { title: 'workers', align: 'right' },
   { title: 'req/s (95% CI)', align: 'right' },
@@ -92,7 +90,7 @@ export function runLine(report: ScaleReport): string {
   const over = report.points.filter((p) => p.oversubscribed).map((p) => p.workers);
   const oversubscribed = over.length === 0 ? '' : `; ${over.join(', ')} exceed the ${report.cores} cores: shown, not fitted`;
   const max = report.points.at(-1)?.workers ?? 0;
-  return `${workersText(1)} to ${max}, ${report.repeat} repetitions each, interleaved (order rotated each round): ${report.repetitions}${oversubscribed}`;
+  return `1 to ${max} workers, ${report.repeat} repetition${report.repeat === 1 ? '' : 's'} each, interleaved (order rotated each round); ${report.repetitions}${oversubscribed}`;
 }
 
 export const MODEL_NOTE = "X(N) = λN / (1 + σ(N−1) + κN(N−1)): σ is contention (serialised work), κ coherency (a cost growing with every pair of workers). The load generator shares the machine's cores, so even at the core count it competes with the workers.";
