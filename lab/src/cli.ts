@@ -40,8 +40,8 @@ Targets:
   sweep     open-model load at a series of rates per topology: latency from each request's intended
             send time, the knee, capacity at the objective, CPU per request; results/sweep.{json,html}
             (native: the lab's runner; docker: k6 constant-arrival-rate when its image exists, else the runner)
-  scale     one topology at WORKERS=1..2×cores, closed loop, with a Universal Scalability Law fit;
-            results/scale.{json,html} (native): make scale MODE=cluster
+  scale     one topology at WORKERS=1..cores, closed loop, repetitions interleaved, with a Universal
+            Scalability Law fit and its intervals; results/scale.{json,html} (native): make scale MODE=cluster
   resilience  per topology under the seed load: a graceful stop, a rolling restart, a kill -9 of one
             worker; requests lost by kind, time back to full strength; results/resilience.{json,html}
             (docker: on the stack make up started)
@@ -70,7 +70,7 @@ Variables:
   SLO_P99_MS   sweep: the objective, p99 in ms (default 100)
   STEP_SECONDS sweep: seconds per rate (default 4)
   SWEEP_CONNECTIONS  sweep: most requests in flight (default 200)
-  (scale: WORKERS is the largest worker count, default 2 × cores; REPEAT defaults to 1)
+  (scale: WORKERS is the largest worker count, default the cores, larger ones not fitted; REPEAT: adaptive by default)
   Docker only:
   APP_CPUS     CPU limit of every app container (default 2, capped at the engine's CPUs)
   host ports   ${hostPorts({}).map((p) => `${p.variable} (${p.port})`).join(', ')}:
@@ -252,8 +252,8 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
     // Each size is a different WORKERS, which in Docker is a new `make up WORKERS=n`: the stack is sized there, not by scale.
     nativeOnly('scale', '(it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`)');
     return nativeScale(mode, nativeOptions(options, 'lab'), {
-      maxWorkers: options.workersGiven ? options.workers : 2 * availableParallelism(),
-      repeat: options.repeat ?? 1,
+      maxWorkers: options.workersGiven ? options.workers : availableParallelism(),
+      repeat: options.repeat,
     });
   },
 };

@@ -8,7 +8,7 @@ import { browserScriptSource, chartJsSource } from './chartjs.js';
 import { machineLines } from './context.js';
 import { escapeHtml as e, jsonForScript, scriptSource } from './escape.js';
 import { fmtMs, fmtRps } from './format.js';
-import { fitLine } from './scale-terminal.js';
+import { fitLines, MODEL_NOTE, runLine, SCALE_COLUMNS, scaleRows } from '../scale/text.js';
 import { scaleCharts, sweepCharts, type ScaleChart, type SweepChart } from './sweep-chart-data.js';
 import { CAPACITY_COLUMNS, capacityRow, cpuNote, k6Note, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
 import { documentHead } from './style.js';
@@ -82,23 +82,18 @@ export function renderSweepHtml(report: SweepReport): string {
 
 export function renderScaleHtml(report: ScaleReport): string {
   const charts = scaleCharts(report);
-  const residual = new Map((report.fit?.residuals ?? []).map((r) => [r.workers, r]));
-  const rows = report.points.map((p) => {
-    const r = residual.get(p.workers);
-    return [String(p.workers), fmtRps(p.rps), p.runs.map(fmtRps).join(' '), fmtMs(p.p99Ms), String(p.errors),
-      p.cpuPerRequestMs === null ? '–' : p.cpuPerRequestMs.toFixed(2), r ? fmtRps(r.fitted) : '–', r ? `${(r.relative * 100).toFixed(1)}%` : '–'];
-  });
-  const columns: TextColumn[] = ['workers', 'req/s', 'runs', 'p99 ms', 'errors', 'CPU ms/req', 'USL fitted', 'residual'].map((title, i) => ({ title, align: i === 2 ? 'left' : 'right' }));
   const body = [
     context([
       ...machineLines(report.machine),
-      { label: 'load', text: `closed loop: ${report.scenario.requests} × GET ${report.scenario.path} at ${report.scenario.concurrency} connections, ${report.repeat} run(s) per size` },
-      { label: 'fit', text: fitLine(report) },
+      { label: 'load', text: `closed loop: ${report.scenario.requests} × GET ${report.scenario.path} at ${report.scenario.concurrency} connections` },
+      { label: 'sizes', text: runLine(report) },
+      { label: 'intervals', text: report.intervalMethod },
+      ...fitLines(report).map((text, i) => ({ label: i === 0 ? 'fit' : 'fit intervals', text })),
     ]),
     warnings(report.warnings),
     `<h2>${e(report.mode)}: throughput against workers</h2>`,
-    table('scale-table', columns, rows),
-    `<p class="note">${e('X(N) = λN / (1 + σ(N−1) + κN(N−1)): σ is contention (serialised work), κ coherency (cost growing with every pair of workers). The load generator shares the machine\'s cores.')}</p>`,
+    table('scale-table', SCALE_COLUMNS, scaleRows(report)),
+    `<p class="note">${e(MODEL_NOTE)}</p>`,
     charts.length === 0 ? '' : `<div class="grid two">`
       + figure('chart-scale', 'Throughput against workers, with the USL fit', 'Dots: measured; black: the fit; green dashes: linear scaling from the fitted λ.')
       + (charts.some((c) => c.id === 'chart-scale-residuals') ? figure('chart-scale-residuals', 'Residuals of the fit', 'Measured minus fitted, as a share of fitted; red beyond ±10%: the fit is poor there.') : '')

@@ -47,35 +47,36 @@ export function uslThroughput(n: number, lambda: number, sigma: number, kappa: n
   return (lambda * n) / (1 + sigma * (n - 1) + kappa * n * (n - 1));
 }
 
-/** σ, κ ≥ 0 minimising Σ (y − σ·a − κ·b)² for the given λ (a = N − 1, b = N·(N − 1), y = λN/X − 1). */
-function coefficientsFor(points: readonly ScalePoint[], lambda: number): { sigma: number; kappa: number }[] {
-  let saa = 0;
-  let sab = 0;
-  let sbb = 0;
-  let say = 0;
-  let sby = 0;
-  for (const p of points) {
-    const a = p.workers - 1;
-    const b = p.workers * (p.workers - 1);
-    const y = (lambda * p.workers) / p.rps - 1;
-    saa += a * a;
-    sab += a * b;
-    sbb += b * b;
-    say += a * y;
-    sby += b * y;
+/**
+ * The points with the sums the linear step needs. y = λN/X − 1 is linear in λ, so
+ * Σa·y and Σb·y are λ·(Σ aN/X) − Σa and λ·(Σ bN/X) − Σb: computed once, each λ tried
+ * costs O(1) for σ, κ and O(points) for its squared error (the bootstrap refits thousands of times).
+ */
+interface Prepared {
+  points: readonly ScalePoint[];
+  saa: number;
+  sab: number;
+  sbb: number;
+  sa: number;
+  sb: number;
+  saNX: number;
+  sbNX: number;
+}
+
+function prepare(points: readonly ScalePoint[]): Prepared {
+  const p: Prepared = { points, saa: 0, sab: 0, sbb: 0, sa: 0, sb: 0, saNX: 0, sbNX: 0 };
+  for (const { workers: n, rps } of points) {
+    const a = n - 1;
+    const b = n * (n - 1);
+    p.saa += a * a;
+    p.sab += a * b;
+    p.sbb += b * b;
+    p.sa += a;
+    p.sb += b;
+    p.saNX += (a * n) / rps;
+    p.sbNX += (b * n) / rps;
   }
-  const candidates: { sigma: number; kappa: number }[] = [{ sigma: 0, kappa: 0 }];
-  // Both free: solve [saa sab; sab sbb]·[σ κ] = [say sby] (Cramer's rule).
-  const det = saa * sbb - sab * sab;
-  if (Math.abs(det) > 1e-12) {
-    const sigma = (say * sbb - sab * sby) / det;
-    const kappa = (saa * sby - sab * say) / det;
-    if (sigma >= 0 && kappa >= 0) candidates.push({ sigma, kappa });
-  }
-  // One of them pinned at zero (the constrained optimum lies on an edge when the free one went negative).
-  if (saa > 0) candidates.push({ sigma: Math.max(0, say / saa), kappa: 0 });
-  if (sbb > 0) candidates.push({ sigma: 0, kappa: Math.max(0, sby / sbb) });
-  return candidates;
+  return p;
 }
 
 function sse(points: readonly ScalePoint[], lambda: number, sigma: number, kappa: number): number {
@@ -87,12 +88,28 @@ function sse(points: readonly ScalePoint[], lambda: number, sigma: number, kappa
   return sum;
 }
 
-function bestFor(points: readonly ScalePoint[], lambda: number): { sigma: number; kappa: number; sse: number } {
-  let best = { sigma: 0, kappa: 0, sse: Number.POSITIVE_INFINITY };
-  for (const c of coefficientsFor(points, lambda)) {
-    const e = sse(points, lambda, c.sigma, c.kappa);
-    if (e < best.sse) best = { ...c, sse: e };
+/**
+ * σ, κ ≥ 0 minimising Σ (y − σ·a − κ·b)² for the given λ (a = N − 1, b = N·(N − 1),
+ * y = λN/X − 1), then the candidate with the least squared error in throughput: both
+ * free (Cramer's rule), or one pinned at zero (the constrained optimum lies on an edge
+ * when the free solution has a negative one), or both zero.
+ */
+function bestFor(p: Prepared, lambda: number): { sigma: number; kappa: number; sse: number } {
+  const say = lambda * p.saNX - p.sa;
+  const sby = lambda * p.sbNX - p.sb;
+  let best = { sigma: 0, kappa: 0, sse: sse(p.points, lambda, 0, 0) };
+  const consider = (sigma: number, kappa: number): void => {
+    const e = sse(p.points, lambda, sigma, kappa);
+    if (e < best.sse) best = { sigma, kappa, sse: e };
+  };
+  const det = p.saa * p.sbb - p.sab * p.sab;
+  if (Math.abs(det) > 1e-12) {
+    const sigma = (say * p.sbb - p.sab * sby) / det;
+    const kappa = (p.saa * sby - p.sab * say) / det;
+    if (sigma >= 0 && kappa >= 0) consider(sigma, kappa);
   }
+  if (p.saa > 0) consider(Math.max(0, say / p.saa), 0);
+  if (p.sbb > 0) consider(0, Math.max(0, sby / p.sbb));
   return best;
 }
 
@@ -103,17 +120,20 @@ function bestFor(points: readonly ScalePoint[], lambda: number): { sigma: number
 export function fitUsl(points: readonly ScalePoint[]): UslFit {
   const usable = points.filter((p) => p.workers >= 1 && p.rps > 0 && Number.isFinite(p.rps));
   if (new Set(usable.map((p) => p.workers)).size < 3) throw new Error('a USL fit needs positive throughput at 3 or more worker counts');
-  // λ is at least the best throughput per worker seen (σ, κ ≥ 0 only ever reduce it) and,
-  // for any sane data, within a few times it.
+  // Without noise λ is at least the best throughput per worker seen (σ, κ ≥ 0 only ever
+  // reduce it); measured throughput is noisy, and a floor there would bias λ (and σ, κ)
+  // upwards whenever one worker's run was lucky, so the scan starts at half of it. For
+  // any sane data λ lies within a few times it.
+  const prepared = prepare(usable);
   const perWorker = Math.max(...usable.map((p) => p.rps / p.workers));
-  const lo = perWorker;
+  const lo = perWorker / 2;
   const hi = perWorker * 4;
   const SCAN = 400;
   let bestLambda = lo;
   let bestErr = Number.POSITIVE_INFINITY;
   for (let i = 0; i <= SCAN; i++) {
     const lambda = lo + ((hi - lo) * i) / SCAN;
-    const err = bestFor(usable, lambda).sse;
+    const err = bestFor(prepared, lambda).sse;
     if (err < bestErr) {
       bestErr = err;
       bestLambda = lambda;
@@ -127,11 +147,11 @@ export function fitUsl(points: readonly ScalePoint[]): UslFit {
   for (let i = 0; i < 60; i++) {
     const c = b - g * (b - a);
     const d = a + g * (b - a);
-    if (bestFor(usable, c).sse < bestFor(usable, d).sse) b = d;
+    if (bestFor(prepared, c).sse < bestFor(prepared, d).sse) b = d;
     else a = c;
   }
   const lambda = (a + b) / 2;
-  const { sigma, kappa } = bestFor(usable, lambda);
+  const { sigma, kappa } = bestFor(prepared, lambda);
 
   const residuals = usable.map((p) => {
     const fitted = uslThroughput(p.workers, lambda, sigma, kappa);

@@ -1,11 +1,13 @@
 /**
  * A sweep report and a scale report shaped like a run on a 2-core machine: curves from
  * an M/D/c-like model (latency flat, then rising past the knee), a cluster scaling from
- * 1 to 4 workers. Deterministic.
+ * 1 to 4 workers (as if on 4 cores, so that it is fitted). Deterministic.
  */
 import type { OpenLatency, OpenStepResult } from '../../src/runner/open-model.js';
 import type { ScaleReport } from '../../src/scale/types.js';
-import { fitUsl, uslThroughput } from '../../src/scale/usl.js';
+import { analyseScale } from '../../src/scale/analysis.js';
+import { uslThroughput } from '../../src/scale/usl.js';
+import { INTERVAL_METHOD } from '../../src/stats/interval.js';
 import { capacityAtObjective, knee, meetsObjective } from '../../src/sweep/analysis.js';
 import { withCpuVsSingle } from '../../src/sweep/summarize.js';
 import type { SweepReport, SweepTopology } from '../../src/sweep/types.js';
@@ -77,11 +79,13 @@ export function sweepFixture(): SweepReport {
   };
 }
 
+/** Four sizes, three interleaved repetitions each, fitted as if the machine had 4 cores. */
 export function scaleFixture(): ScaleReport {
-  const points = [1, 2, 3, 4].map((n, i) => {
-    const rps = uslThroughput(n, 190, 0.12, 0.03) * (1 + ([0.01, -0.02, 0.015, -0.01][i] ?? 0));
-    return { workers: n, rps, runs: [rps], p99Ms: 1200 / n, errors: 0, cpuPerRequestMs: 5 + n * 0.2 };
-  });
+  const noise = [[0.01, -0.01, 0.02], [-0.02, 0.01, -0.01], [0.015, 0, -0.02], [-0.01, 0.02, 0]];
+  const sizes = [1, 2, 3, 4].map((n, i) => ({
+    workers: n,
+    repetitions: (noise[i] ?? []).map((d, r) => ({ round: r + 1, rps: uslThroughput(n, 190, 0.12, 0.03) * (1 + d), p99Ms: (1200 / n) * (1 + d), errors: 0, cpuPerRequestMs: 5 + n * 0.2 + d })),
+  }));
   return {
     created: '2026-12-03T12:00:00.000Z',
     runtime: 'native',
@@ -89,9 +93,10 @@ export function scaleFixture(): ScaleReport {
     mode: 'cluster',
     title: 'node:cluster (round-robin)',
     scenario: { path: '/heavy', requests: 1200, concurrency: 200, keepAlive: true, timeoutMs: 10000, warmupRequests: 400, steadyMinRequests: 0 },
-    repeat: 1,
-    points,
-    fit: fitUsl(points),
-    warnings: [],
+    repeat: 3,
+    repetitions: '3 repetitions as asked (REPEAT=3)',
+    cores: 4,
+    ...analyseScale(sizes, 4, { resamples: 200 }),
+    intervalMethod: INTERVAL_METHOD,
   };
 }
