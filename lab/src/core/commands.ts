@@ -15,7 +15,7 @@ import { writeCompareReport } from '../report/write.js';
 import { formatSeedBlock } from '../shared/seed-block.js';
 import { cpuPerRequestMs, fairnessWarnings, modeReport, unavailableReport, withSpeedups } from '../mode-report.js';
 import { formatInterference, InterferenceMeter, type Interference } from '../noise/interference.js';
-import { heldText, physicalFaults, separationStatements, verdictHeld } from '../report/trust.js';
+import { heldText, limitCautions, physicalFaults, separationStatements, verdictHeld } from '../report/trust.js';
 import { DEFAULT_ADAPTIVE, shouldStop, type AdaptivePlan } from '../stats/adaptive.js';
 import { INTERVAL_METHOD } from '../stats/interval.js';
 import { costs, drift, steadyPlan, warmToSteadyState } from '../steady/steady-state.js';
@@ -209,7 +209,7 @@ export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareR
       repeat: plan.repeat ?? 0,
       machine,
       modes: explained,
-      warnings: fairnessWarnings(explained, machine, runtime.workers(), plan.scenario),
+      warnings: [...fairnessWarnings(explained, machine, runtime.workers(), plan.scenario), ...limitCautions(explained)],
       intervalMethod: INTERVAL_METHOD,
       statements: separationStatements(explained),
       faults: physicalFaults(explained, machine),

@@ -8,6 +8,8 @@
 import { explainTail } from '../../src/report/explain.js';
 import { SCHEMA_VERSION } from '../../src/report-model.js';
 import { modeReport, unavailableReport, withSpeedups } from '../../src/mode-report.js';
+import { physicalFaults, separationStatements } from '../../src/report/trust.js';
+import { INTERVAL_METHOD } from '../../src/stats/interval.js';
 import type { Repetition } from '../../src/core/runtime.js';
 import { jainIndex, maxOverMedian } from '../../src/runner/stats.js';
 import type { WorkerDelta } from '../../src/runner/worker-metrics.js';
@@ -324,6 +326,9 @@ export function compareFixture(): Fixture {
     repeat: REPEAT,
     machine: MACHINE,
     modes: [...explained, unavailableMode()],
+    intervalMethod: INTERVAL_METHOD,
+    statements: separationStatements(explained),
+    faults: physicalFaults(explained, MACHINE),
     warnings: [
       `the load generator shares the machine's 2 cores with the app: it used ${runnerCpu.toFixed(1)} CPU s per single run, so no multi-process mode can reach 2× single`,
       'reuseport: unavailable on this machine, left out of the charts',

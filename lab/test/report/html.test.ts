@@ -54,6 +54,12 @@ describe('renderCompareHtml', () => {
     assert.ok(JSON.parse(json).modes[0].title.endsWith('</script><script>alert(1)</script>'));
   });
 
+  it('shows what the intervals allow, and which interval, as the terminal does', () => {
+    assert.ok((report.statements ?? []).length > 0, 'the fixture has statements');
+    for (const line of [...(report.statements ?? []), report.intervalMethod ?? '']) assert.ok(html.includes(escapeHtml(line)), `lacks: ${line}`);
+    assert.match(html, /<section class="trust" id="trust">/);
+  });
+
   it('escapes helpers', () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     assert.equal(jsonForScript({ s: '</script>\u2028' }), '{"s":"\\u003c/script\\u003e\\u2028"}');
