@@ -35,12 +35,13 @@ Usage: make <target> [VARIABLE=value …]
 
 Targets:
   up        start every topology (and Prometheus; Grafana too with Docker), print the URLs
-  bench     run the scenario against one topology REPEAT times: make bench MODE=cluster
-  compare   every topology in one run, repetitions interleaved; writes results/compare.{json,html}
+  bench     one topology, warmed to a steady state, repeated until its interval is tight: make bench MODE=cluster
+  compare   every topology, each warmed to a steady state, repetitions interleaved, every figure with its
+            95% interval; writes results/compare.{json,html}
   sweep     open-model load at a series of rates per topology: latency from each request's intended
             send time, the knee, capacity at the objective, CPU per request; results/sweep.{json,html}
             (native: the lab's runner; docker: k6 constant-arrival-rate when its image exists, else the runner)
-  scale     one topology at WORKERS=1..cores, closed loop, repetitions interleaved, with a Universal
+  scale     one topology at WORKERS=1..cores, closed loop, each size warmed and repeated, with a Universal
             Scalability Law fit and its intervals; results/scale.{json,html} (native): make scale MODE=cluster
   resilience  per topology under the seed load: a graceful stop, a rolling restart, a kill -9 of one
             worker; requests lost by kind, time back to full strength; results/resilience.{json,html}
@@ -60,7 +61,10 @@ Variables:
   MODE         ${MODES.join(', ')} (compare, sweep, resilience: a comma-separated subset)
   WORKERS      processes per multi-process topology (default: available parallelism natively, ${DEFAULT_DOCKER_WORKERS} in Docker, set at up)
   REQUESTS, CONCURRENCY, TARGET_PATH   override k6/scenario.json (1200, 200, /heavy)
-  REPEAT       repetitions per topology (default 3)
+  REPEAT       repetitions per topology: auto (default: until the req/s 95% interval is within ±3%,
+               3 to 10, within 30 s per topology) or a number
+  WARMUP_MIN   requests each serving process serves before its warm-up can end (default 12000 from
+               k6/scenario.json: V8 optimises Node's HTTP stack after ~10,700; docs/steady-state.md)
   DURATION     bench: run back to back for this many seconds instead of REPEAT times
   RUNTIME      auto (docker when this lab's Compose stack is up, else native; \`up\`: docker when an
                engine answers), native or docker
@@ -70,7 +74,7 @@ Variables:
   SLO_P99_MS   sweep: the objective, p99 in ms (default 100)
   STEP_SECONDS sweep: seconds per rate (default 4)
   SWEEP_CONNECTIONS  sweep: most requests in flight (default 200)
-  (scale: WORKERS is the largest worker count, default the cores, larger ones not fitted; REPEAT: adaptive by default)
+  (scale: WORKERS is the largest worker count, default the cores, larger ones not fitted)
   Docker only:
   APP_CPUS     CPU limit of every app container (default 2, capped at the engine's CPUs)
   host ports   ${hostPorts({}).map((p) => `${p.variable} (${p.port})`).join(', ')}:
