@@ -77,6 +77,12 @@ export function confirmedBy(t: SweepTopology): string {
   return ends.map((rate) => `${fmtRps(rate)} ${(t.steps.find((s) => s.offeredRps === rate)?.runs ?? []).map(mark).join('')}`).join(', ') || '–';
 }
 
+/** "449", or "449, 560" when a confirmed pass above the first probe made the search probe again. */
+export function probeCell(t: SweepTopology): string {
+  const probes = t.capacity?.probes ?? [];
+  return probes.length > 1 ? probes.map(fmtRps).join(', ') : orDash(t.probeRps, fmtRps);
+}
+
 export function capacityRow(t: SweepTopology): string[] {
   if (!t.available) return [t.mode, String(t.workers), `unavailable: ${t.reason ?? ''}`];
   const low = t.capacity?.low ?? null;
@@ -85,7 +91,7 @@ export function capacityRow(t: SweepTopology): string[] {
   return [
     t.mode,
     String(t.workers),
-    orDash(t.probeRps, fmtRps),
+    probeCell(t),
     orDash(t.knee, fmtRps),
     capacityCell(t.capacity),
     confirmedBy(t),
@@ -116,7 +122,7 @@ function boundText(t: SweepTopology, rate: number): string {
 export function capacityLines(report: Pick<SweepReport, 'topologies' | 'sloP99Ms'>): string[] {
   return report.topologies.filter((t) => t.available && t.capacity !== null).map((t) => {
     const c = t.capacity as CapacityResult;
-    const probe = c.probeRps === null ? '' : `; closed-loop probe ${fmtRps(c.probeRps)} req/s`;
+    const probe = c.probes.length === 0 ? '' : `; closed-loop probe ${c.probes.map(fmtRps).join(', then ')} req/s`;
     if (c.fault !== null) return `${t.mode}: no capacity: a measurement fault (below)${probe}`;
     const bounds = [c.low, c.high].filter((r): r is number => r !== null).map((r) => boundText(t, r)).join(', ');
     const open = c.high === null ? '; no step missed up to the top of the ladder' : c.low === null ? '; even the lightest step missed' : `; bisected to ${fmtRps(c.resolution)} req/s`;
@@ -196,7 +202,7 @@ export function objectiveText(report: Pick<SweepReport, 'sloP99Ms'>): string {
 
 export const SWEEP_NOTES: readonly string[] = [
   'Open model: requests start on a fixed schedule whatever the server does; latency (ms) runs from each request\'s intended send time (corrected for coordinated omission); "p99 uncorrected" runs from the actual write, as a closed-loop tool would measure it.',
-  'Capacity search: the ladder (RATES, or 20 % to 120 % of the closed-loop probe in 20 % steps) is walked up until a step misses the objective, then bisected between the last pass and the first miss down to the resolution (5 % of the probe). Every miss is run again at once, and so is the final pass: a rate\'s verdict is what two of its runs agree on (a third breaks a tie). The capacity is the interval from the highest confirmed pass to the lowest confirmed miss; no rate below it was confirmed a miss. A confirmed pass above the closed-loop probe is impossible for a real server: a measurement fault, never a capacity.',
+  'Capacity search: the ladder (RATES; or 20 % to 120 % of the closed-loop probe in 20 % steps, climbing on by the same gap until a miss) is walked up until a step misses the objective, then bisected between the last pass and the first miss down to the resolution (5 % of the probe). Every miss is run again at once, and so is the final pass: a rate\'s verdict is what two of its runs agree on (a third breaks a tie). The capacity is the interval from the highest confirmed pass to the lowest confirmed miss; no rate below it was confirmed a miss. A confirmed pass above the closed-loop probe is impossible for a real server: the topology is probed once more, and if the pass is still above, it is a measurement fault, never a capacity.',
   'The table keeps each rate\'s last run (it agrees with the verdict). Each step uses ceil(rate / 2) connections (8 to SWEEP_CONNECTIONS), connected before its schedule starts; the server is settled between steps.',
   'Knee: the highest offered rate, from the lightest up, at which the server kept up (achieved ≥ 95% of offered) and p99 stayed within 2× the lightest step\'s.',
 ];

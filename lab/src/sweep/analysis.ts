@@ -21,9 +21,9 @@ export const KNEE_FACTOR = 2;
  * The bracket's default ladder, as shares of the probed closed-loop maximum: even 20 %
  * steps from light load to just past it. The search stops climbing at the first
  * confirmed miss and bisects below it, so the rungs only need to be close enough for
- * two or three bisections to reach the resolution; the top rung (above the probe) is
- * there so that a topology that never misses shows up as a measurement fault, not as a
- * capacity capped silently at the ladder's end.
+ * two or three bisections to reach the resolution. Past the top (above the probe) the
+ * default search keeps climbing by the same gap until a miss, so a topology that never
+ * misses ends in a measurement fault, never in a capacity capped silently at the top.
  */
 export const LADDER_SHARES: readonly number[] = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2];
 
@@ -88,9 +88,12 @@ export function knee(steps: readonly OpenStepResult[]): number | null {
   return at;
 }
 
-/** The default ladder from a probed capacity, rounded to whole requests/s, at least 1, without duplicates. */
+/**
+ * The default ladder from a probed capacity, in whole requests/s rounded down (the rung
+ * at 100 % must not land above the probe by rounding), at least 1, without duplicates.
+ */
 export function bracketLadder(probedRps: number, shares: readonly number[] = LADDER_SHARES): number[] {
-  const rates = shares.map((s) => Math.max(1, Math.round(probedRps * s)));
+  const rates = shares.map((s) => Math.max(1, Math.floor(probedRps * s + 1e-9)));
   return [...new Set(rates)].sort((a, b) => a - b);
 }
 

@@ -16,8 +16,9 @@
  *
  * By construction the result is an interval [low, high]: low passed twice, high missed
  * twice, and no rate below low was ever confirmed a miss. A confirmed pass above the
- * closed-loop probe's maximum is a measurement fault, never a capacity: the search stops
- * there and says so.
+ * closed-loop probe's maximum is checked against a fresh probe once (the first may have
+ * run on colder code or a busier machine); still above it, it is a measurement fault,
+ * never a capacity: the search stops there and says so.
  */
 
 /** Why a step ran. */
@@ -30,7 +31,14 @@ export interface SearchPlan {
   resolution: number;
   /** The topology's closed-loop maximum (the probe), requests/s; null: no check. */
   probeRps: number | null;
+  /** Measures the closed-loop maximum again, when a pass above it was confirmed (at most MAX_REPROBES times). */
+  reprobe?: () => Promise<number>;
+  /** Climb past the ladder's top, by its last gap, until a miss or a pass above the probe (default: stop at the top). */
+  extend?: boolean;
 }
+
+/** Fresh probes a search may take when a confirmed pass contradicts the closed-loop maximum. */
+export const MAX_REPROBES = 1;
 
 /** One step the search ran, in order. */
 export interface SearchRun<T> {
@@ -47,8 +55,10 @@ export interface CapacityResult {
   high: number | null;
   /** The bisection's stopping width, requests/s. */
   resolution: number;
-  /** The closed-loop maximum the result was checked against, requests/s (null: not checked). */
+  /** The closed-loop maximum the result was checked against (the highest probe), requests/s (null: not checked). */
   probeRps: number | null;
+  /** Every closed-loop probe, in order (a second one when a confirmed pass contradicted the first). */
+  probes: number[];
   /** Why this is a measurement fault, not a capacity (a confirmed pass above the probe); null: none. */
   fault: string | null;
 }
@@ -107,32 +117,65 @@ export async function searchCapacity<T>(plan: SearchPlan, step: StepFn<T>): Prom
   };
   /** One run; a miss is confirmed at once, so one slow step never bounds the result. */
   const test = async (rate: number, purpose: SearchPurpose): Promise<boolean> => ((await record(rate, purpose)) ? true : confirm(rate, purpose));
-  const aboveProbe = (rate: number): boolean => plan.probeRps !== null && rate > plan.probeRps;
+  let ceiling = plan.probeRps;
+  const probes = plan.probeRps === null ? [] : [plan.probeRps];
+  /**
+   * After a single-run pass at `rate`: a pass above the closed-loop maximum is confirmed
+   * and then checked against a fresh probe (the first may have run on colder code or a
+   * busier machine). "go": within the ceiling; "miss": its repeats missed; "fault":
+   * still above it.
+   */
+  const beyondCeiling = async (rate: number): Promise<'go' | 'miss' | 'fault'> => {
+    if (ceiling === null || rate <= ceiling) return 'go';
+    if (!(await confirm(rate, 'repeat'))) return 'miss';
+    if (plan.reprobe !== undefined && probes.length <= MAX_REPROBES) {
+      const again = await plan.reprobe();
+      probes.push(again);
+      ceiling = Math.max(ceiling, again);
+      if (rate <= ceiling) return 'go';
+    }
+    return 'fault';
+  };
 
   let low: number | null = null;
   let high: number | null = null;
-  let stoppedAt = ladder.length;
-  for (const [i, rate] of ladder.entries()) {
-    const pass = await test(rate, 'bracket');
-    if (pass) low = rate;
-    else high = rate;
-    // Past the probe a pass is already a fault (or, once its repeat misses, the upper bound): no need to climb further.
-    if (!pass || aboveProbe(rate)) {
-      stoppedAt = i + 1;
+  let fault = false;
+  let climbed = 0;
+  // Rungs past the ladder's top, by its last gap, while nothing missed (never without a ceiling, which ends the climb).
+  const gap = ladder.length > 1 ? (ladder.at(-1) ?? 0) - (ladder.at(-2) ?? 0) : (ladder[0] ?? 1);
+  for (let rate = ladder[0] ?? 0; ; rate = ladder[climbed] ?? Math.round(rate + gap)) {
+    if (climbed >= ladder.length && (!plan.extend || ceiling === null)) break;
+    climbed++;
+    if (!(await test(rate, 'bracket'))) {
+      high = rate;
+      break;
+    }
+    const next = await beyondCeiling(rate);
+    if (next === 'miss') {
+      high = rate;
+      break;
+    }
+    low = rate;
+    if (next === 'fault') {
+      fault = true;
       break;
     }
   }
 
   for (;;) {
-    while (high !== null && high - (low ?? 0) > plan.resolution) {
+    while (!fault && high !== null && high - (low ?? 0) > plan.resolution) {
       const mid = Math.round(((low ?? 0) + high) / 2);
       if (mid <= (low ?? 0) || mid >= high) break;
-      if (await test(mid, 'bisect')) {
-        low = mid;
-        if (aboveProbe(mid)) break;
-      } else high = mid;
+      if (!(await test(mid, 'bisect'))) {
+        high = mid;
+        continue;
+      }
+      const next = await beyondCeiling(mid);
+      if (next === 'miss') high = mid;
+      else low = mid;
+      fault = next === 'fault';
     }
-    if (low === null || (await confirm(low, 'repeat'))) break;
+    if (fault || low === null || (await confirm(low, 'repeat'))) break;
     // The pass at `low` did not hold: it bounds the capacity from above now, and the
     // highest rate below it that passed (no rate below a confirmed miss ever was one) bounds it from below.
     high = low;
@@ -141,12 +184,14 @@ export async function searchCapacity<T>(plan: SearchPlan, step: StepFn<T>): Prom
     low = below.length > 0 ? Math.max(...below) : null;
   }
 
-  const fault = low !== null && plan.probeRps !== null && low > plan.probeRps
-    ? `the objective held at ${fmtRate(low)} req/s (confirmed by a repeat), above the ${fmtRate(plan.probeRps)} req/s this topology carried in its closed-loop probe: `
+  const probed = probes.map(fmtRate).join(' and ');
+  const faultText = fault && low !== null
+    ? `the objective held at ${fmtRate(low)} req/s (confirmed by a repeat), above the ${probed} req/s this topology carried in its closed-loop probe${probes.length > 1 ? 's' : ''}: `
       + 'no server carries more open traffic than its closed-loop maximum, so the probe or the steps were measured wrong (code still warming up between them, other load on the machine); no capacity is reported'
     : null;
+  const stoppedAt = Math.min(climbed, ladder.length);
   return {
-    capacity: { low, high, resolution: plan.resolution, probeRps: plan.probeRps, fault },
+    capacity: { low, high, resolution: plan.resolution, probeRps: ceiling, probes, fault: faultText },
     runs,
     skippedRates: ladder.slice(stoppedAt),
   };

@@ -37,6 +37,10 @@ export interface CurveOptions {
   resolution: number;
   /** The closed-loop probe's maximum, requests/s: a confirmed pass above it is a fault (null: not checked). */
   probeRps: number | null;
+  /** Measures the closed-loop maximum again when a confirmed pass contradicts it (see capacity-search.ts). */
+  reprobe?: () => Promise<number>;
+  /** Climb past the ladder's top until a miss (the default ladder; RATES stop at their top). */
+  extend?: boolean;
   stepSeconds: number;
   connections: number;
   sloP99Ms: number;
@@ -70,7 +74,14 @@ export function stepConnections(rate: number, cap: number): number {
 export async function runCurve(options: CurveOptions): Promise<Curve> {
   const settleUrl = options.settleUrl ?? new URL('/', options.url).href;
   let count = 0;
-  const outcome = await searchCapacity({ ladder: options.ladder, resolution: options.resolution, probeRps: options.probeRps }, async (rate, purpose) => {
+  const plan = {
+    ladder: options.ladder,
+    resolution: options.resolution,
+    probeRps: options.probeRps,
+    ...(options.reprobe === undefined ? {} : { reprobe: options.reprobe }),
+    ...(options.extend === undefined ? {} : { extend: options.extend }),
+  };
+  const outcome = await searchCapacity(plan, async (rate, purpose) => {
     const step = await runStep(options, rate, settleUrl, count > 0);
     count++;
     options.onStep?.(step, purpose, count);

@@ -16,6 +16,7 @@ import { capacityText } from './capacity-search.js';
 import type { CpuByRole, CpuRole } from './cpu-roles.js';
 import { probeCapacity, type ClosedRun } from './probe.js';
 import { runCurve, type StepRunner } from './run-curve.js';
+import { settle } from './settle.js';
 import type { SweepOptions } from './sweep-options.js';
 import { capacityFaults, generatorWarnings, summarizeCurve, withCpuVsSingle } from './summarize.js';
 import type { SweepReport, SweepTopology } from './types.js';
@@ -66,7 +67,8 @@ function unavailableTopology(mode: Mode, workers: number, reason: string): Sweep
 
 async function sweepOne(mode: Mode, session: SweepSession, scenario: Scenario, sweep: SweepOptions): Promise<SweepTopology> {
   // Always probed, also with RATES=: the probe is the ceiling a capacity is checked against.
-  const probeRps = await probeCapacity(session.url, Math.max(8, 4 * session.workers), scenario.timeoutMs, session.closedRun);
+  const probe = (): Promise<number> => probeCapacity(session.url, Math.max(8, 4 * session.workers), scenario.timeoutMs, session.closedRun);
+  const probeRps = await probe();
   const ladder = sweep.rates ?? bracketLadder(probeRps);
   const resolution = capacityResolution(probeRps);
   log(`${mode}: closed-loop probe ${probeRps.toFixed(0)} req/s → bracket ${ladder.join(', ')} req/s${sweep.rates === undefined ? '' : ' (RATES)'}, bisect to ${resolution} req/s`);
@@ -77,6 +79,13 @@ async function sweepOne(mode: Mode, session: SweepSession, scenario: Scenario, s
     ladder,
     resolution,
     probeRps,
+    reprobe: async () => {
+      await settle(session.settleUrl);
+      const again = await probe();
+      log(`${mode}: a confirmed pass above the closed-loop probe: probed again, ${again.toFixed(0)} req/s`);
+      return again;
+    },
+    extend: sweep.rates === undefined,
     stepSeconds: sweep.stepSeconds,
     connections: sweep.connections,
     sloP99Ms: sweep.sloP99Ms,
@@ -97,7 +106,7 @@ async function sweepOne(mode: Mode, session: SweepSession, scenario: Scenario, s
   if (curve.skippedRates.length > 0) log(`${mode}: bracketed below ${curve.skippedRates.join(', ')} req/s (not run)`);
   const capacity = capacityText(curve.capacity);
   log(curve.capacity.fault === null ? `${mode}: capacity ${capacity ?? '–'} at p99 ≤ ${sweep.sloP99Ms} ms` : `${mode}: MEASUREMENT FAULT: ${curve.capacity.fault}`);
-  const summary = summarizeCurve({ mode, title: topology(mode).title, workers: session.workers, probeRps }, curve);
+  const summary = summarizeCurve({ mode, title: topology(mode).title, workers: session.workers, probeRps: curve.capacity.probeRps }, curve);
   return { ...summary, cpuNotMeasured: session.cpuNotMeasured };
 }
 

@@ -40,7 +40,9 @@ test('knee: the last step that kept up with p99 within 2× the lightest', () => 
 
 test('the default ladder spans 20 % to 120 % of the probe; the resolution is 5 % of it, at least 1 req/s', () => {
   assert.deepEqual(bracketLadder(350), [70, 140, 210, 280, 350, 420]);
-  assert.deepEqual(bracketLadder(3), [1, 2, 3, 4]);
+  assert.deepEqual(bracketLadder(3), [1, 2, 3]);
+  // Rounded down: the 100 % rung never lands above the probe (which would read as a fault).
+  assert.deepEqual(bracketLadder(224.8), [44, 89, 134, 179, 224, 269]);
   assert.equal(capacityResolution(350), 18);
   assert.equal(capacityResolution(4), 1);
 });

@@ -113,6 +113,36 @@ test('a confirmed pass above the closed-loop probe is a measurement fault, not a
   assert.notEqual(all.capacity.fault, null);
 });
 
+test('a pass above the probe is checked against a fresh probe once: a higher one lifts the ceiling and the search goes on', async () => {
+  let reprobes = 0;
+  const reprobe = (): Promise<number> => {
+    reprobes++;
+    return Promise.resolve(500);
+  };
+  const o = await searchCapacity({ ...PLAN, reprobe }, fake((rate) => rate <= 470).step);
+  assertSound(o);
+  assert.deepEqual([o.capacity.low, o.capacity.high, o.capacity.fault], [460, 480, null]);
+  assert.deepEqual(o.capacity.probes, [400, 500]);
+  assert.equal(o.capacity.probeRps, 500);
+  assert.equal(reprobes, 1);
+  // The fresh probe agrees with the first: the fault stands, both named.
+  const still = await searchCapacity({ ...PLAN, reprobe: () => Promise.resolve(410) }, fake((rate) => rate <= 470).step);
+  assertSound(still);
+  assert.match(String(still.capacity.fault), /above the 400 and 410 req\/s this topology carried in its closed-loop probes/);
+});
+
+test('extend: past the top of the ladder by its last gap until a miss, or a pass above the probe (a fault)', async () => {
+  const { step, calls } = fake((rate) => rate <= 700);
+  const o = await searchCapacity({ ...PLAN, extend: true, reprobe: () => Promise.resolve(800) }, step);
+  assertSound(o);
+  assert.deepEqual([o.capacity.low, o.capacity.high, o.capacity.fault], [700, 720, null]);
+  assert.ok(calls.some((c) => c.rate === 720 && c.purpose === 'bracket'), '480 + 3 × 80 was a rung');
+  // Nothing misses: the climb ends at the first confirmed pass above the re-measured probe.
+  const never = await searchCapacity({ ...PLAN, extend: true, reprobe: () => Promise.resolve(800) }, fake(() => true).step);
+  assert.deepEqual([never.capacity.low, never.capacity.high], [880, null]);
+  assert.notEqual(never.capacity.fault, null);
+});
+
 test('RATES below the probe that all pass: "at least" the top rate, confirmed, no fault', async () => {
   const { step, calls } = fake((rate) => rate <= 300);
   const o = await searchCapacity({ ladder: [60, 20], resolution: 20, probeRps: 400 }, step);
