@@ -125,7 +125,7 @@ export function capacityLines(report: Pick<SweepReport, 'topologies' | 'sloP99Ms
     const probe = c.probes.length === 0 ? '' : `; closed-loop probe ${c.probes.map(fmtRps).join(', then ')} req/s`;
     if (c.fault !== null) return `${t.mode}: no capacity: a measurement fault (below)${probe}`;
     const bounds = [c.low, c.high].filter((r): r is number => r !== null).map((r) => boundText(t, r)).join(', ');
-    const open = c.high === null ? '; no step missed up to the top of the ladder' : c.low === null ? '; even the lightest step missed' : `; bisected to ${fmtRps(c.resolution)} req/s`;
+    const open = c.high === null ? '; no step missed up to the top of the ladder' : c.low === null ? '; even the lightest step missed' : `; bisected to ${Number.isInteger(c.resolution) ? c.resolution : fmtRps(c.resolution)} req/s`;
     return `${t.mode}: capacity ${capacityText(c) ?? '–'} at p99 ≤ ${fmtMs(report.sloP99Ms)} ms (${bounds}${open}${probe})`;
   });
 }
@@ -168,7 +168,8 @@ export function objectiveCell(s: SweepStep): string {
     return differs ? `${verdict} (${judged(s.objectiveP99Ms)} counting the unanswered)` : verdict;
   }
   const agreeing = s.runs.filter((r) => r.meetsObjective === s.meetsObjective).length;
-  return `${verdict} in ${agreeing} of ${s.runs.length} runs (${s.runs.map((r) => `${mark(r)} ${judged(r.objectiveP99Ms)}`).join(', ')})`;
+  const how = agreeing === s.runs.length ? times(agreeing) : `in ${agreeing} of ${s.runs.length} runs`;
+  return `${verdict} ${how} (${s.runs.map((r) => `${mark(r)} ${judged(r.objectiveP99Ms)}`).join(', ')})`;
 }
 
 /** What k6 cannot measure is said so in its cell, never shown as a figure. */
