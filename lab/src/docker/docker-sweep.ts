@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Repetition } from '../core/runtime.js';
+import { warmToSteady } from '../core/commands.js';
 import { machineInfo } from '../machine.js';
 import type { RunResult, Scenario } from '../report-model.js';
 import type { OpenStepResult } from '../runner/open-model.js';
@@ -24,7 +25,7 @@ import { testId } from '../shared/ids.js';
 import { CONTAINER_APP_PORT, topology, workerCount, type Mode, type Topology } from '../topologies.js';
 import { BENCH_PROFILE, K6_RESULTS_DIR, RUNNER_SCRIPT, RUNNER_SERVICE } from './compose.js';
 import {
-  appCpus, composeArgs, containers, cpuLimits, defaultContext, imageAvailable, metricsUrlsInNetwork, requireEngine, runnerArgs, runningServices,
+  appCpus, composeArgs, containers, cpuLimits, defaultContext, dockerRuntime, imageAvailable, metricsUrlsInNetwork, requireEngine, runnerArgs, runningServices,
   runQuiet, stackUrls, type DockerContext,
 } from './docker-runtime.js';
 import { k6SweepStep } from './k6-sweep.js';
@@ -112,11 +113,8 @@ export function dockerSweepTarget(scenario: Scenario, ctx: DockerContext = defau
       const s = await stack();
       const t = topology(mode);
       const k6Runs = await useK6();
-      if (!k6Runs && scenario.warmupRequests > 0) {
-        // k6 warms up in its own setup; the runner warms the app's JIT here, not measured.
-        const requests = scenario.warmupRequests;
-        await runQuiet(ctx, runnerArgs(ctx, { url: inNetworkUrl(t, scenario.path), requests, concurrency: Math.min(scenario.concurrency, requests), scenario }), `warm-up of ${mode}`);
-      }
+      // Every serving process to a steady CPU per request, through the lab's runner whichever generator steps.
+      await warmToSteady(dockerRuntime(ctx), { mode, workers: workerCount(t, s.workers), url: inNetworkUrl(t, scenario.path) }, scenario);
       const metrics = metricsUrlsInNetwork(t, s.workers, s.replicas);
       return {
         workers: workerCount(t, s.workers),

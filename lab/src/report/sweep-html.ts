@@ -10,7 +10,7 @@ import { escapeHtml as e, jsonForScript, scriptSource } from './escape.js';
 import { fmtMs, fmtRps } from './format.js';
 import { fitLines, MODEL_NOTE, runLine, SCALE_COLUMNS, scaleRows } from '../scale/text.js';
 import { scaleCharts, sweepCharts, type ScaleChart, type SweepChart } from './sweep-chart-data.js';
-import { CAPACITY_COLUMNS, capacityRow, cpuNote, k6Note, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
+import { CAPACITY_COLUMNS, capacityLines, capacityRow, cpuNote, k6Note, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
 import { documentHead } from './style.js';
 import type { TextColumn } from './text-table.js';
 
@@ -50,6 +50,11 @@ function context(lines: { label: string; text: string }[]): string {
   return `<section class="card"><dl class="context">${lines.map((l) => `<dt>${e(l.label)}</dt><dd>${e(l.text)}</dd>`).join('')}</dl></section>`;
 }
 
+/** Results the lab refuses to report as findings, above everything else. */
+function faults(list: readonly string[]): string {
+  return list.length === 0 ? '' : `<section class="warnings" id="faults"><h2>Measurement faults</h2><p>Not findings: no capacity is reported for these.</p><ul>${list.map((f) => `<li>${e(f)}</li>`).join('')}</ul></section>`;
+}
+
 function warnings(list: readonly string[]): string {
   return list.length === 0 ? '' : `<section class="warnings" id="warnings"><h2>Warnings</h2><ul>${list.map((w) => `<li>${e(w)}</li>`).join('')}</ul></section>`;
 }
@@ -64,9 +69,11 @@ export function renderSweepHtml(report: SweepReport): string {
       { label: 'load', text: `open model: GET ${report.path}, ${report.stepSeconds} s per step, at most ${report.connections} connections, rates from ${report.ratesFrom === 'RATES' ? 'RATES' : 'a closed-loop capacity probe'}` },
       { label: 'objective', text: objectiveText(report) },
     ]),
+    faults(report.faults),
     warnings(report.warnings),
     `<h2>Capacity at the objective</h2>`,
     table('sweep-capacity', CAPACITY_COLUMNS, report.topologies.map(capacityRow), report.topologies.map((t) => t.mode)),
+    `<ul id="sweep-capacity-lines">${capacityLines(report).map((l) => `<li>${e(l)}</li>`).join('')}</ul>`,
     ...[...SWEEP_NOTES, cpuNote(report), ...k6Note(report)].map((n) => `<p class="note">${e(n)}</p>`),
     charts.length === 0 ? '<p class="note">No topology ran, nothing to chart.</p>' : `<h2>Latency against offered load</h2><div class="grid two">`
       + figure('chart-sweep-p99', 'p99 latency against offered rate (corrected)', `Log axis; red dashes: the objective (${fmtMs(report.sloP99Ms)} ms); a cross marks a step that missed it.`)
@@ -75,7 +82,7 @@ export function renderSweepHtml(report: SweepReport): string {
       + detail.map((c) => figure(c.id, c.kind === 'detail' ? c.mode : c.id, 'Solid: from the intended send time; dashed: p99 from the actual write (what a closed loop reports).')).join('')
       + `</div>`,
     ...ran.map((t) => `<h3>${e(t.mode)}: ${e(t.title)}, ${t.workers} worker(s)</h3>` + table(`sweep-steps-${t.mode}`, STEP_COLUMNS, t.steps.map(stepRow))
-      + (t.skippedRates.length > 0 ? `<p class="note">Not run (two steps in a row over the objective): ${e(t.skippedRates.map(fmtRps).join(', '))} req/s.</p>` : '')),
+      + (t.skippedRates.length > 0 ? `<p class="note">Not run (above the first confirmed miss): ${e(t.skippedRates.map(fmtRps).join(', '))} req/s.</p>` : '')),
   ].join('\n');
   return page(`Node.js clustering lab: sweep ${report.created}`, `latency under offered load · ${report.runtime} · ${report.created}`, body, charts, 'sweep.json');
 }

@@ -1,7 +1,7 @@
 /**
  * `lab sweep`, written once for both runtimes: for each topology (single always joins
- * as the reference for CPU per request), unavailable → start → warm → probe (unless
- * RATES=) → curve → stop, then one report (results/sweep.{json,html} and the terminal
+ * as the reference for CPU per request), unavailable → start → warm → closed-loop probe
+ * → capacity search (its ladder from RATES= or from the probe) → stop, then one report (results/sweep.{json,html} and the terminal
  * table). A runtime provides only what differs, as a SweepTarget: how a topology is
  * started, where a step's generator runs and what CPU it can read.
  */
@@ -11,12 +11,14 @@ import { formatSweepTable } from '../report/sweep-terminal.js';
 import { writeSweepReport } from '../report/sweep-write.js';
 import { progressReporter, type Progress } from '../runner/progress.js';
 import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
-import { defaultRates } from './analysis.js';
+import { bracketLadder, capacityResolution } from './analysis.js';
+import { capacityText } from './capacity-search.js';
 import type { CpuByRole, CpuRole } from './cpu-roles.js';
 import { probeCapacity, type ClosedRun } from './probe.js';
 import { runCurve, type StepRunner } from './run-curve.js';
+import { settle } from './settle.js';
 import type { SweepOptions } from './sweep-options.js';
-import { generatorWarnings, summarizeCurve, withCpuVsSingle } from './summarize.js';
+import { capacityFaults, generatorWarnings, summarizeCurve, withCpuVsSingle } from './summarize.js';
 import type { SweepReport, SweepTopology } from './types.js';
 
 /** One topology, started and warmed, as a runtime serves it to the sweep. */
@@ -59,23 +61,31 @@ const log = (line: string): void => {
 function unavailableTopology(mode: Mode, workers: number, reason: string): SweepTopology {
   return {
     mode, title: topology(mode).title, workers, available: false, reason, probeRps: null, steps: [], skippedRates: [], knee: null,
-    capacityAtObjective: null, cpuPerRequestMs: null, cpuNotMeasured: [], cpuVsSingle: null, generatorCpuPerRequestUs: null,
+    capacity: null, cpuPerRequestMs: null, cpuNotMeasured: [], cpuVsSingle: null, generatorCpuPerRequestUs: null,
   };
 }
 
 async function sweepOne(mode: Mode, session: SweepSession, scenario: Scenario, sweep: SweepOptions): Promise<SweepTopology> {
-  let probeRps: number | null = null;
-  let rates = sweep.rates;
-  if (rates === undefined) {
-    probeRps = await probeCapacity(session.url, Math.max(8, 4 * session.workers), scenario.timeoutMs, session.closedRun);
-    rates = defaultRates(probeRps);
-    log(`${mode}: closed-loop probe ${probeRps.toFixed(0)} req/s → rates ${rates.join(', ')}`);
-  }
+  // Always probed, also with RATES=: the probe is the ceiling a capacity is checked against.
+  const probe = (): Promise<number> => probeCapacity(session.url, Math.max(8, 4 * session.workers), scenario.timeoutMs, session.closedRun);
+  const probeRps = await probe();
+  const ladder = sweep.rates ?? bracketLadder(probeRps);
+  const resolution = capacityResolution(probeRps);
+  log(`${mode}: closed-loop probe ${probeRps.toFixed(0)} req/s → bracket ${ladder.join(', ')} req/s${sweep.rates === undefined ? '' : ' (RATES)'}, bisect to ${resolution} req/s`);
   let bar: Progress | undefined;
   const curve = await runCurve({
     url: session.url,
     settleUrl: session.settleUrl,
-    rates,
+    ladder,
+    resolution,
+    probeRps,
+    reprobe: async () => {
+      await settle(session.settleUrl);
+      const again = await probe();
+      log(`${mode}: a confirmed pass above the closed-loop probe: probed again, ${again.toFixed(0)} req/s`);
+      return again;
+    },
+    extend: sweep.rates === undefined,
     stepSeconds: sweep.stepSeconds,
     connections: sweep.connections,
     sloP99Ms: sweep.sloP99Ms,
@@ -86,15 +96,17 @@ async function sweepOne(mode: Mode, session: SweepSession, scenario: Scenario, s
       bar ??= progressReporter(`${mode} step`, total);
       bar.update(done, total);
     },
-    onStep: (s, i, total) => {
+    onStep: (s, purpose, count) => {
       bar?.done();
       bar = undefined;
-      log(`${mode} [${i + 1}/${total}] offered ${s.offeredRps} req/s: achieved ${s.achievedRps.toFixed(1)}, p99 ${s.latencyMs.p99.toFixed(1)} ms`
-        + ` (uncorrected ${s.uncorrectedMs.p99.toFixed(1)}), dropped ${s.dropped}, errors ${s.errors.total + s.unfinished}${s.meetsObjective ? '' : ', over the objective'}`);
+      log(`${mode} [${count}, ${purpose}] offered ${s.offeredRps} req/s: achieved ${s.achievedRps.toFixed(1)}, p99 ${s.latencyMs.p99.toFixed(1)} ms`
+        + ` (uncorrected ${s.uncorrectedMs.p99.toFixed(1)}), dropped ${s.dropped}, errors ${s.errors.total + s.unfinished}, ${s.meetsObjective ? 'met' : 'missed'} the objective`);
     },
   });
-  if (curve.skippedRates.length > 0) log(`${mode}: stopped after two steps over the objective; not run: ${curve.skippedRates.join(', ')} req/s`);
-  const summary = summarizeCurve({ mode, title: topology(mode).title, workers: session.workers, probeRps }, curve, sweep.sloP99Ms);
+  if (curve.skippedRates.length > 0) log(`${mode}: bracketed below ${curve.skippedRates.join(', ')} req/s (not run)`);
+  const capacity = capacityText(curve.capacity);
+  log(curve.capacity.fault === null ? `${mode}: capacity ${capacity ?? '–'} at p99 ≤ ${sweep.sloP99Ms} ms` : `${mode}: MEASUREMENT FAULT: ${curve.capacity.fault}`);
+  const summary = summarizeCurve({ mode, title: topology(mode).title, workers: session.workers, probeRps: curve.capacity.probeRps }, curve);
   return { ...summary, cpuNotMeasured: session.cpuNotMeasured };
 }
 
@@ -112,6 +124,7 @@ export async function runSweep(target: SweepTarget, modesAsked: readonly Mode[] 
       }
       log(`${mode}: starting and warming up…`);
       const session = await target.start(mode);
+      // start() warms every serving process to a steady CPU per request (steady/steady-state.ts) before the probe.
       try {
         topologies.push(await sweepOne(mode, session, scenario, sweep));
       } finally {
@@ -130,6 +143,7 @@ export async function runSweep(target: SweepTarget, modesAsked: readonly Mode[] 
       connections: sweep.connections,
       ratesFrom: sweep.rates === undefined ? 'probe' : 'RATES',
       topologies: summarized,
+      faults: summarized.flatMap(capacityFaults),
       warnings: summarized.flatMap(generatorWarnings),
     };
     process.stdout.write(`\n${formatSweepTable(report)}\n`);

@@ -1,11 +1,11 @@
 /**
- * From a topology's steps to its summary: knee, capacity at the objective, CPU per
+ * From a topology's steps to its summary: knee, the capacity search's result, CPU per
  * request by role (steps at or below the knee, where nothing was abandoned), the
  * generator's own CPU per request, and warnings when the generator itself may have
  * shaped the figures.
  */
 import { CPU_ROLES, totalCpu, type CpuByRole } from './cpu-roles.js';
-import { capacityAtObjective, knee } from './analysis.js';
+import { knee } from './analysis.js';
 import type { Curve } from './run-curve.js';
 import type { SweepStep, SweepTopology } from './types.js';
 
@@ -24,7 +24,7 @@ export function cpuPerRequest(steps: readonly SweepStep[]): (CpuByRole & { total
   return out;
 }
 
-export function summarizeCurve(base: { mode: string; title: string; workers: number; probeRps: number | null }, curve: Curve, sloP99Ms: number): SweepTopology {
+export function summarizeCurve(base: { mode: string; title: string; workers: number; probeRps: number | null }, curve: Curve): SweepTopology {
   const kneeRps = knee(curve.steps);
   const belowKnee = curve.steps.filter((s) => kneeRps !== null && s.offeredRps <= kneeRps);
   const sent = curve.steps.reduce((n, s) => n + s.sent, 0);
@@ -35,7 +35,7 @@ export function summarizeCurve(base: { mode: string; title: string; workers: num
     steps: curve.steps,
     skippedRates: curve.skippedRates,
     knee: kneeRps,
-    capacityAtObjective: capacityAtObjective(curve.steps, sloP99Ms),
+    capacity: curve.capacity,
     cpuPerRequestMs: cpuPerRequest(belowKnee.length > 0 ? belowKnee : curve.steps.slice(0, 1)),
     cpuNotMeasured: [],
     cpuVsSingle: null,
@@ -51,6 +51,11 @@ export function withCpuVsSingle(topologies: SweepTopology[]): SweepTopology[] {
     ...t,
     cpuVsSingle: single && t.cpuPerRequestMs ? t.cpuPerRequestMs.total / single : null,
   }));
+}
+
+/** One line per topology whose capacity is a measurement fault. */
+export function capacityFaults(t: SweepTopology): string[] {
+  return t.capacity?.fault ? [`${t.mode}: measurement fault: ${t.capacity.fault}`] : [];
 }
 
 /** One line per step where the generator may have shaped the figures: late on its schedule, or busy itself. */

@@ -13,7 +13,7 @@ export const DEFAULT_STEP_SECONDS = 4;
 export const DEFAULT_SWEEP_CONNECTIONS = 200;
 
 export interface SweepOptions {
-  /** Offered rates, ascending; undefined: derived from a capacity probe. */
+  /** The capacity search's bracket ladder, ascending (bisection adds rates between its rungs); undefined: shares of the closed-loop probe. */
   rates: number[] | undefined;
   sloP99Ms: number;
   stepSeconds: number;

@@ -76,8 +76,8 @@ describe('sweep.html and scale.html in headless Chromium', () => {
     assert.ok(o.p99Axis?.labels.includes('objective: p99 < 100 ms'), JSON.stringify(o.p99Axis));
     assert.ok(o.text.includes('Capacity at the objective'));
     const single = report.topologies.find((t) => t.mode === 'single');
-    assert.ok(single?.capacityAtObjective, 'the fixture has a capacity');
-    assert.ok(o.text.includes(String(single.capacityAtObjective)));
+    assert.ok(single?.capacity?.low && single.capacity.high, 'the fixture has a capacity interval');
+    assert.ok(o.text.includes(`${single.capacity.low}–${single.capacity.high}`), 'the capacity interval is shown');
     assert.ok(o.text.includes('unavailable: the app\'s Node lacks listen({ reusePort })'));
   });
 

@@ -8,9 +8,10 @@ import type { ScaleReport } from '../../src/scale/types.js';
 import { analyseScale } from '../../src/scale/analysis.js';
 import { uslThroughput } from '../../src/scale/usl.js';
 import { INTERVAL_METHOD } from '../../src/stats/interval.js';
-import { capacityAtObjective, knee, meetsObjective } from '../../src/sweep/analysis.js';
+import { knee, meetsObjective, objectiveP99 } from '../../src/sweep/analysis.js';
+import type { CapacityResult } from '../../src/sweep/capacity-search.js';
 import { withCpuVsSingle } from '../../src/sweep/summarize.js';
-import type { SweepReport, SweepTopology } from '../../src/sweep/types.js';
+import type { StepRun, SweepReport, SweepTopology } from '../../src/sweep/types.js';
 import { MACHINE } from './fixture.js';
 
 const SLO = 100;
@@ -43,8 +44,19 @@ function curve(mode: string, title: string, workers: number, capacity: number, c
       durationMs: 4000,
     };
     const cpu = { app: (rate * 4 * cpuMs * 0.9) / 1000, primary: mode.startsWith('cluster') ? (rate * 4 * cpuMs * 0.1) / 1000 : 0, 'pm2 daemon': 0, nginx: 0 };
-    return { ...step, meetsObjective: meetsObjective(step, SLO), cpu, attempts: 1, firstAttemptP99Ms: null };
+    const met = meetsObjective(step, SLO);
+    const run: StepRun = { order: 0, purpose: 'bracket', p99Ms: step.latencyMs.p99, objectiveP99Ms: objectiveP99(step), meetsObjective: met };
+    return { ...step, meetsObjective: met, objectiveP99Ms: objectiveP99(step), cpu, runs: [run] };
   });
+  // The first miss and the pass below it bound the capacity; each ran twice, as the search confirms them.
+  const firstMiss = steps.findIndex((s) => !s.meetsObjective);
+  const lowStep = firstMiss > 0 ? steps[firstMiss - 1] : undefined;
+  const highStep = firstMiss >= 0 ? steps[firstMiss] : undefined;
+  for (const s of [lowStep, highStep]) {
+    const first = s?.runs[0];
+    if (s && first) s.runs = [first, { ...first, purpose: 'repeat' }];
+  }
+  const capacityResult: CapacityResult = { low: lowStep?.offeredRps ?? null, high: highStep?.offeredRps ?? null, resolution: Math.round(capacity * 0.05), probeRps: capacity, probes: [capacity], fault: null };
   const kneeRps = knee(steps);
   const below = steps.filter((s) => kneeRps !== null && s.offeredRps <= kneeRps);
   const responses = below.reduce((n, s) => n + s.responses, 0);
@@ -52,7 +64,7 @@ function curve(mode: string, title: string, workers: number, capacity: number, c
   const primary = below.reduce((n, s) => n + s.cpu.primary, 0) * 1000 / responses;
   return {
     mode, title, workers, available: true, probeRps: capacity, steps, skippedRates: [], knee: kneeRps,
-    capacityAtObjective: capacityAtObjective(steps, SLO),
+    capacity: capacityResult,
     cpuPerRequestMs: { app, primary, 'pm2 daemon': 0, nginx: 0, total: app + primary },
     cpuNotMeasured: [], cpuVsSingle: null, generatorCpuPerRequestUs: 300,
   };
@@ -73,8 +85,9 @@ export function sweepFixture(): SweepReport {
       curve('single', 'single process', 1, 200, 5),
       curve('cluster', 'node:cluster (round-robin)', 2, 330, 5.6),
       curve('nginx', 'nginx upstream (least_conn)', 2, 300, 6.4),
-      { mode: 'reuseport', title: 'reusePort instances', workers: 2, available: false, reason: 'the app\'s Node lacks listen({ reusePort })', probeRps: null, steps: [], skippedRates: [], knee: null, capacityAtObjective: null, cpuPerRequestMs: null, cpuNotMeasured: [], cpuVsSingle: null, generatorCpuPerRequestUs: null },
+      { mode: 'reuseport', title: 'reusePort instances', workers: 2, available: false, reason: 'the app\'s Node lacks listen({ reusePort })', probeRps: null, steps: [], skippedRates: [], knee: null, capacity: null, cpuPerRequestMs: null, cpuNotMeasured: [], cpuVsSingle: null, generatorCpuPerRequestUs: null },
     ]),
+    faults: [],
     warnings: ['cluster at 413 req/s: all 200 connections were busy: 41 requests waited for one, 0 were dropped (never sent)'],
   };
 }
