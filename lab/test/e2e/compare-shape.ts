@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { SCHEMA_VERSION, type CompareReport, type RuntimeName } from '../../src/report-model.js';
 import { MODES } from '../../src/topologies.js';
 
-const REPORT_KEYS = ['created', 'machine', 'modes', 'repeat', 'runtime', 'scenario', 'schemaVersion', 'warnings'].sort();
+const REPORT_KEYS = ['created', 'faults', 'intervalMethod', 'machine', 'modes', 'repeat', 'runtime', 'scenario', 'schemaVersion', 'statements', 'warnings'].sort();
 const MACHINE_KEYS = ['appNodeVersion', 'availableParallelism', 'busyCoresAtStart', 'cores', 'cpuLimit', 'cpuModel', 'generator', 'loadAverageAtStart', 'memoryGiB', 'nodeVersion', 'platform'].sort();
 const MODE_KEYS = [
-  'available', 'ceiling', 'completed', 'coresUsable', 'efficiency', 'errors', 'explanation', 'latencyMs', 'medianRun', 'mode',
-  'perWorker', 'reason', 'rps', 'runnerCpuSeconds', 'runsRps', 'speedup', 'strategy', 'title', 'workers',
+  'available', 'ceiling', 'completed', 'coresUsable', 'efficiency', 'errors', 'explanation', 'intervals', 'latencyMs', 'medianRun', 'mode',
+  'perWorker', 'reason', 'repetitions', 'rps', 'runnerCpuSeconds', 'runsRps', 'speedup', 'stopped', 'strategy', 'title', 'verdictHeld', 'warmUp', 'workers',
 ].sort();
 const RUN_KEYS = [
   'completed', 'concurrency', 'connections', 'errors', 'fairness', 'firstVsLater', 'keepAlive', 'latencyMs', 'perWorker',
@@ -68,7 +68,13 @@ export function assertCompareReport(dir: string, stdout: string, expected: Expec
     assert.ok(run.firstVsLater.first.count > 0, `${m.mode}: first request on a connection against later ones`);
     assert.ok(typeof m.ceiling === 'number' && m.ceiling > 0, `${m.mode}: the machine's limit`);
     assert.ok(html.includes(m.title), `${m.mode} in compare.html`);
+    assert.equal(m.warmUp?.reference.length, m.workers, `${m.mode}: every serving process warmed, its cost read`);
+    assert.ok(m.warmUp.reference.every((r) => (r.cpuPerRequestMs ?? 0) > 0), `${m.mode}: a warm cost per process`);
+    assert.equal(m.intervals?.rps.n, m.runsRps.length, `${m.mode}: the interval is over the runs in the figures`);
+    assert.ok((m.repetitions ?? []).length >= m.runsRps.length && (m.repetitions ?? []).every((r) => r.interference !== null), `${m.mode}: interference read over every run`);
+    assert.match(m.stopped ?? '', /repetitions/, `${m.mode}: what stopped its repetitions`);
   }
+  assert.ok(html.includes('id="trust"'), 'the trust sections in compare.html');
   assert.equal(report.modes.find((m) => m.mode === 'single')?.speedup, 1);
   return report;
 }
