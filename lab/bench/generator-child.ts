@@ -17,22 +17,30 @@ export interface RoundReport {
   errors: number;
   wallMs: number;
   cpuMicros: number;
+  /** Ours at a fixed rate: how late its scheduler sent (p99, ms), the price of its send quantum. */
+  lagP99Ms?: number;
+}
+
+interface Outcome {
+  done: number;
+  errors: number;
+  lagP99Ms?: number;
 }
 
 const WARMUP_REQUESTS = 2000;
 const TIMEOUT_MS = 10_000;
 
-async function ours(url: string, requests: number, connections: number): Promise<{ done: number; errors: number }> {
+async function ours(url: string, requests: number, connections: number): Promise<Outcome> {
   const result = await runLoad({ url, requests, concurrency: connections, timeoutMs: TIMEOUT_MS });
   return { done: result.completed, errors: result.errors.total };
 }
 
-async function oursOpen(url: string, requests: number, connections: number, rate: number): Promise<{ done: number; errors: number }> {
+async function oursOpen(url: string, requests: number, connections: number, rate: number): Promise<Outcome> {
   const result = await runOpenLoad({ url, rate, durationMs: (requests / rate) * 1000, connections, timeoutMs: TIMEOUT_MS });
-  return { done: result.sent, errors: result.errors.total + result.dropped + result.unfinished };
+  return { done: result.sent, errors: result.errors.total + result.dropped + result.unfinished, lagP99Ms: result.schedulerLagMs.p99 };
 }
 
-async function theirs(url: string, requests: number, connections: number, rate?: number): Promise<{ done: number; errors: number }> {
+async function theirs(url: string, requests: number, connections: number, rate?: number): Promise<Outcome> {
   // autocannon notices the end of a run at its next sample tick: sample often so
   // that its wall time is not padded by up to a second.
   const result = await autocannon({
@@ -50,18 +58,20 @@ async function main(): Promise<void> {
   if ((tool !== 'ours' && tool !== 'autocannon') || url === undefined || !(requests > 0) || !(connections > 0) || (rate !== undefined && !(rate > 0))) {
     throw new Error('usage: generator-child.js ours|autocannon URL REQUESTS CONNECTIONS [RATE]');
   }
-  const run = (u: string, n: number, c: number): Promise<{ done: number; errors: number }> => {
+  const run = (u: string, n: number, c: number): Promise<Outcome> => {
     if (tool === 'ours') return rate === undefined ? ours(u, n, c) : oursOpen(u, n, c, rate);
     return theirs(u, n, c, rate);
   };
-  // Warm-up at full speed either way: the JIT, not the schedule, is what needs warming.
+  // Warm-up at full speed, then (at a fixed rate) one second of the measured schedule:
+  // the JIT warms the code the round runs, as in a sweep, whose steps share one process.
   await (tool === 'ours' ? ours(url, WARMUP_REQUESTS, connections) : theirs(url, WARMUP_REQUESTS, connections));
+  if (rate !== undefined) await run(url, Math.max(connections, Math.round(rate)), connections);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const { done, errors } = await run(url, requests, connections);
+  const { done, errors, lagP99Ms } = await run(url, requests, connections);
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  const report: RoundReport = { tool, requests: done, errors, wallMs, cpuMicros: cpu.user + cpu.system };
+  const report: RoundReport = { tool, requests: done, errors, wallMs, cpuMicros: cpu.user + cpu.system, ...(lagP99Ms === undefined ? {} : { lagP99Ms }) };
   process.send?.(report);
 }
 

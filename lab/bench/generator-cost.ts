@@ -3,10 +3,15 @@
  * in a child process; in alternating rounds our runner and autocannon (programmatic,
  * same connections and request count, each round in a fresh child process after a
  * warm-up) load it, and each round's generator CPU per request and requests/s are
- * reported, then the medians and the ratio ours/autocannon.
+ * reported, then the medians (min–max) and the ratio ours/autocannon: of the medians,
+ * its range over the rounds (each round's pair), and the 95% interval of the ratio of means.
  *
  * Then the same at a fixed rate (--rate, default 2000 req/s; 0 skips it): ours with the
- * sweep's open-model runner, autocannon with overallRate, --rate-requests each.
+ * sweep's open-model runner, autocannon with overallRate, --rate-requests each. The two
+ * do not space their requests alike: ours sends each request at its own time, or what
+ * fell due within its send quantum together (its scheduler lag, printed, is the price);
+ * autocannon sends each connection's quota for the second back to back at the start of
+ * the second, so its server, and its own process, wake up far less often.
  *
  *   npm run bench:generator -w lab [-- --requests 20000 --connections 50 --rounds 5 --rate 2000 --rate-requests 6000]
  */
@@ -14,7 +19,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_SEND_QUANTUM_MS } from '../src/runner/open-model.js';
 import { median } from '../src/runner/stats.js';
+import { formatEstimate, ratioInterval } from '../src/stats/interval.js';
 import type { RoundReport } from './generator-child.js';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
@@ -78,16 +85,26 @@ async function round(tool: RoundReport['tool'], url: string, s: Settings, rate?:
 const perRequest = (r: RoundReport): number => r.cpuMicros / r.requests;
 const rps = (r: RoundReport): number => r.requests / (r.wallMs / 1000);
 
+const range = (values: readonly number[], decimals: number): string =>
+  `${median(values).toFixed(decimals)} (${Math.min(...values).toFixed(decimals)}–${Math.max(...values).toFixed(decimals)})`;
+
 function summary(title: string, rounds: readonly RoundReport[]): string {
   const of = (tool: RoundReport['tool']): RoundReport[] => rounds.filter((r) => r.tool === tool);
-  const cpu = { ours: median(of('ours').map(perRequest)), autocannon: median(of('autocannon').map(perRequest)) };
-  const speed = { ours: median(of('ours').map(rps)), autocannon: median(of('autocannon').map(rps)) };
+  const ours = of('ours');
+  const theirs = of('autocannon');
+  const cpu = { ours: ours.map(perRequest), autocannon: theirs.map(perRequest) };
+  const speed = { ours: ours.map(rps), autocannon: theirs.map(rps) };
+  // Round i ran both tools back to back: its ratio is the least disturbed by drift on a shared machine.
+  const pairs = cpu.ours.map((o, i) => o / (cpu.autocannon[i] ?? Number.NaN));
+  const lags = ours.flatMap((r) => (r.lagP99Ms === undefined ? [] : [r.lagP99Ms]));
   return [
     '',
-    `${title.padEnd(12)}${'cpu µs/req'.padStart(12)}${'req/s'.padStart(10)}`,
-    `ours        ${cpu.ours.toFixed(1).padStart(12)}${Math.round(speed.ours).toString().padStart(10)}`,
-    `autocannon  ${cpu.autocannon.toFixed(1).padStart(12)}${Math.round(speed.autocannon).toString().padStart(10)}`,
-    `ours/autocannon: CPU per request ×${(cpu.ours / cpu.autocannon).toFixed(2)}, requests/s ×${(speed.ours / speed.autocannon).toFixed(2)}`,
+    `${title.padEnd(12)}${'cpu µs/req median (min–max)'.padStart(30)}${'req/s median'.padStart(14)}`,
+    `ours        ${range(cpu.ours, 1).padStart(30)}${Math.round(median(speed.ours)).toString().padStart(14)}`,
+    `autocannon  ${range(cpu.autocannon, 1).padStart(30)}${Math.round(median(speed.autocannon)).toString().padStart(14)}`,
+    `ours/autocannon, CPU per request: ×${(median(cpu.ours) / median(cpu.autocannon)).toFixed(2)} of the medians; per round ×${range(pairs, 2)}; ratio of means ×${formatEstimate(ratioInterval(cpu.ours, cpu.autocannon), 2)} (95%)`,
+    `ours/autocannon, requests/s: ×${(median(speed.ours) / median(speed.autocannon)).toFixed(2)}`,
+    ...(lags.length === 0 ? [] : [`ours: send quantum ${DEFAULT_SEND_QUANTUM_MS} ms, scheduler lag p99 ${range(lags, 2)} ms`]),
     '',
   ].join('\n');
 }

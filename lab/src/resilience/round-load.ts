@@ -14,8 +14,8 @@
  * port that refuses is not hammered thousands of times a second: the failure
  * counts say how many requests a client would have lost, not how fast it retries.
  */
-import type { Dispatcher } from 'undici';
-import { LoadConnection, scenarioDispatch, type RunClock } from '../runner/connection.js';
+import type { RunClock } from '../runner/connection.js';
+import { LoadCore, type Exchange } from '../runner/load-core.js';
 import { normalizeRunOptions, type RunOptions } from '../runner/run-options.js';
 import { classifyError, classifyStatus, noFailures, totalFailures } from './classify.js';
 import type { FailureCounts, FailureKind, RoundLoadCounts } from './types.js';
@@ -40,8 +40,6 @@ export function startRoundLoad(options: Pick<RunOptions, 'url' | 'requests' | 'c
   const opts = normalizeRunOptions(options);
   const startMs = performance.now();
   const clock: RunClock = { sinceStart: () => performance.now() - startMs };
-  const connections = Array.from({ length: Math.min(opts.concurrency, opts.requests) }, () => new LoadConnection(opts.origin, opts.timeoutMs, clock));
-  const dispatchOptions = scenarioDispatch(opts);
   const failed: FailureCounts = noFailures();
   let sent = 0;
   let settled = 0;
@@ -60,60 +58,46 @@ export function startRoundLoad(options: Pick<RunOptions, 'url' | 'requests' | 'c
     if (!maySend() && settled === sent && pauses.size === 0) finish(counts());
   };
 
-  const sendNext = (connection: LoadConnection): void => {
+  const sendNext = (exchange: Exchange): void => {
     if (!maySend()) {
       checkFinished();
       return;
     }
     sent++;
-    let done = false;
-    let status = 0;
-    const settle = (kind: FailureKind | null): void => {
-      if (done) return;
-      done = true;
-      settled++;
-      if (kind === null) answered++;
-      else failed[kind]++;
-      // A failure is reported from inside undici's error path: the next request waits
-      // (as in the runner), and a little longer so a refusing port is not spun on.
-      if (kind === null) sendNext(connection);
-      else {
-        const pause = setTimeout(() => {
-          pauses.delete(pause);
-          sendNext(connection);
-        }, RETRY_PAUSE_MS);
-        pauses.add(pause);
-      }
-      checkFinished();
-    };
-    const handler: Dispatcher.DispatchHandler = {
-      // Its presence tells undici this handler speaks the current (controller) API.
-      onRequestStart() {
-        // Nothing to note: the round counts outcomes, not latency.
-      },
-      onResponseStart(_controller, statusCode) {
-        status = statusCode;
-      },
-      onResponseData() {
-        // Read to the end and dropped.
-      },
-      onResponseEnd() {
-        settle(classifyStatus(status));
-      },
-      onResponseError(_controller, error) {
-        settle(classifyError(error));
-      },
-    };
-    try {
-      connection.client.dispatch(dispatchOptions, handler);
-    } catch (error) {
-      queueMicrotask(() => settle(classifyError(error)));
-    }
+    core.send(exchange);
   };
 
-  for (const connection of connections) sendNext(connection);
+  const onEnd = (exchange: Exchange, error: unknown): void => {
+    const kind: FailureKind | null = error === null ? classifyStatus(exchange.status) : classifyError(error);
+    settled++;
+    if (kind === null) {
+      answered++;
+      sendNext(exchange);
+    } else {
+      failed[kind]++;
+      // A connection whose request failed waits a little, so a refusing port is not spun on.
+      const pause = setTimeout(() => {
+        pauses.delete(pause);
+        sendNext(exchange);
+      }, RETRY_PAUSE_MS);
+      pauses.add(pause);
+    }
+    checkFinished();
+  };
+
+  const core = new LoadCore({
+    origin: opts.origin,
+    path: opts.path,
+    connections: Math.min(opts.concurrency, opts.requests),
+    timeoutMs: opts.timeoutMs,
+    keepAlive: opts.keepAlive,
+    clock,
+    onEnd,
+  });
+
+  for (const exchange of core.exchanges) sendNext(exchange);
   // Connections are closed once the run is over, whichever way it ended.
-  void finished.then(() => Promise.all(connections.map((c) => c.client.destroy())));
+  void finished.then(() => core.close('destroy'));
 
   return {
     sent: () => sent,
@@ -137,7 +121,7 @@ export function startRoundLoad(options: Pick<RunOptions, 'url' | 'requests' | 'c
       stopped = true;
       for (const pause of pauses) clearTimeout(pause);
       pauses.clear();
-      await Promise.all(connections.map((c) => c.client.destroy()));
+      await core.close('destroy');
       finish(counts());
     },
   };

@@ -3,22 +3,9 @@
  * pipelining 1 keeps one request in flight on it) and what the anatomy report needs
  * about it — when it connected, when it first answered, how many requests it carried.
  */
-import { buildConnector, Client, type Dispatcher } from 'undici';
+import { buildConnector, Client } from 'undici';
 import type { ConnectionStats } from '../report-model.js';
-import type { NormalizedRunOptions } from './run-options.js';
 import { round } from './stats.js';
-
-/** The one request a run repeats, as undici dispatches it on every connection. */
-export function scenarioDispatch(opts: Pick<NormalizedRunOptions, 'path' | 'timeoutMs' | 'keepAlive'>): Dispatcher.DispatchOptions {
-  return {
-    method: 'GET',
-    path: opts.path,
-    headersTimeout: opts.timeoutMs,
-    bodyTimeout: opts.timeoutMs,
-    // reset: true sends `connection: close` and opens a new socket for the next request.
-    reset: !opts.keepAlive,
-  };
-}
 
 /** The run's monotonic clock: ms since the run started (performance.now based). */
 export interface RunClock {

@@ -13,10 +13,14 @@
  * generator for the next free one (counted as `queuedForConnection`; its wait is in
  * the corrected latency); whatever is still waiting when the step's deadline passes is
  * `dropped`, and what is still in flight then is `unfinished`: counted, never skipped.
+ *
+ * The scheduler wakes at most once per send quantum (DEFAULT_SEND_QUANTUM_MS) and sends
+ * what fell due since: that is the generator's CPU, each request still measured from
+ * its own intended time. Connections, sending and timing are the load core's (load-core.ts).
  */
-import { Client, type Dispatcher } from 'undici';
 import type { RunErrors } from '../report-model.js';
 import { LatencyDistribution } from './latency.js';
+import { LoadCore, type Exchange } from './load-core.js';
 import { classifyError, classifyStatus } from './outcome.js';
 import { round } from './stats.js';
 
@@ -40,6 +44,12 @@ export interface OpenLoadOptions {
   warmPath?: string;
   /** Called once the connections are up, right before the schedule starts (e.g. to start CPU accounting). */
   onScheduleStart?: () => void;
+  /**
+   * The scheduler wakes at most once per this many ms and then sends every request
+   * that fell due (default DEFAULT_SEND_QUANTUM_MS; 1 wakes for every due time, as
+   * timers allow).
+   */
+  sendQuantumMs?: number;
   /** Called about every 100 ms with (requests finished, requests scheduled). */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -78,7 +88,7 @@ export interface OpenStepResult {
   latencyMs: OpenLatency;
   /** From the actual write to the body's end: what a closed-loop tool would report. */
   uncorrectedMs: OpenLatency;
-  /** How late the generator itself was on its schedule while a connection was free, ms. */
+  /** How late the generator itself was on its schedule while a connection was free (its send quantum included), ms. */
   schedulerLagMs: { p99: number; max: number };
   /** The generator's own CPU over the step (process.cpuUsage), seconds. */
   generatorCpuSeconds: number;
@@ -90,46 +100,19 @@ export interface OpenStepResult {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
+/**
+ * The scheduler's quantum, ms: below 1000 / quantum req/s every request goes at its own
+ * time; above, what fell due since the last wake-up goes together, at most this late.
+ * On the 2-core development machine a wake-up of the generator costs 30–60 µs of CPU,
+ * more than the request it sends: at 2000 req/s a 1 ms quantum cost 60–80 µs per
+ * request, 5 ms 40–45, 8 ms 35–38 (make bench-generator). 5 ms keeps the generator's
+ * lag (its p99 is printed, and the sweep warns above 10 ms) at half the lateness the
+ * sweep tolerates, and bursts small: 2 or 3 requests at once at 500 req/s.
+ */
+export const DEFAULT_SEND_QUANTUM_MS = 5;
+
 function latencyOf(d: LatencyDistribution): OpenLatency {
   return { count: d.count, mean: d.mean(), p50: d.at(50), p90: d.at(90), p99: d.at(99), p999: d.at(99.9), max: d.at(100) };
-}
-
-/** One request in flight: its handler and its place in the schedule. Reused per connection. */
-class InFlight implements Dispatcher.DispatchHandler {
-  intendedMs = 0;
-  sentMs = 0;
-  status = 0;
-  settled = true;
-
-  constructor(
-    readonly client: Client,
-    private readonly finish: (slot: InFlight, failure: unknown) => void,
-    private readonly written: (slot: InFlight) => void,
-  ) {}
-
-  onRequestStart(): void {
-    this.written(this);
-  }
-
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number): void {
-    this.status = statusCode;
-  }
-
-  onResponseData(): void {
-    // Read to the end and dropped.
-  }
-
-  onResponseEnd(): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.finish(this, null);
-  }
-
-  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.finish(this, error);
-  }
 }
 
 /**
@@ -140,20 +123,20 @@ class InFlight implements Dispatcher.DispatchHandler {
  * a couple of connections would measure its own choice of worker, not theirs.
  */
 class FreeConnections {
-  readonly #ring: (InFlight | undefined)[];
+  readonly #ring: (Exchange | undefined)[];
   #head = 0;
   size = 0;
 
   constructor(capacity: number) {
-    this.#ring = new Array<InFlight | undefined>(capacity);
+    this.#ring = new Array<Exchange | undefined>(capacity);
   }
 
-  put(slot: InFlight): void {
+  put(slot: Exchange): void {
     this.#ring[(this.#head + this.size) % this.#ring.length] = slot;
     this.size++;
   }
 
-  take(): InFlight | undefined {
+  take(): Exchange | undefined {
     if (this.size === 0) return undefined;
     const slot = this.#ring[this.#head];
     this.#ring[this.#head] = undefined;
@@ -161,18 +144,6 @@ class FreeConnections {
     this.size--;
     return slot;
   }
-}
-
-/** Sends one GET `path` on every connection, all at once, and waits for the answers (errors ignored: the step will count its own). */
-async function preconnect(slots: readonly InFlight[], path: string, timeoutMs: number): Promise<void> {
-  await Promise.all(slots.map(async (s) => {
-    try {
-      const res = await s.client.request({ method: 'GET', path, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-      await res.body.dump();
-    } catch {
-      // Counted by the step, if the server really is down.
-    }
-  }));
 }
 
 /**
@@ -190,9 +161,9 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenStepRes
   options.signal?.throwIfAborted();
 
   const intervalMs = 1000 / options.rate;
+  const quantumMs = options.sendQuantumMs ?? DEFAULT_SEND_QUANTUM_MS;
+  if (!(quantumMs >= 1) || !Number.isFinite(quantumMs)) throw new Error(`sendQuantumMs must be a number >= 1, got ${quantumMs}`);
   const scheduled = Math.max(1, Math.floor((options.rate * options.durationMs) / 1000));
-  const path = `${url.pathname}${url.search}`;
-  const dispatchOptions: Dispatcher.DispatchOptions = { method: 'GET', path, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
 
   const corrected = new LatencyDistribution();
   const uncorrected = new LatencyDistribution();
@@ -211,114 +182,95 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenStepRes
   /** Requests below this index were found due with no connection free: they waited for one. */
   let blockedUpTo = 0;
   let ended = false;
+  /** When the scheduler's timer last sent, ms on the step's clock. */
+  let lastTickMs = Number.NEGATIVE_INFINITY;
 
   let startMs = 0;
-  const now = (): number => performance.now() - startMs;
+  const clock = { sinceStart: (): number => performance.now() - startMs };
   const intended = (i: number): number => i * intervalMs;
 
-  const free = new FreeConnections(options.connections);
-  const slots: InFlight[] = [];
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
   });
 
-  const send = (slot: InFlight, i: number): void => {
-    slot.intendedMs = intended(i);
-    slot.sentMs = -1;
-    slot.status = 0;
-    slot.settled = false;
-    sent++;
-    try {
-      slot.client.dispatch(dispatchOptions, slot);
-    } catch (error) {
-      slot.settled = true;
-      finish(slot, error);
-    }
-  };
-
-  const written = (slot: InFlight): void => {
-    slot.sentMs = now();
-  };
-
-  /**
-   * Sends what is due while a connection is free. A request that was found due with
-   * every connection busy counts as having waited for one; for the others, how late
-   * the send is measures the generator's own lag on its schedule.
-   */
-  const pump = (): void => {
-    if (ended) return;
-    const t = now();
+  /** Sends what is due while a connection is free (at time t). */
+  const pump = (t: number): void => {
     while (next < scheduled && intended(next) <= t) {
-      const slot = free.take();
-      if (slot === undefined) {
+      const exchange = free.take();
+      if (exchange === undefined) {
         blockedUpTo = Math.min(scheduled, Math.floor(t / intervalMs) + 1);
         return;
       }
       const i = next++;
+      // A request found due with every connection busy waited for one; for the others,
+      // how late the send is measures the generator's own lag on its schedule.
       if (i < blockedUpTo) queuedForConnection++;
       else lag.record(t - intended(i));
-      send(slot, i);
+      sent++;
+      core.send(exchange, intended(i));
     }
   };
 
-  function finish(slot: InFlight, failure: unknown): void {
+  const onEnd = (exchange: Exchange, error: unknown): void => {
     if (ended) return;
-    const t = now();
+    const t = exchange.endedMs;
     finished++;
-    if (failure === null) {
+    if (error === null) {
       responses++;
-      const outcome = classifyStatus(slot.status);
-      if (outcome === 'ok') ok++;
+      if (classifyStatus(exchange.status) === 'ok') ok++;
       else non2xx++;
-      corrected.record(t - slot.intendedMs);
-      uncorrected.record(t - (slot.sentMs < 0 ? slot.intendedMs : slot.sentMs));
+      corrected.record(t - exchange.mark);
+      uncorrected.record(t - (exchange.writtenMs < 0 ? exchange.mark : exchange.writtenMs));
       lastCompletionMs = t;
-    } else if (classifyError(failure) === 'timeout') timeout++;
+    } else if (classifyError(error) === 'timeout') timeout++;
     else socket++;
-    free.put(slot);
+    free.put(exchange);
     if (finished === scheduled) {
       resolveDone();
       return;
     }
-    // A failure is reported from inside undici's error path: send the next one a turn later.
-    if (failure === null) {
-      pump();
-      arm();
-    } else {
-      queueMicrotask(() => {
-        pump();
-        arm();
-      });
-    }
-  }
+    // Requests that waited for a connection go at once; otherwise the timer sends what is due.
+    if (next < blockedUpTo) pump(clock.sinceStart());
+    arm();
+  };
 
-  for (let c = 0; c < options.connections; c++) {
-    const client = new Client(url.origin, { pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
-    const slot = new InFlight(client, finish, written);
-    slots.push(slot);
-    free.put(slot);
-  }
+  const core = new LoadCore({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    connections: options.connections,
+    timeoutMs,
+    keepAlive: true,
+    clock,
+    onEnd,
+  });
+  const free = new FreeConnections(options.connections);
+  for (const exchange of core.exchanges) free.put(exchange);
 
-  if (options.warmPath !== undefined) await preconnect(slots, options.warmPath, timeoutMs);
+  if (options.warmPath !== undefined) await core.preconnect(options.warmPath);
 
   let timer: NodeJS.Timeout | undefined;
   /**
-   * Wakes the scheduler at the next due time. While requests wait for a connection
-   * nothing is armed: the connection that frees up sends them (finish), then re-arms.
+   * Wakes the scheduler at the next due time, but at most once per quantum: a wake-up
+   * costs more CPU than the requests it sends, so at high rates one wake-up sends every
+   * request that fell due since the last one (each is still measured from its own
+   * intended time, and how late it went is the scheduler lag). While requests wait for
+   * a connection nothing is armed: the connection that frees up sends them (onEnd).
    */
   function arm(): void {
     if (ended || timer !== undefined || next >= scheduled) return;
-    const wait = intended(next) - now();
-    if (wait <= 0 && free.size === 0) return;
-    // Rounded up: one wake-up per due time (an early wake-up would only re-arm a 1 ms timer,
-    // doubling the wake-ups that dominate the generator's CPU at low rates), at most ~1 ms late.
+    const t = clock.sinceStart();
+    const due = intended(next) - t;
+    if (due <= 0 && free.size === 0) return;
+    const wait = Math.max(due, lastTickMs + quantumMs - t);
+    // Rounded up: one wake-up per due time (an early wake-up would only re-arm a 1 ms timer), at most ~1 ms late.
     timer = setTimeout(tick, wait > 1 ? Math.ceil(wait) : 1);
   }
   function tick(): void {
     timer = undefined;
     if (ended) return;
-    pump();
+    lastTickMs = clock.sinceStart();
+    pump(lastTickMs);
     arm();
   }
 
@@ -345,7 +297,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenStepRes
     await Promise.race([done, deadline, aborted]);
   } finally {
     ended = true;
-    const endedAt = now();
+    const endedAt = clock.sinceStart();
     if (timer) clearTimeout(timer);
     clearTimeout(deadlineTimer);
     if (progress) clearInterval(progress);
@@ -353,7 +305,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenStepRes
     const pending = finished < scheduled;
     // Cut off at the deadline: the step lasted until then.
     if (pending) lastCompletionMs = Math.max(lastCompletionMs, endedAt);
-    await Promise.all(slots.map((s) => (pending ? s.client.destroy() : s.client.close())));
+    await core.close(pending ? 'destroy' : 'graceful');
   }
   const cpu = process.cpuUsage(cpuBefore);
   options.onProgress?.(finished, scheduled);

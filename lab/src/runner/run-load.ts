@@ -5,10 +5,11 @@
  * connection simply carries fewer of them.
  */
 import type { RunResult } from '../report-model.js';
-import { LoadConnection, scenarioDispatch, type RunClock } from './connection.js';
+import type { RunClock } from './connection.js';
+import { LoadCore, type Exchange } from './load-core.js';
+import { classifyError, classifyStatus } from './outcome.js';
 import { normalizeRunOptions, type RunOptions } from './run-options.js';
 import { RunRecorder } from './recorder.js';
-import { RequestHandler, type RequestContext } from './request.js';
 import { buildRunResult } from './run-result.js';
 
 /**
@@ -30,24 +31,14 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
   let startMs = 0;
   const clock: RunClock = { sinceStart: () => performance.now() - startMs };
   const recorder = new RunRecorder(opts.requests, opts.observer);
-  const connections = Array.from(
-    { length: Math.min(opts.concurrency, opts.requests) },
-    () => new LoadConnection(opts.origin, opts.timeoutMs, clock),
-  );
-  const dispatchOptions = scenarioDispatch(opts);
 
   let sent = 0;
   let aborted = false;
 
-  const sendNext = (connection: LoadConnection): void => {
+  const sendNext = (exchange: Exchange): void => {
     if (aborted || sent >= opts.requests) return;
     sent++;
-    const handler = new RequestHandler(context, connection);
-    try {
-      connection.client.dispatch(dispatchOptions, handler);
-    } catch (error) {
-      handler.fail(error);
-    }
+    core.send(exchange);
   };
 
   let allDone!: () => void;
@@ -63,28 +54,34 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     stopRun(reason);
   };
 
-  const context: RequestContext = {
-    clock,
-    recorder,
-    requestDone(connection, failed) {
-      if (opts.onProgress !== undefined) {
-        try {
-          opts.onProgress(recorder.completed, opts.requests);
-        } catch (error) {
-          // A throwing callback must not unwind through undici's parser: end the run with it.
-          stop(error);
-          return;
-        }
+  /** Records a request that ended, then sends the next one on its connection. */
+  const onEnd = (exchange: Exchange, error: unknown): void => {
+    // Latency runs from the write: the generator's own queueing (undici writes a
+    // keep-alive request a turn after dispatch) and connection setup stay out of it.
+    if (error === null) recorder.response(classifyStatus(exchange.status), exchange.endedMs, exchange.endedMs - exchange.writtenMs, exchange.worker, exchange.firstOnSocket);
+    else recorder.failure(classifyError(error), exchange.endedMs);
+    if (opts.onProgress !== undefined) {
+      try {
+        opts.onProgress(recorder.completed, opts.requests);
+      } catch (progressError) {
+        // A throwing callback must not unwind through undici's parser: end the run with it.
+        stop(progressError);
+        return;
       }
-      if (recorder.completed === opts.requests) allDone();
-      // After a success, dispatching at once is safe: undici queues the request and
-      // writes it a turn later. A failure is reported from inside undici's error path
-      // (which asserts its queue is empty afterwards), so the next request waits for
-      // it to unwind; that also keeps synchronous failures from recursing.
-      else if (failed) queueMicrotask(() => sendNext(connection));
-      else sendNext(connection);
-    },
+    }
+    if (recorder.completed === opts.requests) allDone();
+    else sendNext(exchange);
   };
+
+  const core = new LoadCore({
+    origin: opts.origin,
+    path: opts.path,
+    connections: Math.min(opts.concurrency, opts.requests),
+    timeoutMs: opts.timeoutMs,
+    keepAlive: opts.keepAlive,
+    clock,
+    onEnd,
+  });
 
   const onAbort = (): void => stop(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -92,18 +89,18 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
   const cpuBefore = process.cpuUsage();
   startMs = performance.now();
   try {
-    for (const connection of connections) sendNext(connection);
+    for (const exchange of core.exchanges) sendNext(exchange);
     await done;
     const cpu = process.cpuUsage(cpuBefore);
     return buildRunResult({
       options: opts,
       recorder,
-      connections,
+      connections: core.connections,
       totalTimeMs: recorder.lastCompletionMs,
       cpuMicros: cpu.user + cpu.system,
     });
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await Promise.all(connections.map((c) => (aborted ? c.client.destroy() : c.client.close())));
+    await core.close(aborted ? 'destroy' : 'graceful');
   }
 }
