@@ -2,6 +2,8 @@
  * The native runtime (the core's Runtime interface) from local processes, with the
  * real nginx and Prometheus binaries; sweep and scale share its start and stop.
  */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineInfo } from '../machine.js';
@@ -24,6 +26,7 @@ import { isAlive, logDir, readRegistry, stopGroups } from './processes.js';
 import { PROMETHEUS_URL, prometheusBinary, prometheusReady, runningPrometheusVersion, startPrometheus, waitForFirstScrapes } from './prometheus.js';
 import { baseUrl, isServing, nginxBinary, startTopology, topologyHandle, type RunningTopology } from './topology-runner.js';
 import { delta, snapshotAll } from '../runner/worker-metrics.js';
+import { coreList, cpuSplit, describeCpuSplit } from '../runner/cpu-split.js';
 import { steadyPlan, warmToSteadyState, type WarmUpReport } from '../steady/steady-state.js';
 
 const log = (line: string): void => {
@@ -125,7 +128,8 @@ export async function ensureRunning(mode: Mode, options: NativeOptions, scope: R
   }
   log(`${mode}: starting ${workerCount(t, options.workers)} process(es) on port ${t.port}…`);
   scope.own(mode);
-  const running = await startTopology(mode, { workers: options.workers, node: options.node });
+  const split = cpuSplit(availableParallelism());
+  const running = await startTopology(mode, { workers: options.workers, node: options.node, appCores: split === null ? undefined : coreList(split.app) });
   return { running, ownedByThisRun: true };
 }
 
@@ -167,7 +171,20 @@ export async function load(running: RunningTopology, requests: number, scenario:
 export function contextFor(options: NativeOptions, probed?: AppRuntime): { scenario: Scenario; machine: MachineInfo; app: AppRuntime } {
   const scenario = scenarioFor(options);
   const app = probed ?? appRuntime(options.node);
-  return { scenario, machine: machineInfo(app.version, { cpuLimit: null, generator: "the lab's runner, on this machine beside the app" }), app };
+  const cores = availableParallelism();
+  pinGenerator(cores);
+  return { scenario, machine: machineInfo(app.version, { cpuLimit: null, generator: `the lab's runner, on this machine: ${describeCpuSplit(cores)}` }), app };
+}
+
+let pinnedGenerator = false;
+
+/** From 4 cores on, the lab's process (the runner) keeps to the generator's cores (runner/cpu-split.ts); the app starts on the rest. */
+function pinGenerator(cores: number): void {
+  const split = cpuSplit(cores);
+  if (split === null || pinnedGenerator) return;
+  pinnedGenerator = true;
+  const res = spawnSync('taskset', ['-p', '-c', coreList(split.generator), String(process.pid)], { stdio: 'ignore' });
+  if (res.status !== 0) log(`lab: could not keep the load generator to cores ${coreList(split.generator)} (taskset from util-linux): it shares every core with the app`);
 }
 
 /** A measured run's client-side metrics, and the scrape that has read it at zero. */

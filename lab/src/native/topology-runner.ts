@@ -20,6 +20,8 @@ export interface StartOptions {
   /** Extra environment for the app processes. */
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** The app's cores as `taskset -c` takes them (runner/cpu-split.ts), or undefined: every core. */
+  appCores?: string | undefined;
 }
 
 export interface RunningTopology {
@@ -94,7 +96,16 @@ function entryCommand(t: Topology, options: StartOptions): { command: string; ar
  * The processes a topology is made of, in start order, derived from its row of the
  * topology table (exported for the resilience rounds, which restart one instance).
  */
+/** A process started on the given cores only: taskset execs the command, so the pid stays the app's. */
+function pinned(spec: SpawnOptions, cores: string | undefined): SpawnOptions {
+  return cores === undefined ? spec : { ...spec, command: 'taskset', args: ['-c', cores, spec.command, ...spec.args] };
+}
+
 export function plan(t: Topology, options: StartOptions): SpawnOptions[] {
+  return unpinnedPlan(t, options).map((spec) => pinned(spec, options.appCores));
+}
+
+function unpinnedPlan(t: Topology, options: StartOptions): SpawnOptions[] {
   const n = workerCount(t, options.workers);
   const entry = (name: string, extra: Record<string, string>): SpawnOptions => ({
     name,

@@ -69,3 +69,15 @@ test('rows do not collide: modes, services, host ports and metrics blocks are ea
   assert.ok(unique(TOPOLOGIES.map((t) => t.colour)));
   for (const t of TOPOLOGIES) assert.ok(t.metricsPort + MAX_WORKERS < 9700, `${t.mode}: its block stays below the next`);
 });
+
+test('with a CPU split (4 cores and more), every process of a topology starts on the app cores through taskset; without, as it is', async () => {
+  const { spawnSync } = await import('node:child_process');
+  for (const t of TOPOLOGIES) {
+    const plain = plan(t, { workers: WORKERS, node: 'node' });
+    const split = plan(t, { workers: WORKERS, node: 'node', appCores: '0-2' });
+    assert.deepEqual(split.map((s) => [s.command, ...s.args]), plain.map((s) => ['taskset', '-c', '0-2', s.command, ...s.args]), t.mode);
+  }
+  // taskset execs the command on those cores: the pid is the app's, its affinity the list.
+  const out = spawnSync('taskset', ['-c', '0', process.execPath, '-e', "console.log(require('node:fs').readFileSync('/proc/self/status','utf8').match(/Cpus_allowed_list:\\s*(\\S+)/)[1])"], { encoding: 'utf8' });
+  assert.equal(out.stdout.trim(), '0');
+});
