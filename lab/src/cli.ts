@@ -63,6 +63,7 @@ Variables:
   REQUESTS, CONCURRENCY, TARGET_PATH   override k6/scenario.json (1200, 200, /heavy)
   REPEAT       repetitions per topology: auto (default: until the req/s 95% interval is within ±3%,
                3 to 10, within 30 s per topology) or a number
+  WARMUP       requests per serving process in one warm-up window (default 400 from k6/scenario.json; 0: none)
   WARMUP_MIN   requests each serving process serves before its warm-up can end (default 12000 from
                k6/scenario.json: V8 optimises Node's HTTP stack after ~10,700; docs/steady-state.md)
   DURATION     bench: run back to back for this many seconds instead of REPEAT times

@@ -27,7 +27,7 @@ import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology, workerCount, type
 import { REPLICA_SERVICE } from './compose.js';
 import { nginxWorkers, oldNginxWorkers, reloadDockerNginxUpstreams } from './nginx-rotation.js';
 import { countDrainLines, parseContainerPids, parseContainerSockets, rollingRestartOutcome, SOCKETS_SCRIPT } from './container-sockets.js';
-import { capture, composeArgs, runQuiet, type DockerContext } from './docker-runtime.js';
+import { capture, composeArgs, runQuiet, snapshotsInContainers, type DockerContext } from './docker-runtime.js';
 
 /** A restarted container or worker must serve again within this long. */
 const READY_MS = 60_000;
@@ -49,6 +49,7 @@ export class DockerTarget implements ResilienceTarget {
   readonly supervised: boolean;
   readonly actions: ResilienceTarget['actions'];
   readonly frontName: string;
+  readonly servedPerSlot?: () => Promise<number[]>;
   readonly #ctx: DockerContext;
   readonly #service: string;
   /** Where the slots are containers of their own (single, nginx's replicas), not processes in one. */
@@ -73,6 +74,10 @@ export class DockerTarget implements ResilienceTarget {
     this.#perContainer = mode === 'single' || mode === 'nginx';
     this.supervised = !this.#perContainer;
     this.frontName = mode === 'nginx' ? 'nginx' : mode === 'single' ? 'the container' : mode === 'pm2' ? "PM2's cluster primary" : 'the primary';
+    // nginx's replicas are one image with one environment: every one answers as worker 0.
+    if (mode === 'nginx') {
+      this.servedPerSlot = async () => (await snapshotsInContainers(this.#ctx, topology(mode), this.slots, await this.#appContainers())).map((w) => w.handlerCount);
+    }
     this.actions = {
       gracefulStop: mode === 'nginx' ? 'docker compose stop nginx, then its replicas' : `docker compose stop ${service}`,
       rollingRestart: mode === 'cluster' || mode === 'cluster-none' ? 'docker compose kill -s SIGHUP (the primary\'s rolling restart)'

@@ -12,7 +12,7 @@ import { topology, workerCount } from '../topologies.js';
 import { defaultContext, dockerMachine, dockerRuntime, stackUrls, type DockerContext } from './docker-runtime.js';
 import { DockerTarget } from './resilience-target.js';
 
-export async function dockerResilience(options: Pick<LabOptions, 'modes' | 'requests' | 'concurrency' | 'path'>, ctx: DockerContext = defaultContext()): Promise<ResilienceReport> {
+export async function dockerResilience(options: Pick<LabOptions, 'modes' | 'requests' | 'concurrency' | 'path' | 'repeat'>, ctx: DockerContext = defaultContext()): Promise<ResilienceReport> {
   const runtime = dockerRuntime(ctx);
   // The stack must be up (as for compare): reading it says so in one line otherwise, and
   // learns WORKERS from nginx's replicas. single always runs, so it is the one asked.
@@ -29,5 +29,5 @@ export async function dockerResilience(options: Pick<LabOptions, 'modes' | 'requ
     // 127.0.0.1: the ports are published on it alone, and localhost may resolve to ::1 first.
     target: (mode) => new DockerTarget(mode, ctx, workers, (urls.apps[mode] ?? '').replace('//localhost:', '//127.0.0.1:')),
     close: () => runtime.close(),
-  }, options.modes);
+  }, options.modes, options.repeat);
 }

@@ -20,5 +20,5 @@ export async function nativeResilience(options: NativeOptions, env?: Record<stri
     unavailability: (mode) => Promise.resolve(unavailability(mode, app, options.setup)),
     target: (mode) => new NativeTarget(mode, { workers: options.workers, node: options.node, ...(env ? { env } : {}) }, scope),
     close: () => scope.close(),
-  }, options.modes);
+  }, options.modes, options.repeat);
 }

@@ -42,7 +42,8 @@ function roundLine(mode: string, r: RoundResult): string {
   return `${mode} ${r.kind} run ${r.run}: sent ${r.sent}, answered ${r.answered}, failed ${describeFailures(r.failed)}, full strength ${fmtMs(r.fullStrengthMs)} ms; ${r.note}`;
 }
 
-export async function resilience(runtime: ResilienceRuntime, modes: readonly Mode[] | undefined, resultsDir = paths.results): Promise<ResilienceReport> {
+/** REPEAT=n runs every round exactly n times (no repeat rule); undefined: the repeat rule (repeat.ts). */
+export async function resilience(runtime: ResilienceRuntime, modes: readonly Mode[] | undefined, repeat?: number, resultsDir = paths.results): Promise<ResilienceReport> {
   try {
     const topologies: ResilienceTopology[] = [];
     for (const mode of modesWithSingle(modes)) {
@@ -59,7 +60,7 @@ export async function resilience(runtime: ResilienceRuntime, modes: readonly Mod
       const repeats: RepeatVerdict[] = [];
       for (const kind of ROUND_KINDS) {
         const runs: RoundResult[] = [];
-        while (needsAnotherRun(runs)) {
+        while (repeat === undefined ? needsAnotherRun(runs) : runs.length < repeat) {
           const round = await runRound(target, kind, { scenario: runtime.scenario, log, run: runs.length + 1 });
           log(roundLine(mode, round));
           runs.push(round);

@@ -43,6 +43,13 @@ export interface ResilienceTarget {
   frontHolders(clientPorts: readonly number[]): Promise<ReadonlyMap<number, string>>;
   /** Connections `pid` holds on the topology's serving ports. */
   connectionsOf(pid: number): Promise<number>;
+  /**
+   * Requests each slot has handled (its own metrics), for a topology whose slots all
+   * answer with the same X-Worker (nginx's replicas in Docker: one image, one
+   * environment): the verified state then reads who served the warm-up from these.
+   * Absent where X-Worker tells the slots apart.
+   */
+  servedPerSlot?(): Promise<number[]>;
 
   /** Stops the whole topology gracefully; resolves when nothing of it runs. */
   gracefulStop(): Promise<void>;

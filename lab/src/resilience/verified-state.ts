@@ -121,7 +121,12 @@ async function routing(target: ResilienceTarget): Promise<{ problems: string[]; 
     }));
     if (frontWorkers === null || frontWorkers.every((w) => connections.some((c) => c.holder === w))) break;
   }
-  problems.push(...routingProblems(connections, target.slots, frontWorkers, target.frontName));
+  // Slots that all answer as worker 0 cannot be told apart here: the warm-up's per-slot counts check them.
+  const identifiable = target.servedPerSlot === undefined;
+  problems.push(...routingProblems(connections, identifiable ? target.slots : 1, frontWorkers, target.frontName).map((p) => (identifiable ? p : p.replace('slot(s) 0', 'any slot'))));
+  if (!identifiable) {
+    return { problems, seen: `${connections.length} probe connections through ${target.frontName} answered (its replicas all say worker 0: the warm-up's spread over them is read from each one's metrics)` };
+  }
   const seen = frontWorkers === null
     ? `${connections.length} probe connections through ${target.frontName} reached ${seenText(connections)}`
     : `probes through each of ${target.frontName}'s ${frontWorkers.length} worker(s) reached every slot`;
@@ -142,7 +147,11 @@ export async function reachVerifiedState(target: ResilienceTarget, settings: Ver
     if (problems.length === 0) {
       // Enough requests to see a spread even where the scenario warms up with few or none.
       const requests = Math.max(settings.warmupRequests, MIN_SPREAD_REQUESTS_PER_SLOT * target.slots);
+      const before = await target.servedPerSlot?.();
       const warm = await runLoad({ url: settings.url, requests, concurrency: Math.min(settings.concurrency, requests) });
+      const after = await target.servedPerSlot?.();
+      // Slots that all answer as worker 0: who served the warm-up, from each slot's own count.
+      if (before !== undefined && after !== undefined) warm.perWorker = Object.fromEntries(after.map((n, i) => [String(i), n - (before[i] ?? 0)]));
       problems = spreadProblems(warm, target.slots);
       if (problems.length > 0) unevenWarmUps++;
       else {

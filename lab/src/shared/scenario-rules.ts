@@ -48,6 +48,8 @@ export interface ScenarioOverrides {
   path: string | undefined;
   /** WARMUP_MIN: requests each serving process must have served before its warm-up can end. */
   steadyMinRequests?: number | undefined;
+  /** WARMUP: requests per serving process in one warm-up window; 0 measures without a warm-up. */
+  warmupRequests?: number | undefined;
 }
 
 export function scenarioOverrides(env: Env): ScenarioOverrides {
@@ -56,6 +58,7 @@ export function scenarioOverrides(env: Env): ScenarioOverrides {
     concurrency: integer(env, 'CONCURRENCY', 1, 10_000),
     path: targetPath(env),
     steadyMinRequests: integer(env, 'WARMUP_MIN', 0, 1_000_000),
+    warmupRequests: integer(env, 'WARMUP', 0, 100_000),
   };
 }
 
@@ -85,6 +88,7 @@ export function applyOverrides(base: Scenario, overrides: Partial<ScenarioOverri
     concurrency: overrides.concurrency ?? base.concurrency,
     path: overrides.path ?? base.path,
     steadyMinRequests: overrides.steadyMinRequests ?? base.steadyMinRequests,
+    warmupRequests: overrides.warmupRequests ?? base.warmupRequests,
   };
   scenario.concurrency = Math.min(scenario.concurrency, scenario.requests);
   return scenario;

@@ -42,7 +42,7 @@ describe('make resilience RUNTIME=docker on a real engine', { skip: required ? f
 
   it('cluster: a graceful stop and a rolling restart lose nothing, every old worker drains gracefully, the killed worker is replaced; nginx: each replica drains gracefully out of rotation; the stack is left up', async (t) => {
     await lab('up');
-    const out = await lab('resilience', { MODE: 'cluster,nginx', REQUESTS: '300', CONCURRENCY: '50' });
+    const out = await lab('resilience', { MODE: 'cluster,nginx', REQUESTS: '300', CONCURRENCY: '50', REPEAT: '1' });
     assert.match(out, /stops, rolling restarts and crashes under load/);
     assert.ok(existsSync(join(results, 'resilience.html')), 'resilience.html written');
     const report = JSON.parse(readFileSync(join(results, 'resilience.json'), 'utf8')) as ResilienceReport;

@@ -125,9 +125,9 @@ describe('Docker lab end to end on a real engine', { skip: required ? false : no
   it('make bench and make compare: zero errors, and the same compare.json and compare.html as the native lab', async () => {
     const results = mkdtempSync(join(tmpdir(), 'lab-docker-results-'));
     try {
-      const bench = await lab('bench', { MODE: 'cluster', REQUESTS: '200', CONCURRENCY: '20', REPEAT: '1', WARMUP_MIN: '0', RESULTS_DIR: results });
+      const bench = await lab('bench', { MODE: 'cluster', REQUESTS: '200', CONCURRENCY: '20', REPEAT: '1', WARMUP: '100', WARMUP_MIN: '0', RESULTS_DIR: results });
       assert.match(bench, /Total errors:\s+0\n/);
-      const compare = await lab('compare', { REQUESTS: '300', CONCURRENCY: '50', REPEAT: '1', WARMUP_MIN: '0', RESULTS_DIR: results });
+      const compare = await lab('compare', { REQUESTS: '300', CONCURRENCY: '50', REPEAT: '1', WARMUP: '100', WARMUP_MIN: '0', RESULTS_DIR: results });
       const report = assertCompareReport(results, compare, { runtime: 'docker', requests: 300, unavailable: ['reuseport'] });
       assert.equal(report.machine.cpuLimit, APP_CPUS, "the containers' CPU limit is the machine's limit");
       assert.equal(report.modes.find((m) => m.mode === 'nginx')?.workers, 3, "nginx's three replicas, each a worker");

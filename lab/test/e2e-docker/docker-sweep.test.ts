@@ -34,7 +34,7 @@ describe('make sweep RUNTIME=docker on a real engine', { skip: required ? false 
   });
 
   it('MODE=cluster RATES=20,60 STEP_SECONDS=1: the native report model, runtime docker, the generator named', async () => {
-    const out = await lab('sweep', { MODE: 'cluster', RATES: '20,60', STEP_SECONDS: '1', WARMUP_MIN: '0' });
+    const out = await lab('sweep', { MODE: 'cluster', RATES: '20,60', STEP_SECONDS: '1', WARMUP: '100', WARMUP_MIN: '0' });
     assert.ok(existsSync(join(results, 'sweep.html')), 'sweep.html written');
     const report = JSON.parse(readFileSync(join(results, 'sweep.json'), 'utf8')) as SweepReport;
     assert.equal(report.runtime, 'docker');

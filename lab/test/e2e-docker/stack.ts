@@ -36,7 +36,7 @@ export function shiftedPorts(base: number, prometheus: number): Record<string, s
 }
 
 /** The caller's variables that would change what a test runs unless the test sets them itself. */
-const RUN_VARIABLES = ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT', 'WARMUP_MIN', 'DURATION', 'RATES', 'STEP_SECONDS', 'SLO_P99_MS', 'SWEEP_CONNECTIONS', 'NODE', 'APP_CPUS'];
+const RUN_VARIABLES = ['MODE', 'WORKERS', 'REQUESTS', 'CONCURRENCY', 'TARGET_PATH', 'REPEAT', 'WARMUP', 'WARMUP_MIN', 'DURATION', 'RATES', 'STEP_SECONDS', 'SLO_P99_MS', 'SWEEP_CONNECTIONS', 'NODE', 'APP_CPUS'];
 
 export type LabCli = (command: string, extra?: Record<string, string>, timeoutMs?: number) => Promise<string>;
 

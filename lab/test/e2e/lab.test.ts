@@ -43,7 +43,7 @@ const env = {
   RESULTS_DIR: results,
 };
 /** The scenario's variables: only the commands that measure take them (`up` refuses them). */
-const scenario = { REQUESTS: '400', CONCURRENCY: '40', TARGET_PATH: '/heavy?n=200000', REPEAT: '1', WARMUP_MIN: '0' };
+const scenario = { REQUESTS: '400', CONCURRENCY: '40', TARGET_PATH: '/heavy?n=200000', REPEAT: '1', WARMUP: '100', WARMUP_MIN: '0' };
 
 async function make(target: string, extra: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
   const measures = target === 'bench' || target === 'compare';
