@@ -68,6 +68,11 @@ export async function warmToSteady(runtime: Runtime, target: Target, scenario: S
   }
   const processes = (await runtime.readProcesses(target)).length;
   log(`${target.mode}: warming ${processes} serving process(es) to a steady CPU per request (windows of ${scenario.warmupRequests} requests per process)…`);
+  if (runtime.warmToSteadyState) {
+    const inPlace = await runtime.warmToSteadyState(target, scenario);
+    log(`${target.mode}: warm-up ${inPlace.text}`);
+    return inPlace;
+  }
   let window = 0;
   const report = await warmToSteadyState(
     { load: (n) => runtime.load(target, n, scenario), read: () => runtime.readProcesses(target), processes },

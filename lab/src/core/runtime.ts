@@ -6,6 +6,7 @@
 import type { MachineInfo, RunResult, RuntimeName, Scenario } from '../report-model.js';
 import type { WorkerDelta, WorkerSnapshot } from '../runner/worker-metrics.js';
 import type { LabOwnership } from '../noise/interference.js';
+import type { WarmUpReport } from '../steady/steady-state.js';
 import type { Mode } from '../topologies.js';
 import type { Monitoring } from '../report/run-links.js';
 
@@ -43,6 +44,12 @@ export interface Runtime {
   readProcesses(target: Target): Promise<WorkerSnapshot[]>;
   /** What on this machine is the lab's own (the rest is interference). */
   ownership(): LabOwnership;
+  /**
+   * A capability: the whole steady-state warm-up run where the processes are, in one go
+   * (Docker: one runner container on the Compose network, not one per window). Without
+   * it, the commands drive the windows through load() and readProcesses().
+   */
+  warmToSteadyState?(target: Target, scenario: Scenario): Promise<WarmUpReport>;
   /** One run of the scenario with each worker's CPU read before and after. */
   measure(target: Target, scenario: Scenario): Promise<Repetition>;
   /** The Grafana and Prometheus that run now (null where none does), for the run's link. */

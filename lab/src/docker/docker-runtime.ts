@@ -11,7 +11,7 @@ import type { Repetition, Runtime } from '../core/runtime.js';
 import { machineInfo } from '../machine.js';
 import { paths } from '../paths.js';
 import { renderTargets } from '../render/prometheus.js';
-import type { MachineInfo, RunResult, Scenario, Unmeasured } from '../report-model.js';
+import type { MachineInfo, RunResult, Scenario, Unmeasured, WarmUpReport } from '../report-model.js';
 import { delta, parseSnapshot, type WorkerSnapshot } from '../runner/worker-metrics.js';
 import type { K6RunSummary } from '../shared/k6-summary.js';
 import { runIds, testId } from '../shared/ids.js';
@@ -481,6 +481,24 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
     load: async (target, requests, scenario) => {
       const url = `http://${serviceOf(target.mode) ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
       await runQuiet(ctx, runnerArgs(ctx, { url, requests, concurrency: Math.min(scenario.concurrency, requests), scenario }), `warm-up of ${target.mode}`);
+    },
+    warmToSteadyState: async (target, scenario) => {
+      const s = await stack();
+      const t = topology(target.mode);
+      const metrics = metricsUrlsInNetwork(t, s.workers, s.replicas);
+      const json = `steady-${nextRunId(target.mode)}-${process.pid}.json`;
+      const file = join(ctx.resultsDir, json);
+      mkdirSync(dirname(file), { recursive: true });
+      const window = scenario.warmupRequests;
+      const run = { url: `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`, requests: window, concurrency: Math.min(scenario.concurrency, window * metrics.length), scenario, json, metrics };
+      try {
+        await runQuiet(ctx, [...runnerArgs(ctx, run), '--steady-window', String(window), '--steady-min', String(scenario.steadyMinRequests)], `the steady-state warm-up of ${target.mode}`);
+        const report = JSON.parse(readFileSync(file, 'utf8')) as WarmUpReport;
+        // As measure() numbers them: behind a proxy every replica says worker 0.
+        return t.proxy === null ? report : { ...report, reference: report.reference.map((r, i) => ({ ...r, worker: String(i) })) };
+      } finally {
+        rmSync(file, { force: true });
+      }
     },
     readProcesses: async (target) => {
       const s = await stack();

@@ -38,8 +38,25 @@ export interface OpenCliOptions {
   metrics: string[];
 }
 
+/** The steady-state warm-up (--steady-window): windows of requests until every process's CPU per request is stable. */
+export interface SteadyCliOptions {
+  url: string;
+  concurrency: number;
+  timeoutMs: number;
+  keepAlive: boolean;
+  /** Requests per serving process in one window. */
+  window: number;
+  /** Requests each process must have served before it can be called steady. */
+  min: number;
+  /** Where to write the WarmUpReport as JSON. */
+  json: string | undefined;
+  /** Every serving process's /metrics, read after each window. */
+  metrics: string[];
+}
+
 export type CliParse =
   | { kind: 'run'; options: CliOptions }
+  | { kind: 'steady'; options: SteadyCliOptions }
   | { kind: 'open'; options: OpenCliOptions }
   | { kind: 'help' }
   | { kind: 'error'; message: string };
@@ -59,11 +76,14 @@ export const USAGE = `usage: cli.js --url URL -n REQUESTS -c CONCURRENCY [--time
   --duration-ms D      open model: how long requests are started for
   --connections C      open model: most requests in flight (keep-alive connections)
   --warm-path P        open model: each connection first GETs this path, not measured
+  --steady-window W    warm every serving process (one --metrics each) in windows of W requests per process
+                       until its CPU per request is steady; with --json, writes the warm-up's report
+  --steady-min M       with --steady-window: requests each process serves before it can be steady (default 0)
   --export-metrics P   serve the run's client-side metrics on port P at /metrics while it runs (needs --mode, --testid)
   --mode M, --testid T the labels of those metrics: the topology and the run's id
   -h, --help           this text`;
 
-const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --json, --metrics, --rate, --duration-ms, --connections, --warm-path, --export-metrics, --mode, --testid, -h/--help';
+const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --json, --metrics, --rate, --duration-ms, --connections, --warm-path, --steady-window, --steady-min, --export-metrics, --mode, --testid, -h/--help';
 
 export function parseCliArgs(argv: readonly string[]): CliParse {
   let values: Record<string, string | boolean | string[] | undefined>;
@@ -85,6 +105,8 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
         'duration-ms': { type: 'string' },
         connections: { type: 'string' },
         'warm-path': { type: 'string' },
+        'steady-window': { type: 'string' },
+        'steady-min': { type: 'string' },
         'export-metrics': { type: 'string' },
         mode: { type: 'string' },
         testid: { type: 'string' },
@@ -100,6 +122,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   if (typeof url !== 'string') return { kind: 'error', message: '--url is required: an http:// or https:// URL with a path, e.g. http://127.0.0.1:3001/heavy' };
   if (!isHttpUrl(url)) return { kind: 'error', message: `--url: expected an http:// or https:// URL, got "${url}"` };
   if (values.rate !== undefined) return parseOpen(url, values);
+  if (values['steady-window'] !== undefined) return parseSteady(url, values);
   const requests = integerFlag('-n/--requests', values.requests, 1, undefined);
   if (typeof requests === 'string') return { kind: 'error', message: requests };
   const concurrency = integerFlag('-c/--concurrency', values.concurrency, 1, undefined);
@@ -128,6 +151,21 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       exportMetrics,
     },
   };
+}
+
+function parseSteady(url: string, values: Record<string, string | boolean | string[] | undefined>): CliParse {
+  const window = integerFlag('--steady-window', values['steady-window'], 1, undefined);
+  if (typeof window === 'string') return { kind: 'error', message: window };
+  const min = integerFlag('--steady-min', values['steady-min'], 0, 0);
+  if (typeof min === 'string') return { kind: 'error', message: min };
+  const concurrency = integerFlag('-c/--concurrency', values.concurrency, 1, undefined);
+  if (typeof concurrency === 'string') return { kind: 'error', message: concurrency };
+  const timeoutMs = integerFlag('--timeout-ms', values['timeout-ms'], 1, DEFAULT_TIMEOUT_MS);
+  if (typeof timeoutMs === 'string') return { kind: 'error', message: timeoutMs };
+  const output = outputFlags(values);
+  if (typeof output === 'string') return { kind: 'error', message: output };
+  if (output.metrics.length === 0) return { kind: 'error', message: '--steady-window needs --metrics: every serving process\'s /metrics URL' };
+  return { kind: 'steady', options: { url, concurrency, timeoutMs, keepAlive: values['no-keepalive'] !== true, window, min, json: output.json, metrics: output.metrics } };
 }
 
 /** --export-metrics with its labels, all three or none; or a one-line message. */

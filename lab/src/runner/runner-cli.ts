@@ -13,7 +13,8 @@
  * Exit codes: 0 done, 1 the run itself failed, 2 bad arguments, 130 interrupted.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseCliArgs, USAGE, type CliOptions, type ExportMetrics, type OpenCliOptions } from './runner-cli-args.js';
+import { parseCliArgs, USAGE, type CliOptions, type ExportMetrics, type OpenCliOptions, type SteadyCliOptions } from './runner-cli-args.js';
+import { steadyPlan, warmToSteadyState } from '../steady/steady-state.js';
 import { ClientMetrics, ClientMetricsServer, FINAL_SCRAPE_MS } from './client-metrics.js';
 import { runOpenLoad } from './open-model.js';
 import { progressReporter } from './progress.js';
@@ -37,6 +38,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', interrupt);
   try {
     if (parsed.kind === 'open') await runOpen(parsed.options, controller.signal);
+    else if (parsed.kind === 'steady') await runSteady(parsed.options, controller.signal);
     else await run(parsed.options, controller.signal);
     return 0;
   } catch (error) {
@@ -110,6 +112,18 @@ async function runOpen(options: OpenCliOptions, signal: AbortSignal): Promise<vo
   const workers = delta(await before, await snapshotAll(options.metrics));
   process.stdout.write(`${JSON.stringify(result)}\n`);
   if (options.json !== undefined) await writeFile(options.json, `${JSON.stringify({ result, workers }, null, 2)}\n`);
+}
+
+/** The steady-state warm-up where the processes are (the Docker runtime runs it in one container, not one per window). */
+async function runSteady(options: SteadyCliOptions, signal: AbortSignal): Promise<void> {
+  const common = { keepAlive: options.keepAlive, timeoutMs: options.timeoutMs, signal };
+  const report = await warmToSteadyState(
+    { load: (n) => warmUp(options.url, n, options.concurrency, common), read: () => snapshotAll(options.metrics), processes: options.metrics.length },
+    steadyPlan({ warmupRequests: options.window, steadyMinRequests: options.min }),
+    (line) => process.stderr.write(`${line}\n`),
+  );
+  process.stdout.write(`${report.text}\n`);
+  if (options.json !== undefined) await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

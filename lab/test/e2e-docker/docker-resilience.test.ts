@@ -50,11 +50,11 @@ describe('make resilience RUNTIME=docker on a real engine', { skip: required ? f
     assert.deepEqual(report.topologies.map((x) => [x.mode, x.available]), [['single', true], ['cluster', true], ['nginx', true]]);
     const cluster = report.topologies.find((t) => t.mode === 'cluster');
     assert.ok(cluster);
-    // Each round runs at least twice (the repeat rule); every run started from the verified state.
+    // REPEAT=1: each round runs once (the repeat rule is the native test's); every run started from the verified state.
     assert.ok(cluster.rounds.every((r) => r.verified), cluster.rounds.map((r) => r.verification).join('\n'));
     const firstRuns = cluster.rounds.filter((r) => r.run === 1);
     assert.deepEqual(firstRuns.map((r) => r.kind), ['graceful-stop', 'rolling-restart', 'kill-worker']);
-    assert.deepEqual(cluster.repeats.map((v) => v.failed.length >= 2), [true, true, true]);
+    assert.deepEqual(cluster.repeats.map((v) => v.failed.length), [1, 1, 1]);
     const [stop, restart, kill] = firstRuns;
     assert.ok(stop && restart && kill);
     for (const round of [stop, restart]) {

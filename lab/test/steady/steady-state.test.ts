@@ -74,3 +74,25 @@ test('stability: k windows within the tolerance of their median; a missing windo
   assert.equal(isStable([2.0, null, 2.0], 3, 0.1), false);
   assert.equal(isStable([2.0, 2.0], 3, 0.1), false);
 });
+
+test("the runner CLI's --steady-window runs the whole warm-up where the processes are and writes its report (the Docker runtime's one container)", async () => {
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const server = await costServer(2, 1, 300);
+  const dir = mkdtempSync(join(tmpdir(), 'lab-steady-'));
+  try {
+    const json = join(dir, 'steady.json');
+    const cli = fileURLToPath(new URL('../../src/runner/runner-cli.js', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, '--url', `http://127.0.0.1:${server.app}/`, '-c', '4', '--steady-window', '100', '--steady-min', '400', '--metrics', `http://127.0.0.1:${server.metrics}/metrics`, '--json', json]);
+    assert.match(stdout, /^stable after \d+ windows/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { stable: boolean; requests: number; reference: { cpuPerRequestMs: number }[] };
+    assert.equal(report.stable, true);
+    assert.ok(report.requests >= 400, 'served past the minimum');
+    assert.ok((report.reference[0]?.cpuPerRequestMs ?? 0) < 1.4, `the cost after the change: ${report.reference[0]?.cpuPerRequestMs}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
