@@ -39,6 +39,10 @@ export interface LabOptions {
   requests: number | undefined;
   concurrency: number | undefined;
   path: string | undefined;
+  /** WARMUP: requests per serving process in one warm-up window (undefined: k6/scenario.json's). */
+  warmupRequests: number | undefined;
+  /** WARMUP_MIN: requests each serving process serves before it can count as warm (undefined: k6/scenario.json's). */
+  steadyMinRequests: number | undefined;
   /** REPEAT: a fixed count, or undefined (REPEAT=auto, the default): repeat until the interval is tight or the budget runs out. */
   repeat: number | undefined;
   runtime: RuntimeChoice;
@@ -48,7 +52,7 @@ export interface LabOptions {
 
 export function readOptions(env: Env = process.env): LabOptions {
   const workers = integer(env, 'WORKERS', 1, MAX_WORKERS);
-  const { requests, concurrency, path } = scenarioOverrides(env);
+  const { requests, concurrency, path, warmupRequests, steadyMinRequests } = scenarioOverrides(env);
   return {
     modes: modeList(env),
     workers: workers ?? availableParallelism(),
@@ -56,6 +60,8 @@ export function readOptions(env: Env = process.env): LabOptions {
     requests,
     concurrency,
     path,
+    warmupRequests,
+    steadyMinRequests,
     repeat: repeatCount(env),
     runtime: runtimeChoice(env),
     node: value(env, 'NODE'),

@@ -9,6 +9,6 @@ export function readScenario(file = paths.scenario): Scenario {
   return parseScenario(readFileSync(file, 'utf8'));
 }
 
-export function scenarioFor(options: Pick<LabOptions, 'requests' | 'concurrency' | 'path'>): Scenario {
+export function scenarioFor(options: Pick<LabOptions, 'requests' | 'concurrency' | 'path'> & Partial<Pick<LabOptions, 'warmupRequests' | 'steadyMinRequests'>>): Scenario {
   return applyOverrides(readScenario(), options);
 }

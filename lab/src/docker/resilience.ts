@@ -12,7 +12,7 @@ import { topology, workerCount } from '../topologies.js';
 import { defaultContext, dockerMachine, dockerRuntime, stackUrls, type DockerContext } from './docker-runtime.js';
 import { DockerTarget } from './resilience-target.js';
 
-export async function dockerResilience(options: Pick<LabOptions, 'modes' | 'requests' | 'concurrency' | 'path' | 'repeat'>, ctx: DockerContext = defaultContext()): Promise<ResilienceReport> {
+export async function dockerResilience(options: Pick<LabOptions, 'modes' | 'requests' | 'concurrency' | 'path' | 'repeat' | 'warmupRequests' | 'steadyMinRequests'>, ctx: DockerContext = defaultContext()): Promise<ResilienceReport> {
   const runtime = dockerRuntime(ctx);
   // The stack must be up (as for compare): reading it says so in one line otherwise, and
   // learns WORKERS from nginx's replicas. single always runs, so it is the one asked.

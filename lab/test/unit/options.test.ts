@@ -56,3 +56,11 @@ test('the scenario is the seed test, and the overrides apply', () => {
   assert.equal(s.concurrency, 100, 'no more connections than requests');
   assert.equal(s.path, '/');
 });
+
+test('WARMUP and WARMUP_MIN reach the scenario (the warm-up window per process, the requests before a process counts as warm)', () => {
+  const base = readScenario();
+  assert.equal(base.steadyMinRequests, 12_000);
+  const s = scenarioFor(readOptions({ WARMUP: '100', WARMUP_MIN: '0' }));
+  assert.deepEqual([s.warmupRequests, s.steadyMinRequests], [100, 0]);
+  assert.throws(() => readOptions({ WARMUP: 'lots' }), (e: Error) => e instanceof UsageError && /^WARMUP=lots is not accepted: expected an integer from 0 to 100000$/.test(e.message));
+});
