@@ -36,7 +36,7 @@ Usage: make <target> [VARIABLE=value …]
 Targets:
   up        start every topology (and Prometheus; Grafana too with Docker), print the URLs
   bench     one topology, warmed to a steady state, repeated until its interval is tight: make bench MODE=cluster
-  compare   every topology, each warmed to a steady state, repetitions interleaved, every figure with its
+  compare   every topology, one after the other: warmed to a steady state, then repeated; every figure with its
             95% interval; writes results/compare.{json,html}
   sweep     open-model load at a series of rates per topology: latency from each request's intended
             send time, the knee, capacity at the objective, CPU per request; results/sweep.{json,html}

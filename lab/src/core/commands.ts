@@ -1,6 +1,6 @@
 /**
  * compare and bench, written once against the Runtime interface: the same warm-up,
- * the same interleaved repetitions, the same report model and the same terminal,
+ * the same repetitions, the same report model and the same terminal,
  * JSON and HTML reports, whichever runtime ran the topologies.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -37,12 +37,12 @@ export interface RunPlan {
   durationSeconds?: number | undefined;
 }
 
-/** Adaptive repetitions' time budget per topology measured, ms (the minimum of 3 always runs). */
+/** Adaptive repetitions' time budget per topology, ms (the minimum of 3 always runs). */
 export const BUDGET_PER_MODE_MS = 30_000;
 
-/** The repetition rule of a plan: fixed when REPEAT was given, else adaptive with a budget per topology. */
-export function adaptivePlan(repeat: number | undefined, modes: number): AdaptivePlan {
-  return repeat === undefined ? { ...DEFAULT_ADAPTIVE, budgetMs: BUDGET_PER_MODE_MS * modes } : { ...DEFAULT_ADAPTIVE, fixed: repeat, budgetMs: Infinity };
+/** The repetition rule of one topology: fixed when REPEAT was given, else adaptive within its budget. */
+export function adaptivePlan(repeat: number | undefined): AdaptivePlan {
+  return repeat === undefined ? { ...DEFAULT_ADAPTIVE, budgetMs: BUDGET_PER_MODE_MS } : { ...DEFAULT_ADAPTIVE, fixed: repeat, budgetMs: Infinity };
 }
 
 /** Runs what `fn` needs and always closes the runtime (stops what this command started). */
@@ -176,25 +176,24 @@ export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareR
         log(`${mode}: unavailable: ${reason}`);
         continue;
       }
-      const target = await runtime.start(mode);
-      targets.set(mode, target);
-      warmUps.set(mode, await warmToSteady(runtime, target, plan.scenario));
+      targets.set(mode, await runtime.start(mode));
     }
-    const rule = adaptivePlan(plan.repeat, targets.size);
+    const rule = adaptivePlan(plan.repeat);
     log(plan.repeat === undefined
-      ? `measuring: each topology until its req/s interval is within ±${rule.target * 100}% (${rule.min}–${rule.max} repetitions, ${Math.round(rule.budgetMs / 1000)} s budget), interleaved`
-      : `measuring: ${plan.repeat} repetitions per topology, interleaved`);
+      ? `measuring: each topology warmed, then repeated until its req/s interval is within ±${rule.target * 100}% (${rule.min}–${rule.max} repetitions, ${Math.round(rule.budgetMs / 1000)} s budget each)`
+      : `measuring: each topology warmed, then ${plan.repeat} repetitions`);
     const measured = new Map<Mode, Measured[]>();
     const stopped = new Map<Mode, string>();
     const cores = machine.availableParallelism;
-    const began = Date.now();
-    let step = 0;
-    // Interleaved (A B C A B C …): drift on a shared machine hits every mode alike.
-    for (let i = 1; stopped.size < targets.size; i++) {
-      for (const [mode, target] of targets) {
-        if (stopped.has(mode)) continue;
-        step++;
-        const got = await measureClean(runtime, target, plan.scenario, warmUps.get(mode) ?? null, cores, `[${step}] ${mode} repetition ${i}`);
+    // One topology after the other, warmed right before its repetitions: a process left idle
+    // for a minute or more loses V8's optimised code (docs/steady-state.md), so interleaving
+    // topologies would measure each after an idle gap. What else runs is measured per run instead.
+    for (const [mode, target] of targets) {
+      const warm = await warmToSteady(runtime, target, plan.scenario);
+      warmUps.set(mode, warm);
+      const began = Date.now();
+      for (let i = 1; !stopped.has(mode); i++) {
+        const got = await measureClean(runtime, target, plan.scenario, warm, cores, `${mode} repetition ${i}`);
         const all = [...(measured.get(mode) ?? []), ...got];
         measured.set(mode, all);
         const stop = shouldStop(all.filter((m) => !m.record.excluded).map((m) => m.rep.result.rps), Date.now() - began, rule);
@@ -261,7 +260,7 @@ export async function bench(runtime: Runtime, mode: Mode, plan: RunPlan): Promis
     const warm = await warmToSteady(runtime, target, scenario);
     const started = new Date();
     const start = started.getTime();
-    const rule = adaptivePlan(repeat, 1);
+    const rule = adaptivePlan(repeat);
     // DURATION: back to back until it has passed; else REPEAT runs, or adaptive.
     const more = (kept: readonly number[]): boolean =>
       durationSeconds === undefined ? shouldStop(kept, Date.now() - start, rule) === null : kept.length === 0 || Date.now() - start < durationSeconds * 1000;

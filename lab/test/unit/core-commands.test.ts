@@ -75,14 +75,16 @@ function standIn(unavailable: Partial<Record<Mode, string>> = {}): { runtime: Ru
   return { runtime, calls };
 }
 
-test('compare: each mode started and warmed, repetitions interleaved, one report written, the runtime closed', async () => {
+test('compare: each mode started, then warmed and repeated one after the other, one report written, the runtime closed', async () => {
   const { runtime, calls } = standIn({ reuseport: 'needs Node 22.12+' });
   // The report goes to stdout as it would for a user (replacing process.stdout.write would also swallow this test's own result).
   const report = await compare(runtime, { scenario, repeat: 2, modes: ['cluster', 'reuseport'] });
   assert.deepEqual(calls, [
-    'start single', 'warm single', 'start cluster', 'warm cluster',
-    // Every repetition is preceded by a window that checks the processes are still at their warm cost.
-    'warm single', 'measure single', 'warm cluster', 'measure cluster', 'warm single', 'measure single', 'warm cluster', 'measure cluster',
+    // One topology after the other, warmed right before its repetitions; every repetition is
+    // preceded by a window that checks the processes are still at their warm cost.
+    'start single', 'start cluster',
+    'warm single', 'measure single', 'warm single', 'measure single',
+    'warm cluster', 'measure cluster', 'warm cluster', 'measure cluster',
     'close',
   ]);
   const written = JSON.parse(readFileSync(join(results, 'compare.json'), 'utf8')) as CompareReport;
