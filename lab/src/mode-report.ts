@@ -77,6 +77,8 @@ export function cpuPerRequestMs(rep: Repetition): number | null {
 }
 
 const rounded = (e: Estimate, decimals: number): Estimate => ({ value: round(e.value, decimals), low: round(e.low, decimals), high: round(e.high, decimals), n: e.n });
+/** A latency or a CPU time is never below zero: the t interval of a skewed few runs can reach below it. */
+const nonNegative = (e: Estimate): Estimate => ({ ...e, low: Math.max(0, e.low) });
 
 export function modeReport(t: Topology, workers: number, machine: MachineInfo, reps: readonly Repetition[]): ModeReport {
   const rpsValues = reps.map((r) => r.result.rps);
@@ -107,9 +109,9 @@ export function modeReport(t: Topology, workers: number, machine: MachineInfo, r
     runsRps: rpsValues.map((v) => round(v, 1)),
     intervals: {
       rps: rounded(meanInterval(rpsValues), 1),
-      p50: rounded(meanInterval(reps.map((r) => r.result.latencyMs.p50)), 1),
-      p99: rounded(meanInterval(reps.map((r) => r.result.latencyMs.p99)), 1),
-      cpuPerRequestMs: rounded(meanInterval(reps.map(cpuPerRequestMs).filter((c): c is number => c !== null)), 3),
+      p50: nonNegative(rounded(meanInterval(reps.map((r) => r.result.latencyMs.p50)), 1)),
+      p99: nonNegative(rounded(meanInterval(reps.map((r) => r.result.latencyMs.p99)), 1)),
+      cpuPerRequestMs: nonNegative(rounded(meanInterval(reps.map(cpuPerRequestMs).filter((c): c is number => c !== null)), 3)),
     },
   };
 }
