@@ -18,7 +18,7 @@ import { formatInterference, InterferenceMeter, type Interference } from '../noi
 import { heldText, limitCautions, physicalFaults, separationStatements, verdictHeld } from '../report/trust.js';
 import { DEFAULT_ADAPTIVE, shouldStop, type AdaptivePlan } from '../stats/adaptive.js';
 import { INTERVAL_METHOD } from '../stats/interval.js';
-import { costs, drift, steadyPlan, warmToSteadyState } from '../steady/steady-state.js';
+import { costs, drift, intervalCosts, steadyPlan, warmToSteadyState } from '../steady/steady-state.js';
 import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
 import { fileStamp } from '../shared/ids.js';
 import type { Repetition, Runtime, Target } from './runtime.js';
@@ -121,11 +121,7 @@ async function measureOnce(runtime: Runtime, target: Target, scenario: Scenario,
   } finally {
     interference = await meter.stop();
   }
-  const measured = costs(
-    rep.workers.map((w) => ({ worker: w.worker, cpuSeconds: 0, handlerSeconds: 0, handlerCount: 0 })),
-    rep.workers.map((w) => ({ worker: w.worker, cpuSeconds: w.cpuSeconds, handlerSeconds: 0, handlerCount: w.handlerCount })),
-  );
-  const drifted = warm === null ? [] : drift(warm.reference, measured, warm.tolerance);
+  const drifted = warm === null ? [] : drift(warm.reference, intervalCosts(rep.workers), warm.tolerance);
   const r = rep.result;
   return {
     rep,

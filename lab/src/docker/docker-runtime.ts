@@ -349,12 +349,17 @@ export function metricsUrlsInNetwork(t: Topology, workers: number, replicas: rea
   return Array.from({ length: workerCount(t, workers) }, (_, i) => `http://${t.service ?? t.mode}:${CONTAINER_METRICS_PORT + i}/metrics`);
 }
 
+/** Worker labels by position (0, 1, …): behind a proxy every replica says worker 0. */
+function numbered<T extends { worker: string }>(items: readonly T[]): T[] {
+  return items.map((item, i) => ({ ...item, worker: String(i) }));
+}
+
 /**
  * Behind a proxy every replica is worker 0 (one container image, one environment): the
  * replicas are numbered in container order and each one's requests are its own count.
  */
 export function numberReplicas(rep: Repetition): Repetition {
-  const workers = rep.workers.map((w, i) => ({ ...w, worker: String(i) }));
+  const workers = numbered(rep.workers);
   const perWorker = Object.fromEntries(workers.map((w) => [w.worker, w.handlerCount]));
   return { workers, result: { ...rep.result, perWorker } };
 }
@@ -495,7 +500,7 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
         await runQuiet(ctx, [...runnerArgs(ctx, run), '--steady-window', String(window), '--steady-min', String(scenario.steadyMinRequests)], `the steady-state warm-up of ${target.mode}`);
         const report = JSON.parse(readFileSync(file, 'utf8')) as WarmUpReport;
         // As measure() numbers them: behind a proxy every replica says worker 0.
-        return t.proxy === null ? report : { ...report, reference: report.reference.map((r, i) => ({ ...r, worker: String(i) })) };
+        return t.proxy === null ? report : { ...report, reference: numbered(report.reference) };
       } finally {
         rmSync(file, { force: true });
       }
@@ -505,7 +510,7 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       const t = topology(target.mode);
       const snapshots = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
       // As measure() numbers them: behind a proxy every replica says worker 0.
-      return t.proxy === null ? snapshots : snapshots.map((w, i) => ({ ...w, worker: String(i) }));
+      return t.proxy === null ? snapshots : numbered(snapshots);
     },
     ownership: () => ({ stack: projectName(), roots: () => [], engine: true, container: async (id) => (await capture(ctx, ['inspect', '--format', '{{index .Config.Labels "com.docker.compose.project"}}', id])).stdout.trim() === projectName() }),
     measure: async (target, scenario) => {

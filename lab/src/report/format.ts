@@ -2,7 +2,7 @@
  * Number formatting shared by the terminal and HTML reports, so both show the
  * same figure the same way.
  */
-import type { Estimate } from '../stats/interval.js';
+import { formatEstimate, type Estimate } from '../stats/interval.js';
 
 import type { RunResult, Unmeasured } from '../report-model.js';
 
@@ -49,11 +49,9 @@ export function fmtMedianRange(median: number, min: number, max: number, fmt: (n
   return `${fmt(median)} (${fmt(min)}–${fmt(max)})`;
 }
 
-/** "640 (628–652)": a figure with its 95% interval; "640 (±?)" from one repetition. */
+/** "640 (628–652)": a figure with its 95% interval; "640 (±?)" from one repetition; "–" without one. */
 export function fmtInterval(e: Estimate | undefined, fmt: (n: number) => string): string {
-  if (e === undefined) return '–';
-  if (!Number.isFinite(e.low) || !Number.isFinite(e.high)) return `${fmt(e.value)} (±?)`;
-  return `${fmt(e.value)} (${fmt(e.low)}–${fmt(e.high)})`;
+  return e === undefined ? '–' : formatEstimate(e, fmt);
 }
 
 /** "3 workers" / "1 worker". */

@@ -112,15 +112,9 @@ export function differenceInterval(a: readonly number[], b: readonly number[]): 
   return { value: ma - mb, low: ma - mb - half, high: ma - mb + half, n };
 }
 
-/** "412 (398–426)" with the given decimals; an unbounded interval prints as "±?". */
-export function formatEstimate(e: Estimate, decimals = 0): string {
-  const f = (v: number): string => v.toFixed(decimals);
+/** "412 (398–426)": the value and its interval, each through `format` (or with that many decimals); an unbounded interval prints as "(±?)". */
+export function formatEstimate(e: Estimate, format: number | ((v: number) => string) = 0): string {
+  const f = typeof format === 'number' ? (v: number): string => v.toFixed(format) : format;
   if (!Number.isFinite(e.low) || !Number.isFinite(e.high)) return `${f(e.value)} (±?)`;
   return `${f(e.value)} (${f(e.low)}–${f(e.high)})`;
-}
-
-/** "±2.4%" for an estimate's relative half-width, "±?" when it has none. */
-export function formatRelative(e: Estimate): string {
-  const r = relativeHalfWidth(e);
-  return Number.isFinite(r) ? `±${(r * 100).toFixed(1)}%` : '±?';
 }

@@ -63,14 +63,18 @@ export interface WarmUpReport {
   text: string;
 }
 
+/** CPU ms per handled request of each process over an interval (its CPU seconds and requests handled in it). */
+export function intervalCosts(deltas: readonly Pick<WorkerSnapshot, 'worker' | 'cpuSeconds' | 'handlerCount'>[]): ProcessCost[] {
+  return deltas.map((d) => ({ worker: d.worker, cpuPerRequestMs: d.handlerCount > 0 ? (d.cpuSeconds / d.handlerCount) * 1000 : null }));
+}
+
 /** CPU ms per handled request of each process between two readings. */
 export function costs(before: readonly WorkerSnapshot[], after: readonly WorkerSnapshot[]): ProcessCost[] {
-  return after.map((a, i) => {
-    const b = before[i];
-    const handled = a.handlerCount - (b?.handlerCount ?? 0);
-    const cpu = a.cpuSeconds - (b?.cpuSeconds ?? 0);
-    return { worker: a.worker, cpuPerRequestMs: handled > 0 ? (cpu / handled) * 1000 : null };
-  });
+  return intervalCosts(after.map((a, i) => ({
+    worker: a.worker,
+    cpuSeconds: a.cpuSeconds - (before[i]?.cpuSeconds ?? 0),
+    handlerCount: a.handlerCount - (before[i]?.handlerCount ?? 0),
+  })));
 }
 
 function medianOf(values: readonly number[]): number {
