@@ -3,7 +3,7 @@
  * the objective per topology (an interval with the runs that confirm its ends, or a
  * measurement fault), one sentence per topology, and each topology's steps.
  */
-import { capacityText, type CapacityResult } from '../sweep/capacity-search.js';
+import { capacityText, capped, type CapacityResult } from '../sweep/capacity-search.js';
 import type { StepRun, SweepReport, SweepStep, SweepTopology } from '../sweep/types.js';
 import { fmtMs, fmtRps } from './format.js';
 import type { TextColumn } from './text-table.js';
@@ -58,12 +58,15 @@ export function cpuNote(report: Pick<SweepReport, 'runtime'>): string {
     : 'CPU ms/req: CPU time of every process of the topology (/proc/<pid>/stat: workers, primary, PM2 daemon, nginx) per response, over the steps at or below the knee.';
 }
 
-/** The capacity cell: "560–600", "< 87", "≥ 300", or "FAULT" (the reason is in the faults). */
+/** The capacity cell: "560–600", "612 (max)" or "612–617 (max)" (held up to the closed-loop maximum), "< 87", "≥ 300", or "FAULT" (the reason is in the faults). */
 export function capacityCell(c: CapacityResult | null): string {
   if (c === null) return '–';
   if (c.fault !== null) return 'FAULT';
-  if (c.low !== null && c.high !== null) return `${fmtRps(c.low)}–${fmtRps(c.high)}`;
-  if (c.high !== null) return `< ${fmtRps(c.high)}`;
+  if (c.low !== null && c.upper !== null) {
+    const range = fmtRps(c.upper) === fmtRps(c.low) ? fmtRps(c.low) : `${fmtRps(c.low)}–${fmtRps(c.upper)}`;
+    return capped(c) ? `${range} (max)` : range;
+  }
+  if (c.upper !== null) return `< ${fmtRps(c.upper)}`;
   return c.low === null ? '–' : `≥ ${fmtRps(c.low)}`;
 }
 
@@ -115,7 +118,7 @@ function boundText(t: SweepTopology, rate: number): string {
 }
 
 /**
- * One sentence per topology that ran: "single: capacity 560–600 req/s at p99 ≤ 100 ms
+ * One sentence per topology that ran: "single: capacity at p99 ≤ 100 ms: 560–600 req/s
  * (560 met twice, 600 missed twice; bisected to 18 req/s; closed-loop probe 633 req/s)",
  * or that its result is a measurement fault.
  */
@@ -126,7 +129,7 @@ export function capacityLines(report: Pick<SweepReport, 'topologies' | 'sloP99Ms
     if (c.fault !== null) return `${t.mode}: no capacity: a measurement fault (below)${probe}`;
     const bounds = [c.low, c.high].filter((r): r is number => r !== null).map((r) => boundText(t, r)).join(', ');
     const open = c.high === null ? '; no step missed up to the top of the ladder' : c.low === null ? '; even the lightest step missed' : `; bisected to ${Number.isInteger(c.resolution) ? c.resolution : fmtRps(c.resolution)} req/s`;
-    return `${t.mode}: capacity ${capacityText(c) ?? '–'} at p99 ≤ ${fmtMs(report.sloP99Ms)} ms (${bounds}${open}${probe})`;
+    return `${t.mode}: capacity at p99 ≤ ${fmtMs(report.sloP99Ms)} ms: ${capacityText(c) ?? '–'} (${bounds}${open}${probe})`;
   });
 }
 
@@ -203,7 +206,7 @@ export function objectiveText(report: Pick<SweepReport, 'sloP99Ms'>): string {
 
 export const SWEEP_NOTES: readonly string[] = [
   'Open model: requests start on a fixed schedule whatever the server does; latency (ms) runs from each request\'s intended send time (corrected for coordinated omission); "p99 uncorrected" runs from the actual write, as a closed-loop tool would measure it.',
-  'Capacity search: the ladder (RATES; or 20 % to 120 % of the closed-loop probe in 20 % steps, climbing on by the same gap until a miss) is walked up until a step misses the objective, then bisected between the last pass and the first miss down to the resolution (5 % of the probe). Every miss is run again at once, and so is the final pass: a rate\'s verdict is what two of its runs agree on (a third breaks a tie). The capacity is the interval from the highest confirmed pass to the lowest confirmed miss; no rate below it was confirmed a miss. A confirmed pass above the closed-loop probe is impossible for a real server: the topology is probed once more, and if the pass is still above, it is a measurement fault, never a capacity.',
+  'Capacity search: the ladder (RATES; or 20 % to 120 % of the closed-loop probe in 20 % steps, climbing on by the same gap until a miss) is walked up until a step misses the objective, then bisected between the last pass and the first miss down to the resolution (5 % of the probe). Every miss is run again at once, and so is the final pass: a rate\'s verdict is what two of its runs agree on (a third breaks a tie). The capacity is the interval from the highest confirmed pass to the lowest confirmed miss, capped at the closed-loop probe (no rate above it can be met; "(max)": the objective held up to it); no rate below it was confirmed a miss. A confirmed pass above the closed-loop probe is impossible for a real server: the topology is probed once more, and if the pass is still above, it is a measurement fault, never a capacity.',
   'The table keeps each rate\'s last run (it agrees with the verdict). Each step uses ceil(rate / 2) connections (8 to SWEEP_CONNECTIONS), connected before its schedule starts; the server is settled between steps.',
   'Knee: the highest offered rate, from the lightest up, at which the server kept up (achieved ≥ 95% of offered) and p99 stayed within 2× the lightest step\'s.',
 ];

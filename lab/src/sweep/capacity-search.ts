@@ -15,7 +15,8 @@
  *    A pass that does not hold becomes the upper bound and the search goes on below it.
  *
  * By construction the result is an interval [low, high]: low passed twice, high missed
- * twice, and no rate below low was ever confirmed a miss. A confirmed pass above the
+ * twice, and no rate below low was ever confirmed a miss. Its upper end is capped at the
+ * closed-loop maximum (`upper`): a miss above the maximum bounds nothing. A confirmed pass above the
  * closed-loop probe's maximum is checked against a fresh probe once (the first may have
  * run on colder code or a busier machine); still above it, it is a measurement fault,
  * never a capacity: the search stops there and says so.
@@ -61,6 +62,12 @@ export interface CapacityResult {
   probes: number[];
   /** Why this is a measurement fault, not a capacity (a confirmed pass above the probe); null: none. */
   fault: string | null;
+  /**
+   * The interval's upper end: `high`, or the closed-loop maximum where that is lower (no
+   * server carries more open traffic than its closed-loop maximum, so a miss above it
+   * says nothing about rates between it and the miss); null: no upper end.
+   */
+  upper: number | null;
 }
 
 export interface SearchOutcome<T> {
@@ -191,10 +198,21 @@ export async function searchCapacity<T>(plan: SearchPlan, step: StepFn<T>): Prom
     : null;
   const stoppedAt = Math.min(climbed, ladder.length);
   return {
-    capacity: { low, high, resolution: plan.resolution, probeRps: ceiling, probes, fault: faultText },
+    capacity: { low, high, resolution: plan.resolution, probeRps: ceiling, probes, fault: faultText, upper: upperEnd(low, high, ceiling) },
     runs,
     skippedRates: ladder.slice(stoppedAt),
   };
+}
+
+/** The interval's upper end: the confirmed miss, capped at the closed-loop maximum (never below the confirmed pass). */
+export function upperEnd(low: number | null, high: number | null, ceiling: number | null): number | null {
+  if (high === null || ceiling === null || high <= ceiling) return high;
+  return Math.max(ceiling, low ?? 0);
+}
+
+/** The upper end is the closed-loop maximum, not a confirmed miss: the objective held up to saturation. */
+export function capped(c: CapacityResult): boolean {
+  return c.upper !== null && c.upper !== c.high;
 }
 
 /** Whole requests/s from 100 up, one decimal below. */
@@ -203,13 +221,17 @@ function fmtRate(n: number): string {
 }
 
 /**
- * "560–600 req/s", "below 87 req/s", "at least 300 req/s", or the fault: the capacity
- * as one phrase (null: a fault, which has no capacity).
+ * "560–600 req/s", "612 req/s, its closed-loop maximum" (the objective held up to
+ * saturation), "below 87 req/s", "at least 300 req/s", or the fault: the capacity as one
+ * phrase (null: a fault, which has no capacity).
  */
 export function capacityText(c: CapacityResult): string | null {
   if (c.fault !== null) return null;
-  if (c.low !== null && c.high !== null) return `${fmtRate(c.low)}–${fmtRate(c.high)} req/s`;
-  if (c.high !== null) return `below ${fmtRate(c.high)} req/s`;
+  if (c.low !== null && c.upper !== null) {
+    const range = fmtRate(c.upper) === fmtRate(c.low) ? fmtRate(c.low) : `${fmtRate(c.low)}–${fmtRate(c.upper)}`;
+    return capped(c) ? `${range} req/s, up to its closed-loop maximum` : `${range} req/s`;
+  }
+  if (c.upper !== null) return `below ${fmtRate(c.upper)} req/s`;
   if (c.low !== null) return `at least ${fmtRate(c.low)} req/s`;
   return null;
 }

@@ -105,7 +105,7 @@ async function sweepOne(mode: Mode, session: SweepSession, scenario: Scenario, s
   });
   if (curve.skippedRates.length > 0) log(`${mode}: bracketed below ${curve.skippedRates.join(', ')} req/s (not run)`);
   const capacity = capacityText(curve.capacity);
-  log(curve.capacity.fault === null ? `${mode}: capacity ${capacity ?? '–'} at p99 ≤ ${sweep.sloP99Ms} ms` : `${mode}: MEASUREMENT FAULT: ${curve.capacity.fault}`);
+  log(curve.capacity.fault === null ? `${mode}: capacity at p99 ≤ ${sweep.sloP99Ms} ms: ${capacity ?? '–'}` : `${mode}: MEASUREMENT FAULT: ${curve.capacity.fault}`);
   const summary = summarizeCurve({ mode, title: topology(mode).title, workers: session.workers, probeRps: curve.capacity.probeRps }, curve);
   return { ...summary, cpuNotMeasured: session.cpuNotMeasured };
 }

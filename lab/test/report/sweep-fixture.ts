@@ -56,7 +56,7 @@ function curve(mode: string, title: string, workers: number, capacity: number, c
     const first = s?.runs[0];
     if (s && first) s.runs = [first, { ...first, purpose: 'repeat' }];
   }
-  const capacityResult: CapacityResult = { low: lowStep?.offeredRps ?? null, high: highStep?.offeredRps ?? null, resolution: Math.round(capacity * 0.05), probeRps: capacity, probes: [capacity], fault: null };
+  const capacityResult: CapacityResult = { low: lowStep?.offeredRps ?? null, high: highStep?.offeredRps ?? null, resolution: Math.round(capacity * 0.05), probeRps: capacity, probes: [capacity], fault: null, upper: highStep?.offeredRps ?? null };
   const kneeRps = knee(steps);
   const below = steps.filter((s) => kneeRps !== null && s.offeredRps <= kneeRps);
   const responses = below.reduce((n, s) => n + s.responses, 0);

@@ -91,7 +91,7 @@ test('what k6 cannot measure reads "not measured by k6" in the step row, and its
   assert.equal(row[8], NOT_MEASURED_BY_K6);
   assert.equal(row[9], '3');
   assert.equal(row[11], NOT_MEASURED_BY_K6);
-  const t = summarizeCurve({ mode: 'cluster', title: 'c', workers: 2, probeRps: null }, { steps: [sweepStep([...K6_STEP_UNMEASURED])], skippedRates: [], capacity: { low: 20, high: null, resolution: 1, probeRps: 30, probes: [30], fault: null } });
+  const t = summarizeCurve({ mode: 'cluster', title: 'c', workers: 2, probeRps: null }, { steps: [sweepStep([...K6_STEP_UNMEASURED])], skippedRates: [], capacity: { low: 20, high: null, resolution: 1, probeRps: 30, probes: [30], fault: null, upper: null } });
   assert.equal(t.generatorCpuPerRequestUs, null);
   assert.equal(capacityRow(t).at(-1), '–');
   assert.ok(generatorWarnings(t).every((w) => !w.includes('late on its schedule')));
@@ -101,7 +101,7 @@ test('what k6 cannot measure reads "not measured by k6" in the step row, and its
 
 test('a role Docker cannot read is "not measured in Docker" in the CPU cell, never 0', () => {
   const t: SweepTopology = {
-    mode: 'cluster', title: 'c', workers: 2, available: true, probeRps: null, steps: [], skippedRates: [], knee: 20, capacity: { low: 20, high: 25, resolution: 1, probeRps: 30, probes: [30], fault: null },
+    mode: 'cluster', title: 'c', workers: 2, available: true, probeRps: null, steps: [], skippedRates: [], knee: 20, capacity: { low: 20, high: 25, resolution: 1, probeRps: 30, probes: [30], fault: null, upper: 25 },
     cpuPerRequestMs: { app: 4.5, primary: 0, 'pm2 daemon': 0, nginx: 0, total: 4.5 }, cpuNotMeasured: ['primary'], cpuVsSingle: null, generatorCpuPerRequestUs: null,
   };
   assert.equal(fmtCpuPerRequest(t), '4.50 (app 4.50; primary: not measured in Docker)');
