@@ -3,16 +3,20 @@
  * generator's CPU is counted: warm up (not measured), then run `requests` requests at
  * `connections` connections and report process.cpuUsage() and wall time over IPC.
  * With RATE, both run at that fixed rate instead of as fast as they can: ours with the
- * open-model runner (the sweep's), autocannon with overallRate.
+ * open-model runner (the sweep's), autocannon with overallRate; ours-quota is the open-model
+ * runner spaced as autocannon spaces its requests (a 1000 ms send quantum: each second's
+ * requests go at its start, on whichever connection is free).
  *
- *   node generator-child.js ours|autocannon URL REQUESTS CONNECTIONS [RATE]
+ *   node generator-child.js ours|ours-quota|autocannon URL REQUESTS CONNECTIONS [RATE]
  */
 import autocannon from 'autocannon';
 import { runLoad } from '../src/runner/index.js';
 import { runOpenLoad } from '../src/runner/open-model.js';
+import { QUOTA_QUANTUM_MS } from './spacing.js';
 
 export interface RoundReport {
-  tool: 'ours' | 'autocannon';
+  /** ours-quota: ours at a fixed rate with autocannon's spacing (each second's requests sent at its start: a 1000 ms send quantum). */
+  tool: 'ours' | 'ours-quota' | 'autocannon';
   requests: number;
   errors: number;
   wallMs: number;
@@ -35,8 +39,8 @@ async function ours(url: string, requests: number, connections: number): Promise
   return { done: result.completed, errors: result.errors.total };
 }
 
-async function oursOpen(url: string, requests: number, connections: number, rate: number): Promise<Outcome> {
-  const result = await runOpenLoad({ url, rate, durationMs: (requests / rate) * 1000, connections, timeoutMs: TIMEOUT_MS });
+async function oursOpen(url: string, requests: number, connections: number, rate: number, sendQuantumMs?: number): Promise<Outcome> {
+  const result = await runOpenLoad({ url, rate, durationMs: (requests / rate) * 1000, connections, timeoutMs: TIMEOUT_MS, ...(sendQuantumMs === undefined ? {} : { sendQuantumMs }) });
   return { done: result.sent, errors: result.errors.total + result.dropped + result.unfinished, lagP99Ms: result.schedulerLagMs.p99 };
 }
 
@@ -55,16 +59,18 @@ async function main(): Promise<void> {
   const requests = Number(rawRequests);
   const connections = Number(rawConnections);
   const rate = rawRate === undefined ? undefined : Number(rawRate);
-  if ((tool !== 'ours' && tool !== 'autocannon') || url === undefined || !(requests > 0) || !(connections > 0) || (rate !== undefined && !(rate > 0))) {
-    throw new Error('usage: generator-child.js ours|autocannon URL REQUESTS CONNECTIONS [RATE]');
+  const known = tool === 'ours' || tool === 'autocannon' || (tool === 'ours-quota' && rate !== undefined);
+  if (!known || url === undefined || !(requests > 0) || !(connections > 0) || (rate !== undefined && !(rate > 0))) {
+    throw new Error('usage: generator-child.js ours|ours-quota|autocannon URL REQUESTS CONNECTIONS [RATE] (ours-quota needs RATE)');
   }
   const run = (u: string, n: number, c: number): Promise<Outcome> => {
-    if (tool === 'ours') return rate === undefined ? ours(u, n, c) : oursOpen(u, n, c, rate);
-    return theirs(u, n, c, rate);
+    if (tool === 'autocannon') return theirs(u, n, c, rate);
+    if (rate === undefined) return ours(u, n, c);
+    return oursOpen(u, n, c, rate, tool === 'ours-quota' ? QUOTA_QUANTUM_MS : undefined);
   };
   // Warm-up at full speed, then (at a fixed rate) one second of the measured schedule:
   // the JIT warms the code the round runs, as in a sweep, whose steps share one process.
-  await (tool === 'ours' ? ours(url, WARMUP_REQUESTS, connections) : theirs(url, WARMUP_REQUESTS, connections));
+  await (tool === 'autocannon' ? theirs(url, WARMUP_REQUESTS, connections) : ours(url, WARMUP_REQUESTS, connections));
   if (rate !== undefined) await run(url, Math.max(connections, Math.round(rate)), connections);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();

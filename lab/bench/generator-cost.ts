@@ -23,6 +23,9 @@ import { DEFAULT_SEND_QUANTUM_MS } from '../src/runner/open-model.js';
 import { median } from '../src/runner/stats.js';
 import { formatEstimate, ratioInterval } from '../src/stats/interval.js';
 import type { RoundReport } from './generator-child.js';
+import { QUOTA_QUANTUM_MS } from './spacing.js';
+
+type Tool = RoundReport['tool'];
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
@@ -68,7 +71,7 @@ async function startTarget(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url: `http://127.0.0.1:${message.port}/` };
 }
 
-async function round(tool: RoundReport['tool'], url: string, s: Settings, rate?: number): Promise<RoundReport> {
+async function round(tool: Tool, url: string, s: Settings, rate?: number): Promise<RoundReport> {
   const args = [tool, url, String(rate === undefined ? s.requests : s.rateRequests), String(s.connections), ...(rate === undefined ? [] : [String(rate)])];
   const child = fork(here('./generator-child.js'), args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -88,32 +91,42 @@ const rps = (r: RoundReport): number => r.requests / (r.wallMs / 1000);
 const range = (values: readonly number[], decimals: number): string =>
   `${median(values).toFixed(decimals)} (${Math.min(...values).toFixed(decimals)}–${Math.max(...values).toFixed(decimals)})`;
 
-function summary(title: string, rounds: readonly RoundReport[]): string {
-  const of = (tool: RoundReport['tool']): RoundReport[] => rounds.filter((r) => r.tool === tool);
-  const ours = of('ours');
-  const theirs = of('autocannon');
+/** The ratio lines of one of our variants against autocannon (rounds ran both back to back). */
+function ratioLines(label: string, ours: readonly RoundReport[], theirs: readonly RoundReport[]): string[] {
   const cpu = { ours: ours.map(perRequest), autocannon: theirs.map(perRequest) };
-  const speed = { ours: ours.map(rps), autocannon: theirs.map(rps) };
   // Round i ran both tools back to back: its ratio is the least disturbed by drift on a shared machine.
   const pairs = cpu.ours.map((o, i) => o / (cpu.autocannon[i] ?? Number.NaN));
-  const lags = ours.flatMap((r) => (r.lagP99Ms === undefined ? [] : [r.lagP99Ms]));
+  return [
+    `${label}/autocannon, CPU per request: ×${(median(cpu.ours) / median(cpu.autocannon)).toFixed(2)} of the medians; per round ×${range(pairs, 2)}; ratio of means ×${formatEstimate(ratioInterval(cpu.ours, cpu.autocannon), 2)} (95%)`,
+    `${label}/autocannon, requests/s: ×${(median(ours.map(rps)) / median(theirs.map(rps))).toFixed(2)}`,
+  ];
+}
+
+function summary(title: string, rounds: readonly RoundReport[], tools: readonly Tool[]): string {
+  const of = (tool: Tool): RoundReport[] => rounds.filter((r) => r.tool === tool);
+  const theirs = of('autocannon');
+  const ourTools = tools.filter((t) => t !== 'autocannon');
+  const lags = (tool: Tool): number[] => of(tool).flatMap((r) => (r.lagP99Ms === undefined ? [] : [r.lagP99Ms]));
   return [
     '',
     `${title.padEnd(12)}${'cpu µs/req median (min–max)'.padStart(30)}${'req/s median'.padStart(14)}`,
-    `ours        ${range(cpu.ours, 1).padStart(30)}${Math.round(median(speed.ours)).toString().padStart(14)}`,
-    `autocannon  ${range(cpu.autocannon, 1).padStart(30)}${Math.round(median(speed.autocannon)).toString().padStart(14)}`,
-    `ours/autocannon, CPU per request: ×${(median(cpu.ours) / median(cpu.autocannon)).toFixed(2)} of the medians; per round ×${range(pairs, 2)}; ratio of means ×${formatEstimate(ratioInterval(cpu.ours, cpu.autocannon), 2)} (95%)`,
-    `ours/autocannon, requests/s: ×${(median(speed.ours) / median(speed.autocannon)).toFixed(2)}`,
-    ...(lags.length === 0 ? [] : [`ours: send quantum ${DEFAULT_SEND_QUANTUM_MS} ms, scheduler lag p99 ${range(lags, 2)} ms`]),
+    ...tools.map((tool) => `${tool.padEnd(12)}${range(of(tool).map(perRequest), 1).padStart(30)}${Math.round(median(of(tool).map(rps))).toString().padStart(14)}`),
+    ...ourTools.flatMap((tool) => ratioLines(tool, of(tool), theirs)),
+    ...ourTools.flatMap((tool) => {
+      const l = lags(tool);
+      const quantum = tool === 'ours' ? DEFAULT_SEND_QUANTUM_MS : QUOTA_QUANTUM_MS;
+      return l.length === 0 ? [] : [`${tool}: send quantum ${quantum} ms, scheduler lag p99 ${range(l, 2)} ms`];
+    }),
     '',
   ].join('\n');
 }
 
-async function rounds(url: string, s: Settings, rate?: number): Promise<RoundReport[]> {
+async function rounds(url: string, s: Settings, tools: readonly Tool[], rate?: number): Promise<RoundReport[]> {
   const out: RoundReport[] = [];
   process.stdout.write(`${'round'.padEnd(7)}${'tool'.padEnd(12)}${'cpu µs/req'.padStart(12)}${'req/s'.padStart(10)}${'errors'.padStart(8)}\n`);
   for (let i = 0; i < s.rounds; i++) {
-    const order: RoundReport['tool'][] = i % 2 === 0 ? ['ours', 'autocannon'] : ['autocannon', 'ours'];
+    // Alternate the order, so that neither tool always runs first after a pause.
+    const order = i % 2 === 0 ? tools : [...tools].reverse();
     for (const tool of order) {
       const r = await round(tool, url, s, rate);
       out.push(r);
@@ -130,12 +143,13 @@ async function main(): Promise<void> {
   const target = await startTarget();
   try {
     process.stdout.write(`generator cost, as fast as each can: ${s.requests} requests on ${target.url} at ${s.connections} connections, ${s.rounds} rounds each\n\n`);
-    const closed = await rounds(target.url, s);
-    process.stdout.write(summary('median', closed));
+    const closed = await rounds(target.url, s, ['ours', 'autocannon']);
+    process.stdout.write(summary('median', closed, ['ours', 'autocannon']));
     if (s.rate > 0) {
-      process.stdout.write(`\ngenerator cost at a fixed ${s.rate} req/s (ours: the sweep's open-model runner; autocannon: overallRate): ${s.rateRequests} requests, ${s.connections} connections\n\n`);
-      const open = await rounds(target.url, s, s.rate);
-      process.stdout.write(summary(`at ${s.rate}/s`, open));
+      process.stdout.write(`\ngenerator cost at a fixed ${s.rate} req/s (ours: the sweep's open-model runner; ours-quota: the same runner spaced as autocannon's overallRate, each second's requests at its start; autocannon: overallRate): ${s.rateRequests} requests, ${s.connections} connections\n\n`);
+      const tools: Tool[] = ['ours', 'ours-quota', 'autocannon'];
+      const open = await rounds(target.url, s, tools, s.rate);
+      process.stdout.write(summary(`at ${s.rate}/s`, open, tools));
     }
   } finally {
     target.child.disconnect();

@@ -117,11 +117,18 @@ export function appCommand(t: Topology): string[] {
 }
 
 /**
- * The app's health check, the same line as app/Dockerfile's HEALTHCHECK: Node's own
- * fetch against /readyz, so the slim image needs no curl.
+ * The app's health check, the same command as app/Dockerfile's HEALTHCHECK: bash's own
+ * /dev/tcp against /readyz, so the slim image needs no curl, and a check costs a shell's
+ * start (~2 ms of CPU), not a Node process's (~40 ms): with nine containers checked every
+ * 5 s, `node -e fetch(…)` used 0.1 of the machine's cores while the lab measured.
  */
-export const APP_HEALTHCHECK_SCRIPT =
-  "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz',{signal:AbortSignal.timeout(2000)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))";
+export const APP_HEALTHCHECK: readonly string[] = [
+  'bash', '-c',
+  "exec 3<>/dev/tcp/127.0.0.1/${PORT:-3000} && printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && read -r -t 2 status <&3 && [[ $status == 'HTTP/1.1 200 '* ]]",
+];
+
+/** `$` escaped for Compose's interpolation (`$$` is a literal `$`). */
+const composeLiteral = (arg: string): string => arg.replaceAll('$', '$$$$');
 
 export interface Healthcheck {
   test: string[];
@@ -172,7 +179,7 @@ function healthcheck(test: string[], startPeriod = '30s'): Healthcheck {
   return { test, interval: '5s', timeout: '3s', retries: 5, start_period: startPeriod };
 }
 
-const appHealthcheck = (): Healthcheck => healthcheck(['CMD', 'node', '-e', APP_HEALTHCHECK_SCRIPT]);
+const appHealthcheck = (): Healthcheck => healthcheck(['CMD', ...APP_HEALTHCHECK.map(composeLiteral)]);
 
 /** busybox wget is in the nginx (alpine), Prometheus and Grafana images. */
 const wgetHealthcheck = (url: string, startPeriod?: string): Healthcheck =>

@@ -6,12 +6,13 @@
  * lab's); each process's /proc/<pid>/stat gives its own (with its reaped children's).
  * What is the lab's: the lab's process tree, the roots a runtime names (native: the
  * processes `make up` started, detached), every process whose environment carries this
- * stack's LAB_STACK, and the processes of the containers a runtime claims (Docker: its
- * Compose project's). A lab process that starts and ends between two samples (every
+ * stack's LAB_STACK, the containers a runtime claims (Docker: its Compose project's), read
+ * from their CPU cgroups so that short-lived processes in them (health checks) count,
+ * and the engine's long-lived processes (Docker: dockerd, containerd, the shims). A lab process that starts and ends between two samples (every
  * SAMPLE_MS) is invisible: its CPU counts as outside, so the figure errs towards saying
  * "disturbed", never towards hiding a disturbance.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { clockTicks } from '../proc-exporter/proc-stat.js';
 import { STACK_ENV } from '../topologies.js';
 
@@ -75,6 +76,49 @@ function readStat(pid: number): ProcStat | null {
   }
 }
 
+/**
+ * A process's CPU accounting cgroup's usage file: cgroup v1's cpuacct.usage (ns) or v2's
+ * cpu.stat (usage_usec); null when neither can be read. A container's cgroup counts every
+ * process that ever ran in it, short-lived ones too (a health check's `node -e`, a
+ * `docker exec`), which a sample of /proc every SAMPLE_MS would miss.
+ */
+export function cgroupUsageFile(pid: number): { path: string; version: 1 | 2 } | null {
+  let lines: string[];
+  try {
+    lines = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  for (const line of lines) {
+    const [, controllers = '', path = ''] = line.split(':');
+    if (controllers.split(',').includes('cpuacct')) {
+      for (const mount of ['/sys/fs/cgroup/cpuacct', '/sys/fs/cgroup/cpu,cpuacct']) {
+        if (existsSync(`${mount}${path}/cpuacct.usage`)) return { path: `${mount}${path}/cpuacct.usage`, version: 1 };
+      }
+    }
+  }
+  const unified = lines.find((l) => l.startsWith('0::'));
+  if (unified !== undefined) {
+    const path = unified.slice(3);
+    for (const mount of ['/sys/fs/cgroup', '/sys/fs/cgroup/unified']) {
+      if (existsSync(`${mount}${path}/cpu.stat`)) return { path: `${mount}${path}/cpu.stat`, version: 2 };
+    }
+  }
+  return null;
+}
+
+/** CPU seconds a cgroup used so far, or null once it is gone. */
+export function cgroupSeconds(file: { path: string; version: 1 | 2 }): number | null {
+  try {
+    const text = readFileSync(file.path, 'utf8');
+    if (file.version === 1) return Number(text.trim()) / 1e9;
+    const usec = /^usage_usec (\d+)$/m.exec(text)?.[1];
+    return usec === undefined ? null : Number(usec) / 1e6;
+  } catch {
+    return null;
+  }
+}
+
 /** user + nice + system and steal jiffies of all CPUs. */
 function cpuLine(): { busy: number; steal: number } | null {
   try {
@@ -105,7 +149,14 @@ function containerOf(pid: number): string | null {
   }
 }
 
-type Owner = 'lab' | 'engine' | 'outside';
+/**
+ * Whose a process is: the lab's or the engine's (its own ticks), a claimed container's
+ * (its cgroup's), or not the lab's. The engine's reaped children are not counted: the
+ * shims reap both runc (the engine's work) and the processes exec'd in a container
+ * (counted by its cgroup), so their cutime would count the latter twice; runc's CPU
+ * (a container's start, a health check's exec) is left outside.
+ */
+type Owner = 'lab' | 'engine' | 'container' | 'outside';
 
 /** Samples /proc while a repetition runs; stop() gives the repetition's interference. */
 export class InterferenceMeter {
@@ -116,6 +167,8 @@ export class InterferenceMeter {
   readonly #containers = new Map<string, Promise<boolean>>();
   /** First and last ticks of each lab process seen. */
   readonly #ticks = new Map<string, { first: number; last: number }>();
+  /** Claimed containers' cgroups, by container id: where to read them and their first and last CPU seconds. */
+  readonly #cgroups = new Map<string, { file: { path: string; version: 1 | 2 } | null; first: number; last: number }>();
   #first: { busy: number; steal: number } | null = null;
   #started = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -148,6 +201,7 @@ export class InterferenceMeter {
     const hz = clockTicks(); // /proc/stat and /proc/<pid>/stat count in the same ticks
     let labTicks = 0;
     for (const { first, last: l } of this.#ticks.values()) labTicks += l - first;
+    for (const { first, last: l } of this.#cgroups.values()) labTicks += (l - first) * hz;
     const busy = last.busy - this.#first.busy;
     const cores = (ticks: number): number => Math.round((ticks / hz / seconds) * 100) / 100;
     const outsideCores = Math.max(0, cores(busy - labTicks));
@@ -176,35 +230,53 @@ export class InterferenceMeter {
       const key = `${pid}:${s.start}`;
       const known = this.#lab.get(key);
       if (known !== undefined) return known;
-      let mine = roots.has(pid) || hasStackEnv(pid, this.#owner.stack);
-      if (!mine && this.#owner.engine === true && ENGINE.test(comm(pid))) {
-        this.#lab.set(key, 'engine');
-        return 'engine';
-      }
-      if (!mine && this.#owner.container) {
+      let owner: Owner = roots.has(pid) || hasStackEnv(pid, this.#owner.stack) ? 'lab' : 'outside';
+      if (owner === 'outside' && this.#owner.engine === true && ENGINE.test(comm(pid))) owner = 'engine';
+      if (owner === 'outside' && this.#owner.container) {
         const id = containerOf(pid);
-        if (id !== null) {
-          let claim = this.#containers.get(id);
-          if (claim === undefined) {
-            claim = this.#owner.container(id).catch(() => false);
-            this.#containers.set(id, claim);
-          }
-          mine = await claim;
+        if (id !== null && (await this.#claimed(id))) {
+          owner = 'container';
+          this.#watchCgroup(id, pid, initial);
         }
       }
-      if (!mine && s.ppid > 1) mine = (await whose(s.ppid, depth + 1)) === 'lab';
-      const owner: Owner = mine ? 'lab' : 'outside';
+      // A child inherits the lab's (never the engine's: its shims parent every container).
+      if (owner === 'outside' && s.ppid > 1 && (await whose(s.ppid, depth + 1)) === 'lab') owner = 'lab';
       this.#lab.set(key, owner);
       return owner;
     };
     for (const [pid, s] of stats) {
-      if ((await whose(pid)) === 'outside') continue;
+      const owner = await whose(pid);
+      // A claimed container is read from its cgroup (below), not process by process.
+      if (owner === 'outside' || owner === 'container') continue;
+      const ticks = s.ticks;
       const key = `${pid}:${s.start}`;
       const seen = this.#ticks.get(key);
       // A lab process first seen after the first sample started during the repetition: all its CPU counts.
-      if (seen === undefined) this.#ticks.set(key, { first: initial ? s.ticks : 0, last: s.ticks });
-      else seen.last = s.ticks;
+      if (seen === undefined) this.#ticks.set(key, { first: initial ? ticks : 0, last: ticks });
+      else seen.last = ticks;
     }
+    for (const cgroup of this.#cgroups.values()) {
+      const now = cgroup.file === null ? null : cgroupSeconds(cgroup.file);
+      // Gone (the container ended): its last reading stands.
+      if (now !== null) cgroup.last = now;
+    }
+  }
+
+  #claimed(id: string): Promise<boolean> {
+    let claim = this.#containers.get(id);
+    if (claim === undefined) {
+      claim = this.#owner.container?.(id).catch(() => false) ?? Promise.resolve(false);
+      this.#containers.set(id, claim);
+    }
+    return claim;
+  }
+
+  /** Starts reading a claimed container's cgroup: from its value now at the first sample, else from 0 (it started during the repetition). */
+  #watchCgroup(id: string, pid: number, initial: boolean): void {
+    if (this.#cgroups.has(id)) return;
+    const file = cgroupUsageFile(pid);
+    const now = file === null ? null : cgroupSeconds(file);
+    this.#cgroups.set(id, { file, first: initial && now !== null ? now : 0, last: now ?? 0 });
   }
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import {
-  APP_HEALTHCHECK_SCRIPT,
+  APP_HEALTHCHECK,
   BENCH_PROFILE,
   BUILD_CA_SECRET,
   GRAFANA_SERVICE,
@@ -126,7 +126,7 @@ test('the app services: one image from app/Dockerfile, the mode commands, the sa
     assert.equal(s.environment?.['PORT'], String(CONTAINER_APP_PORT));
     assert.equal(s.environment?.['METRICS_PORT'], String(CONTAINER_METRICS_PORT));
     assert.equal(s.init, true);
-    assert.deepEqual(s.healthcheck?.test, ['CMD', 'node', '-e', APP_HEALTHCHECK_SCRIPT], `${name}: node's fetch of /readyz`);
+    assert.deepEqual(s.healthcheck?.test, ['CMD', ...APP_HEALTHCHECK.map((a) => a.replaceAll('$', '$$$$'))], `${name}: bash's /dev/tcp check of /readyz, $ escaped for Compose`);
     assert.ok(!JSON.stringify(s.healthcheck).includes('curl'));
     assert.equal(s.cpus, name === REPLICA_SERVICE ? '${REPLICA_CPUS:-1}' : '${APP_CPUS:-2}');
   }
@@ -267,7 +267,8 @@ test('images are pinned to exact tags; no stray $ for Compose to choke on', () =
     .split('\n')
     .filter((l) => !l.trimStart().startsWith('#'))
     .join('\n');
-  assert.doesNotMatch(text.replace(/\$\{[A-Z0-9_]+(:-[^}]*)?\}/g, '').replace(/\$\$/g, ''), /\$/);
+  // `$$` first, as Compose reads left to right: `$${PORT}` is a literal `${PORT}`, not a variable.
+  assert.doesNotMatch(text.replace(/\$\$/g, '').replace(/\$\{[A-Z0-9_]+(:-[^}]*)?\}/g, ''), /\$/);
 });
 
 test("the /proc exporter: the host's pid namespace, the stack's name in its command and in every app service's LAB_STACK", () => {

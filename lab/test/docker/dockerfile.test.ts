@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { validate, ValidationCode } from 'dockerfile-utils';
-import { APP_HEALTHCHECK_SCRIPT, appCommand } from '../../src/docker/compose.js';
+import { APP_HEALTHCHECK, appCommand } from '../../src/docker/compose.js';
 import { NODE_IMAGE } from '../../src/docker/images.js';
 import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology } from '../../src/topologies.js';
 import { envPairs, execForm, parseDockerIgnore, parseInstructions, readDockerfile, root, type Instruction } from './helpers.js';
@@ -77,7 +77,7 @@ test('runtime: NODE_ENV=production, non-root node user, the ports of topologies.
   for (const w of ins.filter((i) => i.keyword === 'WORKDIR')) assert.ok(w.args.startsWith('/'), 'absolute WORKDIR');
   const hc = last('HEALTHCHECK');
   assert.ok(hc);
-  assert.deepEqual(execForm(hc.args.replace(/^CMD\s+/, '')), ['node', '-e', APP_HEALTHCHECK_SCRIPT], 'the same check as docker-compose.yml');
+  assert.deepEqual(execForm(hc.args.replace(/^CMD\s+/, '')), APP_HEALTHCHECK, 'the same check as docker-compose.yml');
   assert.deepEqual(execForm(last('CMD')?.args ?? ''), appCommand(topology('single')));
 });
 
