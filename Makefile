@@ -13,7 +13,7 @@ BUILD_STAMP := node_modules/.cache/lab-build.stamp
 BUILD_INPUTS := $(shell find app/src lab/src grafana/src -type f 2>/dev/null) \
 	$(wildcard tsconfig.base.json */tsconfig*.json */package.json) k6/scenario.json
 
-.PHONY: help install setup build up down bench compare sweep scale resilience ps logs test bench-instrumentation bench-generator bench-refusals generate
+.PHONY: help install setup build up down bench compare sweep scale resilience ps logs test bench-instrumentation bench-generator bench-refusals generate k8s
 
 help: build
 	@$(LAB) help
@@ -69,6 +69,11 @@ test: build
 
 generate: install
 	npm run generate --workspaces --if-present
+
+# Kubernetes manifests into deploy/kubernetes/ from the topology table, validated offline
+# against the API schemas; nothing is applied (docs/kubernetes.md).
+k8s: build
+	@node lab/dist/kubernetes/generate.js
 
 bench-instrumentation: build
 	npm run bench:instrumentation -w app

@@ -31,7 +31,7 @@ function helpText(): string {
   return `Node.js clustering lab
 
 Usage: make <target> [VARIABLE=value …]
-       (every target but install, build, test, generate and bench-* is also node lab/dist/cli.js <target>)
+       (every target but install, build, test, generate, k8s and bench-* is also node lab/dist/cli.js <target>)
 
 Targets:
   up        start every topology (and Prometheus; Grafana too with Docker), print the URLs
@@ -53,6 +53,8 @@ Targets:
   help      this text
   test      the whole test suite (make test); installs what the tests need first
   generate  regenerate docker-compose.yml and the Grafana dashboard JSON
+  k8s       render the Kubernetes manifests into deploy/kubernetes/ and validate them offline (nothing is
+            applied: docs/kubernetes.md)
   bench-instrumentation   the cost of the app's metrics (METRICS=on against off)
   bench-generator         the load runner's CPU per request against autocannon's
   bench-refusals          how fast each bad input is refused (exit code, the one line, ms)

@@ -21,6 +21,8 @@ import {
   type Topology,
 } from '../topologies.js';
 import { APP_IMAGE, IMAGES, NODE_IMAGE } from './images.js';
+import { APP_SHUTDOWN_TIMEOUT_MS, DEFAULT_APP_CPUS, PM2_KILL_TIMEOUT_MS } from '../containers.js';
+import { RUNNER_SCRIPT } from '../runner/runner-command.js';
 
 export const PROJECT_NAME = 'nodejs-clustering-lab';
 export const GENERATE_COMMAND = 'npm run generate -w lab';
@@ -30,7 +32,7 @@ export const GRAFANA_SERVICE = 'grafana';
 export const K6_SERVICE = 'k6';
 /** The lab's load runner in a container, the load generator where k6's image is missing. */
 export const RUNNER_SERVICE = 'runner';
-export const RUNNER_SCRIPT = 'lab/dist/runner/runner-cli.js';
+export { RUNNER_SCRIPT };
 export const PROC_EXPORTER_SCRIPT = 'lab/dist/proc-exporter/cli.js';
 /**
  * The stack's name, LAB_STACK of its app processes and what its /proc exporter reports:
@@ -43,8 +45,8 @@ export const BENCH_PROFILE = 'bench';
 /** nginx's upstream replicas: the single-process app, WORKERS times. */
 export const REPLICA_SERVICE = DOCKER_REPLICA_HOST;
 
-/** Default of APP_CPUS, the CPU limit of every app container (WORKERS' default: the topology table's). */
-export const DEFAULT_APP_CPUS = 2;
+/** Default of APP_CPUS, the CPU limit of every app container: defined in the core (containers.ts), for Kubernetes too. */
+export { DEFAULT_APP_CPUS };
 
 /**
  * Where the k6 container finds the scripts (k6/ at /lab/k6, beside lab/src/shared/, the
@@ -87,10 +89,9 @@ export const NGINX_ENTRYPOINT = [
 
 /**
  * Docker's stop grace: above every drain deadline inside the containers (the app's
- * SHUTDOWN_TIMEOUT_MS default of 10 s, PM2's kill_timeout of SHUTDOWN_TIMEOUT_MS + 3 s).
+ * SHUTDOWN_TIMEOUT_MS default of 10 s, PM2's kill_timeout of SHUTDOWN_TIMEOUT_MS + 3 s: containers.ts).
  */
-export const APP_SHUTDOWN_TIMEOUT_MS = 10_000;
-export const PM2_KILL_TIMEOUT_MS = APP_SHUTDOWN_TIMEOUT_MS + 3000;
+export { APP_SHUTDOWN_TIMEOUT_MS, PM2_KILL_TIMEOUT_MS };
 export const STOP_GRACE_SECONDS = Math.ceil(PM2_KILL_TIMEOUT_MS / 1000) + 5;
 
 /** The build secret carrying the host's extra CA (NODE_EXTRA_CA_CERTS) into npm ci; never stored. */

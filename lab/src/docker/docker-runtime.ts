@@ -16,16 +16,17 @@ import { delta, parseSnapshot, type WorkerSnapshot } from '../runner/worker-metr
 import type { K6RunSummary } from '../shared/k6-summary.js';
 import { runIds, testId } from '../shared/ids.js';
 import {
-  CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, DEFAULT_DOCKER_WORKERS, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES, topology, workerCount,
+  CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, DEFAULT_DOCKER_WORKERS, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, topology, workerCount,
   type Mode, type Topology,
 } from '../topologies.js';
 import { integer, UsageError } from '../lab-options.js';
 import { byLabel } from '../runner/stats.js';
 import {
   BENCH_PROFILE, composeModel, DEFAULT_APP_CPUS, GRAFANA_SERVICE, K6_RESULTS_DIR, K6_RUN_ARGS, K6_SERVICE,
-  PORT_VARIABLES, PROJECT_NAME, PROMETHEUS_SERVICE, REPLICA_SERVICE, RUNNER_SCRIPT, RUNNER_SERVICE,
+  PORT_VARIABLES, PROJECT_NAME, PROMETHEUS_SERVICE, REPLICA_SERVICE, RUNNER_SERVICE,
 } from './compose.js';
 import { IMAGES, NODE_IMAGE } from './images.js';
+import { runnerCommand, type RunnerRun } from '../runner/runner-command.js';
 
 /** The oldest Compose v2 the file needs (depends_on … restart). */
 export const MIN_COMPOSE_VERSION = '2.17.0';
@@ -306,19 +307,6 @@ export function runQuiet(ctx: DockerContext, args: string[], what: string): Prom
   });
 }
 
-export interface RunnerRun {
-  /** Service name (or container name) and port as the Compose network resolves them. */
-  url: string;
-  requests: number;
-  concurrency: number;
-  scenario: Scenario;
-  /** File name inside results/ for the run's JSON, if one is wanted. */
-  json?: string;
-  metrics?: readonly string[];
-  /** A measured run's labels: its client-side metrics are served for Prometheus' lab-runner job. */
-  export?: { mode: Mode; testid: string };
-}
-
 /** `docker compose … run` arguments of one run of the lab's runner on the Compose network. */
 export function runnerArgs(ctx: DockerContext, run: RunnerRun): string[] {
   return [
@@ -327,13 +315,7 @@ export function runnerArgs(ctx: DockerContext, run: RunnerRun): string[] {
     ...(run.export === undefined ? [] : ['--use-aliases']),
     // The caller's uid:gid (0:0 under root), so results/ stays the caller's.
     '--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
-    RUNNER_SERVICE, 'node', RUNNER_SCRIPT,
-    '--url', run.url, '-n', String(run.requests), '-c', String(run.concurrency),
-    '--timeout-ms', String(run.scenario.timeoutMs),
-    ...(run.scenario.keepAlive ? [] : ['--no-keepalive']),
-    ...(run.json === undefined ? [] : ['--json', `${K6_RESULTS_DIR}/${run.json}`]),
-    ...(run.metrics ?? []).flatMap((m) => ['--metrics', m]),
-    ...(run.export === undefined ? [] : ['--export-metrics', String(RUNNER_METRICS_PORT), '--mode', run.export.mode, '--testid', run.export.testid]),
+    RUNNER_SERVICE, ...runnerCommand(run, K6_RESULTS_DIR),
   ];
 }
 

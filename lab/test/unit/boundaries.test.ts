@@ -1,5 +1,5 @@
 /**
- * The lab's layout as a rule: native/ and docker/ are sibling runtimes that import only
+ * The lab's layout as a rule: native/, docker/ and kubernetes/ (manifests) are sibling runtimes that import only
  * from the core (everything else under lab/src), never from each other; the core never
  * imports a runtime; only cli.ts (parse and dispatch) knows both.
  */
@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { paths } from '../../src/paths.js';
 
 const src = join(paths.root, 'lab', 'src');
-const RUNTIMES = ['native', 'docker'];
+const RUNTIMES = ['native', 'docker', 'kubernetes'];
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
@@ -18,7 +18,7 @@ function files(dir: string): string[] {
 
 const folderOf = (file: string): string => relative(src, file).split('/')[0] ?? '';
 
-test('native/ and docker/ import only from the core; the core imports neither; cli.ts dispatches to both', () => {
+test('native/, docker/ and kubernetes/ import only from the core; the core imports neither; cli.ts dispatches to both', () => {
   const importRe = /^\s*(?:import|export)\s[^'"]*?from\s+'(\.{1,2}\/[^']+)'/gm;
   const broken: string[] = [];
   for (const file of files(src)) {

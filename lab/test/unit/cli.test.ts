@@ -23,7 +23,7 @@ function lab(args: string[], env: Record<string, string>): { status: number | nu
 test('help lists every make target', () => {
   const { status, stdout } = lab(['help'], {});
   assert.equal(status, 0);
-  for (const target of ['up', 'bench', 'compare', 'down', 'ps', 'logs', 'test', 'generate', 'setup', 'bench-instrumentation', 'bench-generator']) {
+  for (const target of ['up', 'bench', 'compare', 'down', 'ps', 'logs', 'test', 'generate', 'k8s', 'setup', 'bench-instrumentation', 'bench-generator']) {
     assert.match(stdout, new RegExp(`^\\s+${target}\\b`, 'm'), target);
   }
 });
@@ -53,10 +53,10 @@ for (const [args, env, message] of [
   });
 }
 
-test('the help says which targets exist only in make (install, build, test, generate, bench-*)', () => {
+test('the help says which targets exist only in make (install, build, test, generate, k8s, bench-*)', () => {
   const { stdout } = lab(['help'], {});
-  assert.match(stdout, /every target but install, build, test, generate and bench-\* is also node lab\/dist\/cli\.js <target>/);
-  for (const makeOnly of ['test', 'generate']) {
+  assert.match(stdout, /every target but install, build, test, generate, k8s and bench-\* is also node lab\/dist\/cli\.js <target>/);
+  for (const makeOnly of ['test', 'generate', 'k8s']) {
     const res = lab([makeOnly], {});
     assert.equal(res.status, 2, `${makeOnly} is a make target, not a CLI command`);
   }
