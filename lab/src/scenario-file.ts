@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { paths } from './paths.js';
 import type { Scenario } from './report-model.js';
-import type { LabOptions } from './lab-options.js';
+import type { LabOptions } from './config/lab-options.js';
 import { applyOverrides, parseScenario } from './shared/scenario-rules.js';
 
 export function readScenario(file = paths.scenario): Scenario {

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { paths } from '../paths.js';
+import { locations } from '../config/environment.js';
 import { SCHEMA_VERSION, type CompareReport, type MachineInfo, type ModeReport, type RepetitionRecord, type Scenario, type WarmUpReport } from '../report-model.js';
 import { busyCores } from '../machine-load.js';
 import { explainTail } from '../report/explain.js';
@@ -238,7 +238,7 @@ export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareR
       faults: physicalFaults(explained, machine),
     };
     process.stdout.write(`\n${formatCompareTable(report)}\n`);
-    const written = writeCompareReport(report, paths.results);
+    const written = writeCompareReport(report, locations().results);
     log(`wrote ${written.json} and ${written.html}`);
     log(runLinkLine(await runtime.monitoring(), started, new Date(), [...targets.keys()]));
     return report;
@@ -279,8 +279,8 @@ export async function bench(runtime: Runtime, mode: Mode, plan: RunPlan): Promis
     const explained: ModeReport = { ...report, explanation: `${explainTail(report, undefined)} (${heldText(held)})` };
     const warnings = fairnessWarnings([explained], machine, runtime.workers(), scenario);
     process.stdout.write(`\n${formatBenchReport(explained, scenario, machine, warnings, reps.map((r) => r.result))}\n`);
-    mkdirSync(paths.results, { recursive: true });
-    const file = join(paths.results, `${fileStamp(new Date())}-${mode}.json`);
+    mkdirSync(locations().results, { recursive: true });
+    const file = join(locations().results, `${fileStamp(new Date())}-${mode}.json`);
     const body = { schemaVersion: SCHEMA_VERSION, created: new Date().toISOString(), runtime: runtime.name, scenario, repeat: reps.length, machine, warnings, intervalMethod: INTERVAL_METHOD, mode: explained };
     writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
     log(`wrote ${file}`);

@@ -27,7 +27,8 @@ import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology, workerCount, type
 import { REPLICA_SERVICE } from './compose.js';
 import { nginxWorkers, oldNginxWorkers, reloadDockerNginxUpstreams } from './nginx-rotation.js';
 import { countDrainLines, parseContainerPids, parseContainerSockets, rollingRestartOutcome, SOCKETS_SCRIPT } from './container-sockets.js';
-import { capture, composeArgs, runQuiet, snapshotsInContainers, type DockerContext } from './docker-runtime.js';
+import { snapshotsInContainers } from './container-load.js';
+import { capture, composeArgs, runQuiet, type DockerContext } from './engine.js';
 
 /** A restarted container or worker must serve again within this long. */
 const READY_MS = 60_000;

@@ -6,7 +6,7 @@
  * results/resilience.{json,html} and prints the table. A runtime gives only what
  * differs: which topologies it can run, and a ResilienceTarget for each.
  */
-import { paths } from '../paths.js';
+import { locations } from '../config/environment.js';
 import type { MachineInfo, RuntimeName, Scenario } from '../report-model.js';
 import { formatResilienceTable } from '../report/resilience-terminal.js';
 import { writeResilienceReport } from '../report/resilience-write.js';
@@ -43,7 +43,7 @@ function roundLine(mode: string, r: RoundResult): string {
 }
 
 /** REPEAT=n runs every round exactly n times (no repeat rule); undefined: the repeat rule (repeat.ts). */
-export async function resilience(runtime: ResilienceRuntime, modes: readonly Mode[] | undefined, repeat?: number, resultsDir = paths.results): Promise<ResilienceReport> {
+export async function resilience(runtime: ResilienceRuntime, modes: readonly Mode[] | undefined, repeat?: number, resultsDir = locations().results): Promise<ResilienceReport> {
   try {
     const topologies: ResilienceTopology[] = [];
     for (const mode of modesWithSingle(modes)) {

@@ -6,7 +6,7 @@
  * started, where a step's generator runs and what CPU it can read.
  */
 import type { MachineInfo, RuntimeName, Scenario } from '../report-model.js';
-import { paths } from '../paths.js';
+import { locations } from '../config/environment.js';
 import { formatSweepTable } from '../report/sweep-terminal.js';
 import { writeSweepReport } from '../report/sweep-write.js';
 import { progressReporter, type Progress } from '../runner/progress.js';
@@ -17,7 +17,7 @@ import type { CpuByRole, CpuRole } from './cpu-roles.js';
 import { probeCapacity, type ClosedRun } from './probe.js';
 import { runCurve, type StepRunner } from './run-curve.js';
 import { settle } from './settle.js';
-import type { SweepOptions } from './sweep-options.js';
+import type { SweepOptions } from '../config/sweep-options.js';
 import { capacityFaults, generatorWarnings, summarizeCurve, withCpuVsSingle } from './summarize.js';
 import type { SweepReport, SweepTopology } from './types.js';
 
@@ -147,7 +147,7 @@ export async function runSweep(target: SweepTarget, modesAsked: readonly Mode[] 
       warnings: summarized.flatMap(generatorWarnings),
     };
     process.stdout.write(`\n${formatSweepTable(report)}\n`);
-    const written = writeSweepReport(report, paths.results);
+    const written = writeSweepReport(report, locations().results);
     log(`wrote ${written.json} and ${written.html}`);
     return report;
   } finally {

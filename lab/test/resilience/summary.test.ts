@@ -1,7 +1,8 @@
 /** The pure parts of the resilience rounds: failure kinds, socket tables, full strength, the report's rows and text. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyError, classifyStatus, describeFailures, noFailures } from '../../src/resilience/classify.js';
+import { describeFailures, noFailures } from '../../src/resilience/classify.js';
+import { failureKind as classifyError, statusFailure as classifyStatus } from '../../src/runner/outcome.js';
 import { acceptQueue, heldBy, heldByOthers, listener, parseListenQueues, parseSs } from '../../src/resilience/socket-table.js';
 import { atFullStrength, drainText, missingSlots, resilienceWarnings, verdict } from '../../src/resilience/summary.js';
 import { victimSlot } from '../../src/resilience/rounds.js';

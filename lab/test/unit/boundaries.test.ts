@@ -37,3 +37,31 @@ test('the runtime name is declared once', () => {
   const declared = files(src).filter((f) => /'native' \| 'docker'/.test(readFileSync(f, 'utf8')));
   assert.deepEqual(declared.map((f) => relative(src, f)), ['report-model.ts']);
 });
+
+test('the environment is read by cli.ts and config/ only: every other module is handed its values', () => {
+  // A script in a double-quoted string runs elsewhere (a container's health check): it reads that process's environment, not the lab's.
+  const reads = files(src).filter((f) => {
+    const where = relative(src, f);
+    if (where === 'cli.ts' || folderOf(f) === 'config') return false;
+    return readFileSync(f, 'utf8').replace(/"(?:[^"\\\n]|\\.)*"/g, '""').includes('process.env');
+  });
+  assert.deepEqual(reads.map((f) => relative(src, f)), []);
+});
+
+test('exit codes are named once (exit-codes.ts), never written as literals', () => {
+  // Scripts in strings run elsewhere (a container's health check) and exit by their own rules.
+  const literal = /process\.exit(?:Code\s*=\s*\d|\([^)\n]*\b\d)|return (?:130|143);/;
+  const found = files(src).filter((f) => relative(src, f) !== 'exit-codes.ts' && literal.test(readFileSync(f, 'utf8').replace(/(["'`])(?:(?!\1)[^\\\n]|\\.)*\1/g, "''")));
+  assert.deepEqual(found.map((f) => relative(src, f)), []);
+});
+
+test('the k6-mounted folder (shared/) imports nothing from the lab but types', () => {
+  const importRe = /^\s*import\s+(?!type\s)[^'"]*?from\s+'(\.{1,2}\/[^']+)'/gm;
+  const broken: string[] = [];
+  for (const file of files(join(src, 'shared'))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(importRe)) {
+      if (folderOf(resolve(dirname(file), m[1] ?? '')) !== 'shared') broken.push(`${relative(src, file)} imports ${m[1]}`);
+    }
+  }
+  assert.deepEqual(broken, []);
+});
