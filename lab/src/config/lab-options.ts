@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { scenarioOverrides } from '../shared/scenario-rules.js';
-import type { RuntimeName } from '../report-model.js';
+import type { RuntimeName } from '../model/report-model.js';
 import { MAX_WORKERS, MODES, isMode, type Mode } from '../topologies.js';
 import { usage } from './usage-error.js';
 import { envValue as value, integer, UsageError, type Env } from './values.js';

@@ -5,7 +5,7 @@
  * metrics read inside its container), checked before use (read-back.ts).
  */
 import type { Repetition } from '../core/runtime.js';
-import type { RunResult, Scenario, Unmeasured } from '../report-model.js';
+import type { RunResult, Scenario, Unmeasured } from '../model/report-model.js';
 import { parseSnapshot, type WorkerSnapshot } from '../runner/worker-metrics.js';
 import type { K6RunSummary } from '../shared/k6-summary.js';
 import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology, workerCount, type Mode, type Topology } from '../topologies.js';

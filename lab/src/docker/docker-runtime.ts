@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { appCpus } from '../config/docker-options.js';
 import type { Runtime } from '../core/runtime.js';
 import { machineInfo } from '../machine.js';
-import type { MachineInfo } from '../report-model.js';
+import type { MachineInfo } from '../model/report-model.js';
 import { delta } from '../runner/worker-metrics.js';
 import { runIds, testId } from '../shared/ids.js';
 import { CONTAINER_APP_PORT, DEFAULT_DOCKER_WORKERS, topology, workerCount } from '../topologies.js';

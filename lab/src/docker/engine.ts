@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { inheritedEnv, locations, type Env } from '../config/environment.js';
 import { paths } from '../paths.js';
-import { byLabel } from '../runner/stats.js';
 import { PROJECT_NAME } from './compose.js';
+import { byLabel } from '../model/numbers.js';
 
 /** The oldest Compose v2 the file needs (depends_on … restart). */
 export const MIN_COMPOSE_VERSION = '2.17.0';

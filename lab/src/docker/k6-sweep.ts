@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Scenario } from '../report-model.js';
+import type { Scenario } from '../model/report-model.js';
 import { delta } from '../runner/worker-metrics.js';
 import type { K6SweepSummary } from '../shared/k6-sweep.js';
 import { testId } from '../shared/ids.js';

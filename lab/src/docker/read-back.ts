@@ -5,7 +5,7 @@
  * field that is wrong, never a report with undefined in it.
  */
 import { readFileSync } from 'node:fs';
-import type { RunResult, WarmUpReport } from '../report-model.js';
+import type { RunResult, WarmUpReport } from '../model/report-model.js';
 import type { K6RunSummary } from '../shared/k6-summary.js';
 import type { WorkerDelta } from '../runner/worker-metrics.js';
 

@@ -6,7 +6,7 @@
  */
 import type { LabOptions } from '../config/lab-options.js';
 import { resilience } from '../resilience/command.js';
-import type { ResilienceReport } from '../resilience/types.js';
+import type { ResilienceReport } from '../model/resilience.js';
 import { scenarioFor } from '../scenario-file.js';
 import { topology, workerCount } from '../topologies.js';
 import { dockerMachine, dockerRuntime } from './docker-runtime.js';

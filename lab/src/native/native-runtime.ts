@@ -12,7 +12,7 @@ import type { LabOptions } from '../config/lab-options.js';
 import { blockedRequirement, type SetupResult } from '../setup/ensure.js';
 import { requirementLine } from '../setup/plan.js';
 import { paths } from '../paths.js';
-import type { MachineInfo, RunResult, Scenario } from '../report-model.js';
+import type { MachineInfo, RunResult, Scenario } from '../model/report-model.js';
 import { runLoad, warmUp } from '../runner/index.js';
 import { scenarioRunOptions } from '../runner/run-options.js';
 import { progressReporter } from '../runner/progress.js';

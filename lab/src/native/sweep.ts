@@ -6,7 +6,7 @@
  */
 import type { SweepOptions } from '../config/sweep-options.js';
 import { runSweep, type SweepTarget } from '../sweep/run-sweep.js';
-import type { SweepReport } from '../sweep/types.js';
+import type { SweepReport } from '../model/sweep.js';
 import { topology, workerCount, type Mode } from '../topologies.js';
 import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './native-runtime.js';
 import { cpuDelta, snapshotCpu } from './process-cpu.js';

@@ -7,17 +7,15 @@
  * differs: which topologies it can run, and a ResilienceTarget for each.
  */
 import { locations } from '../config/environment.js';
-import type { MachineInfo, RuntimeName, Scenario } from '../report-model.js';
+import type { MachineInfo, RuntimeName, Scenario } from '../model/report-model.js';
 import { formatResilienceTable } from '../report/resilience-terminal.js';
 import { writeResilienceReport } from '../report/resilience-write.js';
 import { modesWithSingle, topology, type Mode } from '../topologies.js';
-import { describeFailures } from './classify.js';
 import { needsAnotherRun, repeatVerdict } from './repeat.js';
-import { ROUND_KINDS } from './rounds.js';
 import { runRound } from './run-round.js';
-import { fmtMs, resilienceWarnings } from './summary.js';
+import { resilienceWarnings } from './summary.js';
 import type { ResilienceTarget } from './target.js';
-import { RESILIENCE_SCHEMA_VERSION, type RepeatVerdict, type ResilienceReport, type ResilienceTopology, type RoundResult } from './types.js';
+import { describeFailures, fmtMs, type RepeatVerdict, RESILIENCE_SCHEMA_VERSION, type ResilienceReport, type ResilienceTopology, ROUND_KINDS, type RoundResult } from '../model/resilience.js';
 
 /** What one runtime lends the command. */
 export interface ResilienceRuntime {

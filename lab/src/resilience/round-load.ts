@@ -18,8 +18,8 @@ import type { RunClock } from '../runner/connection.js';
 import { LoadCore, type Exchange } from '../runner/load-core.js';
 import { normalizeRunOptions, type RunOptions } from '../runner/run-options.js';
 import { failureKind, statusFailure } from '../runner/outcome.js';
-import { noFailures, totalFailures } from './classify.js';
-import type { FailureCounts, FailureKind, RoundLoadCounts } from './types.js';
+import type { FailureCounts, FailureKind, RoundLoadCounts } from '../model/resilience.js';
+import { noFailures, totalFailures } from '../model/resilience.js';
 
 export const RETRY_PAUSE_MS = 50;
 

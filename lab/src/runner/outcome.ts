@@ -5,7 +5,7 @@
  * reset and timed out apart (failureKind, which also reads the code undici wraps in
  * an error's cause). Both share the codes below.
  */
-import type { FailureKind } from '../resilience/types.js';
+import type { FailureKind } from '../model/resilience.js';
 
 /** Every request ends as exactly one of these. */
 export type Outcome = 'ok' | 'non2xx' | 'socket' | 'timeout';

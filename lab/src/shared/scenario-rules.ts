@@ -4,7 +4,7 @@
  * no Node import: the native lab imports it, and so does the k6 script (the k6
  * service mounts this file), so the two runtimes cannot drift apart.
  */
-import type { Scenario } from '../report-model.js';
+import type { Scenario } from '../model/report-model.js';
 
 export type Env = Record<string, string | undefined>;
 
