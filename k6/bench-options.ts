@@ -7,7 +7,7 @@
  * module (the k6 service mounts lab/src/shared/ whole). Pure code, no k6 module: Node runs it too.
  */
 
-import type { Scenario } from '../lab/src/report-model.ts';
+import type { Scenario } from '../lab/src/model/report-model.ts';
 import { testId } from '../lab/src/shared/ids.ts';
 import { applyOverrides as applyScenarioOverrides, parseScenario, scenarioOverrides, type Env } from '../lab/src/shared/scenario-rules.ts';
 

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SEND_QUANTUM_MS } from '../src/runner/open-model.js';
 import { median } from '../src/runner/stats.js';
-import { formatEstimate, ratioInterval } from '../src/stats/interval.js';
+import { formatEstimate, ratioInterval } from '../src/model/interval.js';
 import type { RoundReport } from './generator-child.js';
 import { QUOTA_QUANTUM_MS } from './spacing.js';
 

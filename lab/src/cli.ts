@@ -7,24 +7,27 @@
  * Runtime interface), native/, docker/, setup/.
  */
 import { availableParallelism } from 'node:os';
+import { parseLabConfig, type LabConfig } from './config/lab-config.js';
+import { UsageError } from './config/usage-error.js';
+import type { CheckedCommand } from './config/variables.js';
 import { bench, compare } from './core/commands.js';
 import type { Runtime, RuntimeName } from './core/runtime.js';
-import { appCpus, defaultContext, dockerAvailable, dockerRuntime, hostPorts, runningServices } from './docker/docker-runtime.js';
+import { dockerRuntime } from './docker/docker-runtime.js';
+import { defaultContext, dockerAvailable, runningServices } from './docker/engine.js';
+import { dockerResilience } from './docker/resilience.js';
+import { dockerSweep } from './docker/docker-sweep.js';
+import { hostPorts } from './docker/stack.js';
+import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
 import { nativeRuntime, type NativeOptions } from './native/native-runtime.js';
 import { defaultAppNode, requireNodeBinary } from './native/node-binary.js';
+import { nativeResilience } from './native/resilience.js';
 import { nativeScale, scalableMode } from './native/scale.js';
 import { nativeSweep } from './native/sweep.js';
-import { dockerSweep } from './docker/docker-sweep.js';
-import { nativeResilience } from './native/resilience.js';
-import { dockerResilience } from './docker/resilience.js';
-import { durationSeconds, readOptions, runtimeChoice, UsageError, type LabOptions } from './lab-options.js';
 import { scenarioFor } from './scenario-file.js';
 import { ensureSetup } from './setup/ensure.js';
-import { blockedLine, installPolicy } from './setup/plan.js';
+import { blockedLine } from './setup/plan.js';
 import { PURPOSES, type Purpose } from './setup/requirements.js';
-import { readSweepOptions } from './sweep/sweep-options.js';
 import { DEFAULT_DOCKER_WORKERS, isMode, MODES, type Mode } from './topologies.js';
-import { checkVariables, type CheckedCommand } from './config/variables.js';
 
 /** The help text; Docker's host ports are read from the compose model, never repeated here. */
 function helpText(): string {
@@ -90,14 +93,14 @@ Variables:
  * `lab setup [lab|up|test]`: installs what that purpose needs and is missing. What it
  * cannot install is one line with the command that does, and exit 1, before anything runs.
  */
-function setup(purpose: string): void {
+function setup(purpose: string, config: LabConfig): void {
   if (!(PURPOSES as readonly string[]).includes(purpose)) {
     throw new UsageError(`setup ${purpose} is not accepted: expected one of ${PURPOSES.join(', ')}`);
   }
-  const { blocked } = ensureSetup(purpose as Purpose);
+  const { blocked } = ensureSetup(purpose as Purpose, config);
   if (blocked.length > 0) {
     process.stderr.write(`lab: ${blockedLine(blocked)}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT_FAILURE;
   }
 }
 
@@ -111,8 +114,8 @@ const say = (line: string): void => {
  * `up` (starting is its job) means Docker whenever an engine answers. The first line
  * says which runtime and why.
  */
-async function chooseRuntime(command: string): Promise<RuntimeName> {
-  const choice = runtimeChoice(process.env);
+async function chooseRuntime(command: string, config: LabConfig): Promise<RuntimeName> {
+  const choice = config.runtime;
   if (choice !== 'auto') return choice;
   if (!(await dockerAvailable())) {
     say(`RUNTIME=auto: native (no Docker engine answers${command === 'up' ? '' : '; the Docker stack is `make up` with an engine running'})`);
@@ -132,16 +135,18 @@ async function chooseRuntime(command: string): Promise<RuntimeName> {
 }
 
 /**
- * The native options, once the set-up step ran: the app's Node is resolved after
- * set-up installed Node 24, so a first run and a second run measure the same Node.
+ * The set-up step of a native command, then its options: the app's Node is resolved
+ * after set-up installed Node 24, so a first run and a second run measure the same Node.
  */
-function nativeOptions(options: LabOptions, purpose: Purpose): NativeOptions {
-  const setupResult = ensureSetup(purpose);
-  return { ...options, node: options.node ?? defaultAppNode(), setup: setupResult };
+function setUpNative(config: LabConfig, purpose: Purpose): NativeOptions {
+  const setupResult = ensureSetup(purpose, config);
+  const { options } = config;
+  return { ...options, modes: options.modes === undefined ? undefined : [...options.modes], node: options.node ?? defaultAppNode(), setup: setupResult };
 }
 
 /** Variables a Docker command would silently ignore are refused instead. */
-function refuseForDocker(command: string, options: LabOptions, refused: { mode?: boolean; workers?: boolean }): void {
+function refuseForDocker(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean }): void {
+  const { options } = config;
   if (refused.mode && options.modes !== undefined) {
     throw new UsageError(`MODE=${options.modes.join(',')} is not accepted by \`${command}\` with RUNTIME=docker: it starts every topology with a Docker service`);
   }
@@ -154,9 +159,9 @@ function refuseForDocker(command: string, options: LabOptions, refused: { mode?:
 }
 
 /** Native-only variables of `up` with Docker: APP_CPUS is Docker's. */
-function refuseForNative(command: string): void {
-  if (process.env['APP_CPUS'] !== undefined) {
-    throw new UsageError(`APP_CPUS=${process.env['APP_CPUS']} is not used by \`${command}\` with RUNTIME=native: it sizes Docker's app containers`);
+function refuseForNative(command: string, config: LabConfig): void {
+  if (config.given['APP_CPUS'] === true) {
+    throw new UsageError(`APP_CPUS=${process.env['APP_CPUS'] ?? ''} is not used by \`${command}\` with RUNTIME=native: it sizes Docker's app containers`);
   }
 }
 
@@ -164,19 +169,21 @@ function refuseForNative(command: string): void {
  * The runtime a command runs with. Options are read only by commands that take them
  * (ps, logs and down read RUNTIME alone, so a stray bad variable never blocks them).
  */
-async function runtimeFor(command: string, options?: LabOptions, refused: { mode?: boolean; workers?: boolean } = {}): Promise<Runtime> {
-  const name = await chooseRuntime(command);
+async function runtimeFor(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean } = {}): Promise<Runtime> {
+  const takesOptions = command !== 'ps' && command !== 'logs';
+  const name = await chooseRuntime(command, config);
   if (name === 'docker') {
-    if (options) refuseForDocker(command, options, refused);
-    return dockerRuntime(undefined, options?.workersGiven ? options.workers : DEFAULT_DOCKER_WORKERS);
+    if (takesOptions) refuseForDocker(command, config, refused);
+    return dockerRuntime(undefined, config.options.workersGiven ? config.options.workers : DEFAULT_DOCKER_WORKERS);
   }
-  if (options) refuseForNative(command);
-  return nativeRuntime(() => nativeOptions(options ?? readOptions(), command === 'up' ? 'up' : 'lab'));
+  if (!takesOptions) return nativeRuntime();
+  refuseForNative(command, config);
+  return nativeRuntime(setUpNative(config, command === 'up' ? 'up' : 'lab'));
 }
 
 /** The one mode of bench and scale. */
-function requireMode(options: LabOptions, command: string): Mode {
-  const modes = options.modes ?? [];
+function requireMode(config: LabConfig, command: string): Mode {
+  const modes = config.options.modes ?? [];
   const mode = modes[0];
   if (modes.length > 1) {
     throw new UsageError(`MODE=${modes.join(',')} is not accepted by ${command}: expected one mode, one of ${MODES.join(', ')} (\`make compare MODE=${modes.join(',')}\` runs several)`);
@@ -185,82 +192,75 @@ function requireMode(options: LabOptions, command: string): Mode {
   return mode;
 }
 
-function nativeOnly(command: string, why = 'yet'): void {
-  if (runtimeChoice(process.env) === 'docker') throw new UsageError(`RUNTIME=docker is not accepted by ${command} ${why}: run it with RUNTIME=native`);
+function nativeOnly(command: string, config: LabConfig, why = 'yet'): void {
+  if (config.runtime === 'docker') throw new UsageError(`RUNTIME=docker is not accepted by ${command} ${why}: run it with RUNTIME=native`);
 }
 
 /**
  * Every value a command takes, validated before anything starts (set-up, builds,
- * engines): the variables it would ignore, then each value by its parser, then NODE's
+ * engines): the configuration (config/lab-config.ts), `up`'s host ports, then NODE's
  * binary (it must exist before Node 24 is installed for nothing).
  */
-function readCommandOptions(command: Exclude<CheckedCommand, 'setup'>): LabOptions {
-  checkVariables(command, process.env);
-  const options = readOptions();
-  installPolicy(process.env);
-  if (command === 'up') {
-    appCpus(process.env);
-    hostPorts(process.env);
-  }
-  if (options.node !== undefined) requireNodeBinary(options.node);
-  return options;
+function readConfig(command: Exclude<CheckedCommand, 'setup'>): LabConfig {
+  const config = parseLabConfig(process.env, command);
+  if (command === 'up') hostPorts(process.env);
+  if (config.options.node !== undefined) requireNodeBinary(config.options.node);
+  return config;
 }
 
 /** Every command, one entry each: a new command is one more line. */
 const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> = {
   help: () => process.stdout.write(helpText()),
-  setup: ([purpose = 'lab']) => {
-    checkVariables('setup', process.env);
-    setup(purpose);
-  },
+  setup: ([purpose = 'lab']) => setup(purpose, parseLabConfig(process.env, 'setup')),
   up: async () => {
-    const options = readCommandOptions('up');
-    return (await runtimeFor('up', options, { mode: true })).up(options.modes);
+    const config = readConfig('up');
+    return (await runtimeFor('up', config, { mode: true })).up(config.options.modes);
   },
   bench: async () => {
-    const options = readCommandOptions('bench');
-    const mode = requireMode(options, 'bench');
-    const plan = { scenario: scenarioFor(options), repeat: options.repeat, durationSeconds: durationSeconds() };
-    return bench(await runtimeFor('bench', options, { workers: true }), mode, plan);
+    const config = readConfig('bench');
+    const mode = requireMode(config, 'bench');
+    const plan = { scenario: scenarioFor(config.options), repeat: config.options.repeat, durationSeconds: config.durationSeconds };
+    return bench(await runtimeFor('bench', config, { workers: true }), mode, plan);
   },
   compare: async () => {
-    const options = readCommandOptions('compare');
-    const plan = { scenario: scenarioFor(options), repeat: options.repeat, modes: options.modes };
-    return compare(await runtimeFor('compare', options, { workers: true }), plan);
+    const config = readConfig('compare');
+    const plan = { scenario: scenarioFor(config.options), repeat: config.options.repeat, modes: config.options.modes };
+    return compare(await runtimeFor('compare', config, { workers: true }), plan);
   },
   // Both runtimes (Docker when it answers, unless RUNTIME=native), so nothing is left behind whichever started it.
   down: async () => {
-    const choice = runtimeChoice(process.env);
-    await nativeRuntime(() => nativeOptions(readOptions(), 'lab')).down();
-    if (choice !== 'native' && (await dockerAvailable())) await dockerRuntime().down();
+    const config = parseLabConfig(process.env, 'down');
+    await nativeRuntime().down();
+    if (config.runtime !== 'native' && (await dockerAvailable())) await dockerRuntime().down();
   },
-  ps: async () => (await runtimeFor('ps')).ps(),
-  logs: async () => (await runtimeFor('logs')).logs(),
+  ps: async () => (await runtimeFor('ps', parseLabConfig(process.env, 'ps'))).ps(),
+  logs: async () => (await runtimeFor('logs', parseLabConfig(process.env, 'logs'))).logs(),
   sweep: async () => {
-    const options = readCommandOptions('sweep');
-    const sweep = readSweepOptions(); // a bad RATES or SLO_P99_MS: one line, exit 2, before anything starts
-    if ((await chooseRuntime('sweep')) === 'docker') {
-      refuseForDocker('sweep', options, { workers: true });
-      return dockerSweep(scenarioFor(options), options.modes, sweep);
+    const config = readConfig('sweep');
+    const sweep = config.sweep;
+    if (sweep === undefined) throw new Error('sweep: its options were not read');
+    if ((await chooseRuntime('sweep', config)) === 'docker') {
+      refuseForDocker('sweep', config, { workers: true });
+      return dockerSweep(scenarioFor(config.options), config.options.modes, sweep);
     }
-    return nativeSweep(nativeOptions(options, 'lab'), sweep);
+    return nativeSweep(setUpNative(config, 'lab'), sweep);
   },
   resilience: async () => {
-    const options = readCommandOptions('resilience');
-    if ((await chooseRuntime('resilience')) === 'docker') {
-      refuseForDocker('resilience', options, { workers: true });
-      return dockerResilience(options);
+    const config = readConfig('resilience');
+    if ((await chooseRuntime('resilience', config)) === 'docker') {
+      refuseForDocker('resilience', config, { workers: true });
+      return dockerResilience(config.options);
     }
-    return nativeResilience(nativeOptions(options, 'lab'));
+    return nativeResilience(setUpNative(config, 'lab'));
   },
   scale: async () => {
-    const options = readCommandOptions('scale');
-    const mode = scalableMode(requireMode(options, 'scale'));
+    const config = readConfig('scale');
+    const mode = scalableMode(requireMode(config, 'scale'));
     // Each size is a different WORKERS, which in Docker is a new `make up WORKERS=n`: the stack is sized there, not by scale.
-    nativeOnly('scale', '(it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`)');
-    return nativeScale(mode, nativeOptions(options, 'lab'), {
-      maxWorkers: options.workersGiven ? options.workers : availableParallelism(),
-      repeat: options.repeat,
+    nativeOnly('scale', config, '(it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`)');
+    return nativeScale(mode, setUpNative(config, 'lab'), {
+      maxWorkers: config.options.workersGiven ? config.options.workers : availableParallelism(),
+      repeat: config.options.repeat,
     });
   },
 };
@@ -275,5 +275,5 @@ async function main(command = 'help'): Promise<void> {
 main(process.argv[2]).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`lab: ${message}\n`);
-  process.exit(error instanceof UsageError ? 2 : 1);
+  process.exit(error instanceof UsageError ? EXIT_USAGE : EXIT_FAILURE);
 });

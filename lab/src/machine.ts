@@ -1,6 +1,6 @@
 /** The machine the figures were measured on: the limit each figure is read against. */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import type { MachineInfo } from './report-model.js';
+import type { MachineInfo } from './model/report-model.js';
 
 export function machineInfo(appNodeVersion: string, facts: Pick<MachineInfo, 'cpuLimit' | 'generator'>): MachineInfo {
   const [l1 = 0, l5 = 0, l15 = 0] = loadavg();

@@ -3,12 +3,13 @@
  * speedup over single, and scaling efficiency against the cores the app could use.
  */
 import { BUSY_SHARE_WARNING } from './machine-load.js';
-import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './report-model.js';
+import type { MachineInfo, ModeReport, PerWorker, RunResult, Scenario } from './model/report-model.js';
 import type { Topology } from './topologies.js';
 import type { Repetition } from './core/runtime.js';
 import { sortedWorkers } from './report/workers.js';
-import { median, round } from './runner/stats.js';
-import { meanInterval, ratioInterval, scaled, type Estimate } from './stats/interval.js';
+import { median } from './runner/stats.js';
+import { meanInterval, ratioInterval, scaled, type Estimate } from './model/interval.js';
+import { round } from './model/numbers.js';
 
 export { median };
 

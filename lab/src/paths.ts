@@ -1,4 +1,7 @@
-/** Where the lab's files are, found from this module, so any working directory works. */
+/**
+ * Where the lab's files are, found from this module, so any working directory works.
+ * What a variable moves (results, state, binaries) is config/locations.ts.
+ */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,8 +36,4 @@ export const paths = {
   prometheus3Prefix: join(root, 'tools', 'prometheus3'),
   prometheus3: join(root, 'tools', 'prometheus3', 'usr', 'bin', 'prometheus'),
   promtool3: join(root, 'tools', 'prometheus3', 'usr', 'bin', 'promtool'),
-  /** Where reports are written (RESULTS_DIR moves it, e.g. for tests). */
-  results: process.env['RESULTS_DIR'] ?? join(root, 'results'),
-  /** Native runtime state: rendered configs, logs, pid files (LAB_STATE_DIR moves it, e.g. for tests). */
-  state: process.env['LAB_STATE_DIR'] ?? join(root, '.lab'),
 } as const;

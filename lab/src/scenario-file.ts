@@ -1,8 +1,8 @@
 /** The scenario, defined once in k6/scenario.json, with the make overrides applied (rules: scenario-rules.ts). */
 import { readFileSync } from 'node:fs';
 import { paths } from './paths.js';
-import type { Scenario } from './report-model.js';
-import type { LabOptions } from './lab-options.js';
+import type { Scenario } from './model/report-model.js';
+import type { LabOptions } from './config/lab-options.js';
 import { applyOverrides, parseScenario } from './shared/scenario-rules.js';
 
 export function readScenario(file = paths.scenario): Scenario {

@@ -4,9 +4,10 @@
  * table before anything else runs, so a variable the command would ignore is refused
  * with one line saying where it applies, and an empty value (`MODE=`) is refused
  * instead of being read as "unset". The values themselves are validated by the
- * parsers of lab-options.ts, sweep/sweep-options.ts and setup/plan.ts.
+ * parsers of lab-options.ts, sweep-options.ts and install-policy.ts (all gathered by lab-config.ts).
  */
-import { UsageError, type Env } from '../shared/scenario-rules.js';
+import { UsageError } from './usage-error.js';
+import type { Env } from './values.js';
 import { MAX_WORKERS, MODES } from '../topologies.js';
 
 /** Commands that take variables; down, ps, logs and help read RUNTIME alone and refuse nothing. */

@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { paths } from '../paths.js';
-import { SCHEMA_VERSION, type CompareReport, type MachineInfo, type ModeReport, type RepetitionRecord, type Scenario, type WarmUpReport } from '../report-model.js';
+import { locations } from '../config/environment.js';
+import { type CompareReport, formatInterference, type MachineInfo, type ModeReport, type RepetitionRecord, type Scenario, SCHEMA_VERSION, type WarmUpReport } from '../model/report-model.js';
 import { busyCores } from '../machine-load.js';
 import { explainTail } from '../report/explain.js';
 import { runLinkLine } from '../report/run-links.js';
@@ -14,10 +14,10 @@ import { formatBenchReport, formatCompareTable } from '../report/terminal.js';
 import { writeCompareReport } from '../report/write.js';
 import { formatSeedBlock } from '../shared/seed-block.js';
 import { cpuPerRequestMs, fairnessWarnings, modeReport, unavailableReport, withSpeedups } from '../mode-report.js';
-import { formatInterference, InterferenceMeter, type Interference } from '../noise/interference.js';
+import { InterferenceMeter, type Interference } from '../noise/interference.js';
 import { heldText, limitCautions, physicalFaults, separationStatements, verdictHeld } from '../report/trust.js';
 import { DEFAULT_ADAPTIVE, shouldStop, type AdaptivePlan } from '../stats/adaptive.js';
-import { INTERVAL_METHOD } from '../stats/interval.js';
+import { INTERVAL_METHOD } from '../model/interval.js';
 import { costs, drift, intervalCosts, steadyPlan, warmToSteadyState } from '../steady/steady-state.js';
 import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
 import { fileStamp } from '../shared/ids.js';
@@ -238,7 +238,7 @@ export async function compare(runtime: Runtime, plan: RunPlan): Promise<CompareR
       faults: physicalFaults(explained, machine),
     };
     process.stdout.write(`\n${formatCompareTable(report)}\n`);
-    const written = writeCompareReport(report, paths.results);
+    const written = writeCompareReport(report, locations().results);
     log(`wrote ${written.json} and ${written.html}`);
     log(runLinkLine(await runtime.monitoring(), started, new Date(), [...targets.keys()]));
     return report;
@@ -279,8 +279,8 @@ export async function bench(runtime: Runtime, mode: Mode, plan: RunPlan): Promis
     const explained: ModeReport = { ...report, explanation: `${explainTail(report, undefined)} (${heldText(held)})` };
     const warnings = fairnessWarnings([explained], machine, runtime.workers(), scenario);
     process.stdout.write(`\n${formatBenchReport(explained, scenario, machine, warnings, reps.map((r) => r.result))}\n`);
-    mkdirSync(paths.results, { recursive: true });
-    const file = join(paths.results, `${fileStamp(new Date())}-${mode}.json`);
+    mkdirSync(locations().results, { recursive: true });
+    const file = join(locations().results, `${fileStamp(new Date())}-${mode}.json`);
     const body = { schemaVersion: SCHEMA_VERSION, created: new Date().toISOString(), runtime: runtime.name, scenario, repeat: reps.length, machine, warnings, intervalMethod: INTERVAL_METHOD, mode: explained };
     writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
     log(`wrote ${file}`);

@@ -3,7 +3,7 @@
  * compare, bench, up, down, ps and logs (core/commands.ts) are written once against
  * it; native/ and docker/ import from the core, never from each other.
  */
-import type { MachineInfo, RunResult, RuntimeName, Scenario } from '../report-model.js';
+import type { MachineInfo, RunResult, RuntimeName, Scenario } from '../model/report-model.js';
 import type { WorkerDelta, WorkerSnapshot } from '../runner/worker-metrics.js';
 import type { LabOwnership } from '../noise/interference.js';
 import type { WarmUpReport } from '../steady/steady-state.js';

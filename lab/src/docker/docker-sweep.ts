@@ -12,22 +12,23 @@ import { join } from 'node:path';
 import type { Repetition } from '../core/runtime.js';
 import { warmToSteady } from '../core/commands.js';
 import { machineInfo } from '../machine.js';
-import type { RunResult, Scenario } from '../report-model.js';
+import type { RunResult, Scenario } from '../model/report-model.js';
 import type { OpenStepResult } from '../runner/open-model.js';
 import type { WorkerDelta } from '../runner/worker-metrics.js';
 import { extraRoles } from '../sweep/cpu-roles.js';
 import type { ClosedRun } from '../sweep/probe.js';
 import type { StepRequest, StepRunner } from '../sweep/run-curve.js';
 import { runSweep, type SweepTarget } from '../sweep/run-sweep.js';
-import type { SweepOptions } from '../sweep/sweep-options.js';
-import type { SweepReport } from '../sweep/types.js';
+import type { SweepOptions } from '../config/sweep-options.js';
+import type { SweepReport } from '../model/sweep.js';
 import { testId } from '../shared/ids.js';
 import { CONTAINER_APP_PORT, topology, workerCount, type Mode, type Topology } from '../topologies.js';
 import { BENCH_PROFILE, K6_RESULTS_DIR, RUNNER_SCRIPT, RUNNER_SERVICE } from './compose.js';
-import {
-  appCpus, composeArgs, containers, cpuLimits, defaultContext, dockerRuntime, imageAvailable, metricsUrlsInNetwork, requireEngine, runnerArgs, runningServices,
-  runQuiet, stackUrls, type DockerContext,
-} from './docker-runtime.js';
+import { appCpus } from '../config/docker-options.js';
+import { metricsUrlsInNetwork, runnerArgs } from './container-load.js';
+import { dockerRuntime } from './docker-runtime.js';
+import { composeArgs, containers, cpuLimits, defaultContext, imageAvailable, requireEngine, runningServices, runQuiet, stackVariables, type DockerContext } from './engine.js';
+import { stackUrls } from './stack.js';
 import { k6SweepStep } from './k6-sweep.js';
 import { workersCpu } from './workers-cpu.js';
 import { IMAGES, NODE_IMAGE } from './images.js';
@@ -96,7 +97,7 @@ export function dockerSweepTarget(scenario: Scenario, ctx: DockerContext = defau
     machine: async () => {
       const limits = [...(await cpuLimits(ctx))].filter(([name]) => /-app-(?!replica)/.test(name)).map(([, cpus]) => cpus);
       return machineInfo(NODE_IMAGE.replace(/^node:([\d.]+).*$/, '$1'), {
-        cpuLimit: limits.length > 0 ? Math.max(...limits) : appCpus(),
+        cpuLimit: limits.length > 0 ? Math.max(...limits) : appCpus(stackVariables(ctx)),
         generator: (await useK6()) ? K6_GENERATOR : RUNNER_GENERATOR,
       });
     },
@@ -120,7 +121,7 @@ export function dockerSweepTarget(scenario: Scenario, ctx: DockerContext = defau
         workers: workerCount(t, s.workers),
         url: inNetworkUrl(t, scenario.path),
         // Polled from this machine on the published port: a settle needs no container.
-        settleUrl: `${stackUrls().apps[mode] ?? ''}/`,
+        settleUrl: `${stackUrls(stackVariables(ctx)).apps[mode] ?? ''}/`,
         runStep: k6Runs ? k6SweepStep(ctx, t, scenario, s.replicas, s.workers) : runnerStep(t, metrics),
         closedRun: closedRun(t),
         cpuNotMeasured: extraRoles(t),

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Scenario } from '../report-model.js';
+import type { Scenario } from '../model/report-model.js';
 import { delta } from '../runner/worker-metrics.js';
 import type { K6SweepSummary } from '../shared/k6-sweep.js';
 import { testId } from '../shared/ids.js';
@@ -15,7 +15,8 @@ import { K6_STEP_UNMEASURED, stepFromK6 } from '../sweep/k6-step.js';
 import type { StepRequest, StepRunner } from '../sweep/run-curve.js';
 import { CONTAINER_APP_PORT, type Topology } from '../topologies.js';
 import { BENCH_PROFILE, K6_SERVICE } from './compose.js';
-import { composeArgs, runQuiet, snapshotsInContainers, type DockerContext } from './docker-runtime.js';
+import { snapshotsInContainers } from './container-load.js';
+import { composeArgs, runQuiet, type DockerContext } from './engine.js';
 import { workersCpu } from './workers-cpu.js';
 
 export const K6_SWEEP_SCRIPT = 'sweep.ts';

@@ -13,7 +13,7 @@
  */
 import { DOCKER_UPSTREAMS_FILE, dockerUpstreamServers } from '../render/nginx.js';
 import { oldNginxWorkersGone } from '../resilience/nginx-reload.js';
-import { capture, type DockerContext } from './docker-runtime.js';
+import { capture, type DockerContext } from './engine.js';
 
 /**
  * Reloads nginx with `down` out of rotation (and waits until no worker still sends it

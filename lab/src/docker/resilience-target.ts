@@ -22,12 +22,13 @@ import { request } from 'undici';
 import { acceptQueue, heldBy, heldByOthers, listener, parseListenQueues, type SocketRow } from '../resilience/socket-table.js';
 import type { Drains, ResilienceTarget } from '../resilience/target.js';
 import { parseSnapshot } from '../runner/worker-metrics.js';
-import { byLabel } from '../runner/stats.js';
 import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology, workerCount, type Mode } from '../topologies.js';
 import { REPLICA_SERVICE } from './compose.js';
 import { nginxWorkers, oldNginxWorkers, reloadDockerNginxUpstreams } from './nginx-rotation.js';
 import { countDrainLines, parseContainerPids, parseContainerSockets, rollingRestartOutcome, SOCKETS_SCRIPT } from './container-sockets.js';
-import { capture, composeArgs, runQuiet, snapshotsInContainers, type DockerContext } from './docker-runtime.js';
+import { snapshotsInContainers } from './container-load.js';
+import { capture, composeArgs, runQuiet, type DockerContext } from './engine.js';
+import { byLabel } from '../model/numbers.js';
 
 /** A restarted container or worker must serve again within this long. */
 const READY_MS = 60_000;

@@ -4,12 +4,14 @@
  * topology's rounds acting on its containers (DockerTarget), the load sent from the
  * host to the published ports. reuseport is unavailable, with compare's reason.
  */
-import type { LabOptions } from '../lab-options.js';
+import type { LabOptions } from '../config/lab-options.js';
 import { resilience } from '../resilience/command.js';
-import type { ResilienceReport } from '../resilience/types.js';
+import type { ResilienceReport } from '../model/resilience.js';
 import { scenarioFor } from '../scenario-file.js';
 import { topology, workerCount } from '../topologies.js';
-import { defaultContext, dockerMachine, dockerRuntime, stackUrls, type DockerContext } from './docker-runtime.js';
+import { dockerMachine, dockerRuntime } from './docker-runtime.js';
+import { defaultContext, stackVariables, type DockerContext } from './engine.js';
+import { stackUrls } from './stack.js';
 import { DockerTarget } from './resilience-target.js';
 
 export async function dockerResilience(options: Pick<LabOptions, 'modes' | 'requests' | 'concurrency' | 'path' | 'repeat' | 'warmupRequests' | 'steadyMinRequests'>, ctx: DockerContext = defaultContext()): Promise<ResilienceReport> {
@@ -19,7 +21,7 @@ export async function dockerResilience(options: Pick<LabOptions, 'modes' | 'requ
   await runtime.unavailability('single');
   const workers = runtime.workers();
   const machine = await dockerMachine(ctx, "the lab's round load, on the host, against the stack's published ports (no CPU limit)");
-  const urls = stackUrls();
+  const urls = stackUrls(stackVariables(ctx));
   return resilience({
     name: 'docker',
     scenario: scenarioFor(options),

@@ -33,7 +33,7 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { APP_IMAGE, APP_SHUTDOWN_TIMEOUT_MS, DEFAULT_APP_CPUS, NGINX_IMAGE, NODE_IMAGE, PM2_KILL_TIMEOUT_MS } from '../containers.js';
 import { DOCKER_NGINX_FILES, DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers, renderDockerNginx } from '../render/nginx.js';
-import type { Scenario } from '../report-model.js';
+import type { Scenario } from '../model/report-model.js';
 import { runnerCommand, type RunnerRun } from '../runner/runner-command.js';
 import {
   CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, ENTRY_FILES, STACK_ENV, TOPOLOGIES, topology, workerCount, type Topology,

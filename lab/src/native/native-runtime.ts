@@ -6,12 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXIT_INTERRUPTED, EXIT_TERMINATED } from '../exit-codes.js';
 import { machineInfo } from '../machine.js';
-import type { LabOptions } from '../lab-options.js';
+import type { LabOptions } from '../config/lab-options.js';
 import { blockedRequirement, type SetupResult } from '../setup/ensure.js';
 import { requirementLine } from '../setup/plan.js';
 import { paths } from '../paths.js';
-import type { MachineInfo, RunResult, Scenario } from '../report-model.js';
+import type { MachineInfo, RunResult, Scenario } from '../model/report-model.js';
 import { runLoad, warmUp } from '../runner/index.js';
 import { scenarioRunOptions } from '../runner/run-options.js';
 import { progressReporter } from '../runner/progress.js';
@@ -75,7 +76,7 @@ export class RunScope {
     }
     this.stopping = true;
     log(`\n${signal}: stopping what this run started…`);
-    void this.stopOwned().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void this.stopOwned().finally(() => process.exit(signal === 'SIGINT' ? EXIT_INTERRUPTED : EXIT_TERMINATED));
   };
 
   constructor() {
@@ -228,10 +229,16 @@ function clientExport(): { run: (mode: Mode) => Promise<ExportedRun | undefined>
   };
 }
 
-/** The native runtime: local processes with the real nginx and Prometheus binaries. */
-export function nativeRuntime(resolveOptions: () => NativeOptions): Runtime {
-  let resolved: NativeOptions | undefined;
-  const opts = (): NativeOptions => (resolved ??= resolveOptions());
+/**
+ * The native runtime: local processes with the real nginx and Prometheus binaries.
+ * `options`: the lab's options once the command's set-up step ran; down, ps and logs
+ * take none (they read the process registry alone).
+ */
+export function nativeRuntime(options?: NativeOptions): Runtime {
+  const opts = (): NativeOptions => {
+    if (options === undefined) throw new Error('this command runs the native runtime without the lab\'s options: only down, ps and logs do');
+    return options;
+  };
   let scope: RunScope | undefined;
   const scopeNow = (): RunScope => (scope ??= new RunScope());
   const running = new Map<Mode, RunningTopology>();

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../lab-options.js';
+import { UsageError } from '../config/usage-error.js';
 import { paths } from '../paths.js';
 
 export interface AppRuntime {

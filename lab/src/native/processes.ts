@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { paths } from '../paths.js';
+import { inheritedEnv, locations } from '../config/environment.js';
 
 export interface ManagedProcess {
   /** Unique name, e.g. "cluster" or "nginx-app-1". */
@@ -28,8 +29,8 @@ export interface ManagedProcess {
   stopFirst?: boolean;
 }
 
-const registryFile = (): string => join(paths.state, 'processes.json');
-export const logDir = (): string => join(paths.state, 'logs');
+const registryFile = (): string => join(locations().state, 'processes.json');
+export const logDir = (): string => join(locations().state, 'logs');
 
 export function readRegistry(): ManagedProcess[] {
   try {
@@ -40,7 +41,7 @@ export function readRegistry(): ManagedProcess[] {
 }
 
 function writeRegistry(entries: ManagedProcess[]): void {
-  mkdirSync(paths.state, { recursive: true });
+  mkdirSync(locations().state, { recursive: true });
   const tmp = `${registryFile()}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(entries, null, 2)}\n`);
   renameSync(tmp, registryFile());
@@ -115,7 +116,7 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
   const fd = openSync(log, 'w');
   const child = spawn(options.command, options.args, {
     cwd: options.cwd ?? paths.root,
-    env: { ...process.env, ...options.env },
+    env: inheritedEnv(options.env),
     stdio: ['ignore', fd, fd],
     detached: true,
   });

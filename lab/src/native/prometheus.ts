@@ -9,17 +9,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { paths } from '../paths.js';
 import { APP_JOBS, PROC_JOB, renderPrometheusConfig, renderTargets } from '../render/prometheus.js';
 import { PROMETHEUS_PORT } from '../topologies.js';
 import { startProcExporter } from './proc-exporter.js';
 import { isAlive, logTail, spawnManaged, type ManagedProcess } from './processes.js';
+import { locations } from '../config/environment.js';
 
 export const PROMETHEUS_URL = `http://127.0.0.1:${PROMETHEUS_PORT}`;
 
 /** PROMETHEUS, or the Prometheus 3 the set-up step unpacks. */
 export function prometheusBinary(): string {
-  return process.env['PROMETHEUS'] ?? paths.prometheus3;
+  return locations().prometheus;
 }
 
 /** The version the Prometheus at `url` says it runs (its build info API). */
@@ -56,7 +56,7 @@ export async function waitForFirstScrapes(timeoutMs = 20_000, url = PROMETHEUS_U
 }
 
 /** Writes the localhost rendering; returns the config file's path. */
-export function writeNativePrometheusConfig(workers: number, dir = join(paths.state, 'prometheus')): string {
+export function writeNativePrometheusConfig(workers: number, dir = join(locations().state, 'prometheus')): string {
   mkdirSync(join(dir, 'targets'), { recursive: true });
   const config = join(dir, 'prometheus.yml');
   writeFileSync(config, renderPrometheusConfig('native'));
@@ -65,7 +65,7 @@ export function writeNativePrometheusConfig(workers: number, dir = join(paths.st
 }
 
 export async function startPrometheus(workers: number): Promise<ManagedProcess> {
-  const dir = join(paths.state, 'prometheus');
+  const dir = join(locations().state, 'prometheus');
   const config = writeNativePrometheusConfig(workers, dir);
   await startProcExporter({ group: 'prometheus', workers });
   const proc = spawnManaged({

@@ -20,6 +20,7 @@ import { paths } from '../paths.js';
 import { NGINX_UPSTREAM_PORT, topology, workerCount, type Mode, type Topology } from '../topologies.js';
 import { acceptedBy, acceptQueue, heldBy, heldByOthers, listenQueue, listener, readSockets } from '../resilience/socket-table.js';
 import type { Drains, ResilienceTarget } from '../resilience/target.js';
+import { inheritedEnv, locations } from '../config/environment.js';
 
 /** A restarted instance must serve again within this long, or the round fails with its log. */
 const INSTANCE_READY_MS = 30_000;
@@ -47,7 +48,7 @@ function pm2Bin(): string {
 
 function exitOf(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: inheritedEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -246,7 +247,7 @@ export class NativeTarget implements ResilienceTarget {
 
   /** `pm2 reload` against the daemon pm2-runtime runs under the lab's PM2_HOME. */
   async #pm2Reload(): Promise<void> {
-    const home = join(paths.state, 'pm2');
+    const home = join(locations().state, 'pm2');
     const { code, output } = await exitOf(this.#options.node, [pm2Bin(), 'reload', 'cluster_app'], { PM2_HOME: home, HOME: home });
     if (code !== 0) throw new Error(`pm2 reload exited with ${code}:\n${output.trim()}`);
   }

@@ -6,7 +6,7 @@ import { contextFor, requireBuiltApp, RunScope, unavailability, type NativeOptio
 import { topology, workerCount } from '../topologies.js';
 import { NativeTarget } from './resilience-target.js';
 import { resilience } from '../resilience/command.js';
-import type { ResilienceReport } from '../resilience/types.js';
+import type { ResilienceReport } from '../model/resilience.js';
 
 export async function nativeResilience(options: NativeOptions, env?: Record<string, string>): Promise<ResilienceReport> {
   requireBuiltApp();

@@ -18,14 +18,14 @@ import { progressReporter } from '../runner/progress.js';
 import { analyseScale } from '../scale/analysis.js';
 import { scalePlan, scaleSizes } from '../scale/schedule.js';
 import { shouldStop } from '../stats/adaptive.js';
-import type { ScaleReport, ScaleRepetition } from '../scale/types.js';
+import type { ScaleReport, ScaleRepetition } from '../model/scale.js';
 import { formatScaleTable } from '../report/scale-terminal.js';
 import { writeScaleReport } from '../report/sweep-write.js';
 import { busyCores } from '../machine-load.js';
-import { paths } from '../paths.js';
-import { UsageError } from '../lab-options.js';
-import type { Scenario } from '../report-model.js';
-import { INTERVAL_METHOD } from '../stats/interval.js';
+import { locations } from '../config/environment.js';
+import { UsageError } from '../config/usage-error.js';
+import type { Scenario } from '../model/report-model.js';
+import { INTERVAL_METHOD } from '../model/interval.js';
 import { topology, type Mode } from '../topologies.js';
 import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './native-runtime.js';
 import type { RunningTopology } from './topology-runner.js';
@@ -116,7 +116,7 @@ export async function nativeScale(mode: Mode, options: NativeOptions, scale: Sca
       intervalMethod: INTERVAL_METHOD,
     };
     process.stdout.write(`\n${formatScaleTable(report)}\n`);
-    const written = writeScaleReport(report, paths.results);
+    const written = writeScaleReport(report, locations().results);
     log(`wrote ${written.json} and ${written.html}`);
     return report;
   } finally {

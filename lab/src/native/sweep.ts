@@ -4,9 +4,9 @@
  * nothing is left behind) or found running, loaded by the lab's runner in this
  * process, and its CPU read from /proc for every role (workers, primary, PM2 daemon, nginx).
  */
-import type { SweepOptions } from '../sweep/sweep-options.js';
+import type { SweepOptions } from '../config/sweep-options.js';
 import { runSweep, type SweepTarget } from '../sweep/run-sweep.js';
-import type { SweepReport } from '../sweep/types.js';
+import type { SweepReport } from '../model/sweep.js';
 import { topology, workerCount, type Mode } from '../topologies.js';
 import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './native-runtime.js';
 import { cpuDelta, snapshotCpu } from './process-cpu.js';

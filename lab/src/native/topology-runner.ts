@@ -12,6 +12,7 @@ import { paths } from '../paths.js';
 import { renderNginxMain, renderNginxServer, type UpstreamOptions } from '../render/nginx.js';
 import { ENTRY_FILES, NATIVE_STACK, NGINX_UPSTREAM_PORT, primaryMetricsPort, STACK_ENV, topology, workerCount, type Mode, type Topology } from '../topologies.js';
 import { isAlive, logTail, spawnManaged, stopGroups, type ManagedProcess, type SpawnOptions } from './processes.js';
+import { locations } from '../config/environment.js';
 
 export interface StartOptions {
   workers: number;
@@ -52,7 +53,7 @@ function pm2RuntimeBin(): string {
   return join(require.resolve('pm2/package.json'), '..', 'bin', 'pm2-runtime');
 }
 
-const nginxDir = (): string => join(paths.state, 'nginx');
+const nginxDir = (): string => join(locations().state, 'nginx');
 
 /**
  * Writes nginx's server block (its upstreams, `down` ones marked); a running nginx
@@ -83,7 +84,7 @@ function nginxProcess(t: Topology, workers: number): SpawnOptions {
 }
 
 export function nginxBinary(): string {
-  return process.env['NGINX'] ?? '/usr/sbin/nginx';
+  return locations().nginx;
 }
 
 /** The command line of a topology's entry point, from its row. */
@@ -129,7 +130,7 @@ function unpinnedPlan(t: Topology, options: StartOptions): SpawnOptions[] {
       METRICS_PORT: String(t.metricsPort),
       ...(t.multiProcess ? { WORKERS: String(n) } : {}),
       ...(t.hasPrimary ? { PRIMARY_METRICS_PORT: String(primaryMetricsPort(t, n)) } : {}),
-      ...(t.entry === 'pm2' ? { PM2_HOME: join(paths.state, 'pm2') } : {}),
+      ...(t.entry === 'pm2' ? { PM2_HOME: join(locations().state, 'pm2') } : {}),
     }),
   ];
 }

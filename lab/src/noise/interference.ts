@@ -280,7 +280,3 @@ export class InterferenceMeter {
   }
 }
 
-/** "outside the lab 0.34 cores, steal 0.00" for a line or a table cell. */
-export function formatInterference(i: Interference): string {
-  return `outside the lab ${i.outsideCores.toFixed(2)} cores${i.stealCores > 0 ? `, steal ${i.stealCores.toFixed(2)}` : ''}`;
-}

@@ -7,13 +7,12 @@
  * listen, 2 a bad argument.
  */
 import { createServer } from 'node:http';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { renderMetrics } from './exposition.js';
 import { parseOptions, USAGE, UsageError, type ExporterOptions } from './options.js';
 import { readProcessCpu } from './proc-table.js';
 
-const EXIT_OK = 0;
-const EXIT_LISTEN_FAILED = 1;
-const EXIT_USAGE = 2;
+const EXIT_LISTEN_FAILED = EXIT_FAILURE;
 
 function readOptions(): ExporterOptions {
   try {

@@ -8,8 +8,8 @@ import { parse, stringify } from 'yaml';
 import { paths } from '../paths.js';
 import { CONTAINER_METRICS_PORT, PROC_EXPORTER_PORT, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES, primaryMetricsPort, workerCount, type Topology } from '../topologies.js';
 
-export type { RuntimeName as Runtime } from '../report-model.js';
-import type { RuntimeName as Runtime } from '../report-model.js';
+export type { RuntimeName as Runtime } from '../model/report-model.js';
+import type { RuntimeName as Runtime } from '../model/report-model.js';
 
 /** One entry of a Prometheus file_sd targets file. */
 export interface TargetGroup {

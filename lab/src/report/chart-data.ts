@@ -3,12 +3,12 @@
  * inlined as JSON; the page's script only maps it onto Chart.js.
  */
 
-import type { CompareReport, ModeReport } from '../report-model.js';
+import type { CompareReport, ModeReport } from '../model/report-model.js';
 import { idPart } from './escape.js';
 import { sortedWorkers } from './workers.js';
 import { isMode, topology } from '../topologies.js';
-import { round } from '../runner/stats.js';
 import { notMeasured } from './format.js';
+import { round } from '../model/numbers.js';
 
 export interface ChartMode {
   mode: string;

@@ -3,7 +3,7 @@
  * shared by the terminal and HTML reports.
  */
 
-import type { MachineInfo, Scenario } from '../report-model.js';
+import type { MachineInfo, Scenario } from '../model/report-model.js';
 import { plural } from './format.js';
 
 export interface ContextLine {

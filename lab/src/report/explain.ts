@@ -14,7 +14,7 @@
  * The largest wins; its sentence quotes the figures it was chosen from.
  */
 
-import type { ModeReport, PerWorker } from '../report-model.js';
+import type { ModeReport, PerWorker } from '../model/report-model.js';
 import { fmtJain, fmtMs, fmtPercent, fmtRps, notMeasured } from './format.js';
 import { serverMeanMs, sortedWorkers } from './workers.js';
 

@@ -2,9 +2,9 @@
  * Number formatting shared by the terminal and HTML reports, so both show the
  * same figure the same way.
  */
-import { formatEstimate, type Estimate } from '../stats/interval.js';
+import { formatEstimate, type Estimate } from '../model/interval.js';
 
-import type { RunResult, Unmeasured } from '../report-model.js';
+import type { RunResult, Unmeasured } from '../model/report-model.js';
 
 /** "not measured by k6" when the run's generator cannot measure that figure, else null. */
 export function notMeasured(run: Pick<RunResult, 'generator' | 'unmeasured'> | undefined, figure: Unmeasured): string | null {

@@ -4,7 +4,7 @@
  */
 
 import { trustSections } from './trust-sections.js';
-import type { CompareReport } from '../report-model.js';
+import type { CompareReport } from '../model/report-model.js';
 import { buildChartData, type ChartData, type ChartMode } from './chart-data.js';
 import { browserScriptSource, chartJsSource, formattersSource } from './chartjs.js';
 import { machineLines, scenarioLines } from './context.js';

@@ -4,14 +4,14 @@
  * and makes no request): the table of every round, what each round did, and two
  * charts (failed requests and time back to full strength, per topology and round).
  */
-import { ROUND_KINDS, ROUND_TITLES } from '../resilience/rounds.js';
-import type { ResilienceReport } from '../resilience/types.js';
+import type { ResilienceReport } from '../model/resilience.js';
 import { median } from 'simple-statistics';
 import { chartJsSource } from './chartjs.js';
 import { machineLines } from './context.js';
 import { escapeHtml as e, jsonForScript, scriptSource } from './escape.js';
 import { RESILIENCE_COLUMNS, RESILIENCE_NOTES, resilienceRows, scenarioText } from './resilience-table.js';
 import { documentHead } from './style.js';
+import { ROUND_KINDS, ROUND_TITLES } from '../model/resilience.js';
 
 const ROUND_COLORS: Readonly<Record<string, string>> = { 'graceful-stop': '#2563eb', 'rolling-restart': '#16a34a', 'kill-worker': '#dc2626' };
 

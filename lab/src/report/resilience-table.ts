@@ -1,11 +1,7 @@
 /** The resilience table's columns and rows, shared by the terminal and the HTML report. */
-import { describeFailures } from '../resilience/classify.js';
-import { ROUND_TITLES } from '../resilience/rounds.js';
-import { fmtMs, slotsBackText } from '../resilience/summary.js';
-import type { ResilienceReport, ResilienceTopology, RoundResult } from '../resilience/types.js';
+import type { ResilienceReport, ResilienceTopology, RoundResult } from '../model/resilience.js';
 import type { TextColumn } from './text-table.js';
-import { REPEAT_RULE } from '../resilience/repeat.js';
-import { VERIFY_WAIT_MS } from '../resilience/verified-state.js';
+import { describeFailures, fmtMs, REPEAT_RULE, ROUND_TITLES, slotsBackText, VERIFY_WAIT_MS } from '../model/resilience.js';
 
 export const RESILIENCE_COLUMNS: readonly TextColumn[] = [
   { title: 'mode', align: 'left' },

@@ -1,9 +1,9 @@
 /** The resilience report for the terminal. */
-import { ROUND_TITLES } from '../resilience/rounds.js';
-import type { ResilienceReport } from '../resilience/types.js';
+import type { ResilienceReport } from '../model/resilience.js';
 import { machineLines } from './context.js';
 import { RESILIENCE_COLUMNS, RESILIENCE_NOTES, resilienceRows, scenarioText } from './resilience-table.js';
 import { heading, textTable } from './text-table.js';
+import { ROUND_TITLES } from '../model/resilience.js';
 
 export function formatResilienceTable(report: ResilienceReport): string {
   const out: string[] = [heading('Node.js clustering lab: stops, rolling restarts and crashes under load')];

@@ -1,5 +1,5 @@
 /** Writes resilience.json + resilience.html side by side. */
-import type { ResilienceReport } from '../resilience/types.js';
+import type { ResilienceReport } from '../model/resilience.js';
 import { renderResilienceHtml } from './resilience-html.js';
 import { writeReportFiles, type WrittenReport } from './write.js';
 

@@ -1,6 +1,6 @@
 /** The scale report for the terminal: each worker count's figures with their intervals, then the USL fit or why there is none. */
-import type { ScaleReport } from '../scale/types.js';
-import { fitLines, MODEL_NOTE, runLine, SCALE_COLUMNS, scaleRows } from '../scale/text.js';
+import type { ScaleReport } from '../model/scale.js';
+import { fitLines, MODEL_NOTE, runLine, SCALE_COLUMNS, scaleRows } from './scale-text.js';
 import { machineLines } from './context.js';
 import { heading, textTable } from './text-table.js';
 

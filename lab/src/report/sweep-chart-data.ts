@@ -1,9 +1,9 @@
 /** The data sweep.html and scale.html inline for their charts (drawn by browser/sweep-charts.js). */
-import type { ScaleReport } from '../scale/types.js';
-import { uslThroughput } from '../scale/usl.js';
-import type { SweepReport } from '../sweep/types.js';
+import type { ScaleReport } from '../model/scale.js';
+import type { SweepReport } from '../model/sweep.js';
 import { modeColor } from './chart-data.js';
 import { idPart } from './escape.js';
+import { uslThroughput } from '../model/scale.js';
 
 export interface Point {
   x: number;

@@ -2,13 +2,13 @@
  * sweep.html and scale.html: self-contained pages like compare.html (Chart.js, the
  * data and the drawing script inlined; they open offline and make no request).
  */
-import type { ScaleReport } from '../scale/types.js';
-import type { SweepReport } from '../sweep/types.js';
+import type { ScaleReport } from '../model/scale.js';
+import type { SweepReport } from '../model/sweep.js';
 import { browserScriptSource, chartJsSource } from './chartjs.js';
 import { machineLines } from './context.js';
 import { escapeHtml as e, jsonForScript, scriptSource } from './escape.js';
 import { fmtMs, fmtRps } from './format.js';
-import { fitLines, MODEL_NOTE, runLine, SCALE_COLUMNS, scaleRows } from '../scale/text.js';
+import { fitLines, MODEL_NOTE, runLine, SCALE_COLUMNS, scaleRows } from './scale-text.js';
 import { scaleCharts, sweepCharts, type ScaleChart, type SweepChart } from './sweep-chart-data.js';
 import { CAPACITY_COLUMNS, capacityLines, capacityRow, cpuNote, k6Note, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
 import { documentHead } from './style.js';

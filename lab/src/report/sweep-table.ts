@@ -3,10 +3,10 @@
  * the objective per topology (an interval with the runs that confirm its ends, or a
  * measurement fault), one sentence per topology, and each topology's steps.
  */
-import { capacityText, capped, type CapacityResult } from '../sweep/capacity-search.js';
-import type { StepRun, SweepReport, SweepStep, SweepTopology } from '../sweep/types.js';
+import type { StepRun, SweepReport, SweepStep, SweepTopology } from '../model/sweep.js';
 import { fmtMs, fmtRps } from './format.js';
 import type { TextColumn } from './text-table.js';
+import { capacityText, capped, type CapacityResult } from '../model/sweep.js';
 
 export const CAPACITY_COLUMNS: readonly TextColumn[] = [
   { title: 'mode', align: 'left' },

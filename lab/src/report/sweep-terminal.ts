@@ -1,5 +1,5 @@
 /** The sweep and scale reports for the terminal. */
-import type { SweepReport } from '../sweep/types.js';
+import type { SweepReport } from '../model/sweep.js';
 import { machineLines } from './context.js';
 import { CAPACITY_COLUMNS, capacityLines, capacityRow, cpuNote, k6Note, runtimeText, objectiveText, STEP_COLUMNS, stepRow, SWEEP_NOTES } from './sweep-table.js';
 import { heading, textTable } from './text-table.js';

@@ -1,6 +1,6 @@
 /** Writes sweep.json + sweep.html and scale.json + scale.html side by side. */
-import type { ScaleReport } from '../scale/types.js';
-import type { SweepReport } from '../sweep/types.js';
+import type { ScaleReport } from '../model/scale.js';
+import type { SweepReport } from '../model/sweep.js';
 import { renderScaleHtml, renderSweepHtml } from './sweep-html.js';
 import { writeReportFiles, type WrittenReport } from './write.js';
 

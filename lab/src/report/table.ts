@@ -3,7 +3,7 @@
  * columns, the HTML report puts them in a <table>, so both show the same figures.
  */
 
-import type { CompareReport, ModeReport } from '../report-model.js';
+import type { CompareReport, ModeReport } from '../model/report-model.js';
 import { fmtInterval, fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup, notMeasured } from './format.js';
 import { sortedWorkers } from './workers.js';
 

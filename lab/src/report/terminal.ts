@@ -3,7 +3,7 @@
  * aligned table, and one mode over its repetitions. No colour codes.
  */
 
-import type { CompareReport, LatencySummary, MachineInfo, ModeReport, RunResult, Scenario } from '../report-model.js';
+import type { CompareReport, LatencySummary, MachineInfo, ModeReport, RunResult, Scenario } from '../model/report-model.js';
 import { machineLines, scenarioLines, type ContextLine } from './context.js';
 import { fmtJain, fmtMedianRange, fmtMs, fmtPercent, fmtRps, fmtSeconds, fmtSpeedup, median, notMeasured, plural } from './format.js';
 import { buildCompareTable, EFFICIENCY_NOTE, unavailableText, type TableColumn } from './table.js';

@@ -2,8 +2,8 @@
  * How far a comparison's figures can be trusted, as titled lists of lines: the terminal
  * prints them under the table, the HTML report shows the same sections.
  */
-import type { CompareReport } from '../report-model.js';
-import { formatInterference } from '../noise/interference.js';
+import type { CompareReport } from '../model/report-model.js';
+import { formatInterference } from '../model/report-model.js';
 
 export interface TrustSection {
   title: string;

@@ -4,8 +4,8 @@
  * physical limit (a fault of the measurement, never a finding), and in how many
  * repetitions each tail verdict held.
  */
-import type { MachineInfo, ModeReport } from '../report-model.js';
-import { differenceInterval, separation } from '../stats/interval.js';
+import type { MachineInfo, ModeReport } from '../model/report-model.js';
+import { differenceInterval, separation } from '../model/interval.js';
 import { tailCandidates } from './explain.js';
 
 

@@ -3,8 +3,8 @@
  * naturally: 0, 1, 2 … 10), so every report lists workers the same way.
  */
 
-import type { PerWorker } from '../report-model.js';
-import { byLabel } from '../runner/stats.js';
+import type { PerWorker } from '../model/report-model.js';
+import { byLabel } from '../model/numbers.js';
 
 export function sortedWorkers(perWorker: readonly PerWorker[]): PerWorker[] {
   return [...perWorker].sort((a, b) => byLabel(String(a.worker), String(b.worker)));

@@ -5,7 +5,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CompareReport } from '../report-model.js';
+import type { CompareReport } from '../model/report-model.js';
 import { renderCompareHtml } from './html.js';
 
 export interface WrittenReport {

@@ -6,18 +6,16 @@
  * results/resilience.{json,html} and prints the table. A runtime gives only what
  * differs: which topologies it can run, and a ResilienceTarget for each.
  */
-import { paths } from '../paths.js';
-import type { MachineInfo, RuntimeName, Scenario } from '../report-model.js';
+import { locations } from '../config/environment.js';
+import type { MachineInfo, RuntimeName, Scenario } from '../model/report-model.js';
 import { formatResilienceTable } from '../report/resilience-terminal.js';
 import { writeResilienceReport } from '../report/resilience-write.js';
 import { modesWithSingle, topology, type Mode } from '../topologies.js';
-import { describeFailures } from './classify.js';
 import { needsAnotherRun, repeatVerdict } from './repeat.js';
-import { ROUND_KINDS } from './rounds.js';
 import { runRound } from './run-round.js';
-import { fmtMs, resilienceWarnings } from './summary.js';
+import { resilienceWarnings } from './summary.js';
 import type { ResilienceTarget } from './target.js';
-import { RESILIENCE_SCHEMA_VERSION, type RepeatVerdict, type ResilienceReport, type ResilienceTopology, type RoundResult } from './types.js';
+import { describeFailures, fmtMs, type RepeatVerdict, RESILIENCE_SCHEMA_VERSION, type ResilienceReport, type ResilienceTopology, ROUND_KINDS, type RoundResult } from '../model/resilience.js';
 
 /** What one runtime lends the command. */
 export interface ResilienceRuntime {
@@ -43,7 +41,7 @@ function roundLine(mode: string, r: RoundResult): string {
 }
 
 /** REPEAT=n runs every round exactly n times (no repeat rule); undefined: the repeat rule (repeat.ts). */
-export async function resilience(runtime: ResilienceRuntime, modes: readonly Mode[] | undefined, repeat?: number, resultsDir = paths.results): Promise<ResilienceReport> {
+export async function resilience(runtime: ResilienceRuntime, modes: readonly Mode[] | undefined, repeat?: number, resultsDir = locations().results): Promise<ResilienceReport> {
   try {
     const topologies: ResilienceTopology[] = [];
     for (const mode of modesWithSingle(modes)) {

@@ -12,16 +12,8 @@
  * that instant (a kill -9 costs about the connections the victim holds, which moves
  * by tens between runs); the share covers large counts, which scale with the load.
  */
-import { ROUND_TITLES } from './rounds.js';
-import type { RepeatVerdict, RoundKind, RoundResult } from './types.js';
-
-export const REPEAT_MARGIN_REQUESTS = 10;
-export const REPEAT_MARGIN_SHARE = 0.25;
-/** Runs wanted with a figure, and the most runs of one round. */
-export const RUNS_WANTED = 2;
-export const MAX_RUNS = 3;
-
-export const REPEAT_RULE = `every round runs twice; two runs agree when their failed counts differ by at most max(${REPEAT_MARGIN_REQUESTS}, ${REPEAT_MARGIN_SHARE * 100} % of the larger); when they do not, or a run could not start from the verified state, the round runs again (${MAX_RUNS} runs at most)`;
+import type { RepeatVerdict, RoundKind, RoundResult } from '../model/resilience.js';
+import { MAX_RUNS, REPEAT_MARGIN_REQUESTS, REPEAT_MARGIN_SHARE, ROUND_TITLES, RUNS_WANTED } from '../model/resilience.js';
 
 export function repeatMargin(counts: readonly number[]): number {
   return Math.max(REPEAT_MARGIN_REQUESTS, Math.floor(REPEAT_MARGIN_SHARE * Math.max(...counts)));

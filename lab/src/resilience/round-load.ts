@@ -17,8 +17,9 @@
 import type { RunClock } from '../runner/connection.js';
 import { LoadCore, type Exchange } from '../runner/load-core.js';
 import { normalizeRunOptions, type RunOptions } from '../runner/run-options.js';
-import { classifyError, classifyStatus, noFailures, totalFailures } from './classify.js';
-import type { FailureCounts, FailureKind, RoundLoadCounts } from './types.js';
+import { failureKind, statusFailure } from '../runner/outcome.js';
+import type { FailureCounts, FailureKind, RoundLoadCounts } from '../model/resilience.js';
+import { noFailures, totalFailures } from '../model/resilience.js';
 
 export const RETRY_PAUSE_MS = 50;
 
@@ -68,7 +69,7 @@ export function startRoundLoad(options: Pick<RunOptions, 'url' | 'requests' | 'c
   };
 
   const onEnd = (exchange: Exchange, error: unknown): void => {
-    const kind: FailureKind | null = error === null ? classifyStatus(exchange.status) : classifyError(error);
+    const kind: FailureKind | null = error === null ? statusFailure(exchange.status) : failureKind(error);
     settled++;
     if (kind === null) {
       answered++;

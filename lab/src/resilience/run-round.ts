@@ -8,14 +8,14 @@
  * whatever happened.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Scenario } from '../report-model.js';
+import type { Scenario } from '../model/report-model.js';
 import { startRoundLoad, type RoundLoad } from './round-load.js';
 import { RECOVERY_WINDOW_MS, victimSlot } from './rounds.js';
-import { atFullStrength, drainText, fmtMs, missingSlots } from './summary.js';
+import { atFullStrength, drainText, missingSlots } from './summary.js';
 import type { ResilienceTarget } from './target.js';
-import type { RoundKind, RoundLoadCounts, RoundResult } from './types.js';
-import { noFailures } from './classify.js';
+import type { RoundKind, RoundLoadCounts, RoundResult } from '../model/resilience.js';
 import { reachVerifiedState } from './verified-state.js';
+import { fmtMs, noFailures } from '../model/resilience.js';
 
 const POLL_MS = 25;
 /** The queue of the load's first connections may last only milliseconds on a warm server: check that often. */

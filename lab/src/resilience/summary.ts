@@ -2,8 +2,8 @@
  * Pure parts of the rounds' outcome: when a topology is back at full strength, and
  * the one-sentence note of each round.
  */
-import { describeFailures } from './classify.js';
-import type { ResilienceTopology, RoundResult } from './types.js';
+import type { ResilienceTopology, RoundResult } from '../model/resilience.js';
+import { describeFailures } from '../model/resilience.js';
 
 /**
  * Whether every slot is served (a pid listens for it) and every slot in `replaced`
@@ -18,22 +18,12 @@ export function missingSlots(now: readonly (number | null)[], before: readonly (
   return now.flatMap((pid, slot) => (pid === null || (replaced.has(slot) && pid === before[slot]) ? [slot] : []));
 }
 
-export function fmtMs(ms: number | null): string {
-  return ms === null ? '–' : String(Math.round(ms));
-}
-
 /** The verdict of a round in a few words, for the tables. */
 export function verdict(r: RoundResult): string {
   if (!r.applicable) return 'n/a';
   if (!r.verified) return 'not run (state not verified)';
   if (r.failedTotal === 0) return 'zero loss';
   return `${r.failedTotal} lost (${describeFailures(r.failed)})`;
-}
-
-/** "slots back" cell: yes / no / – (a stop). */
-export function slotsBackText(r: RoundResult): string {
-  if (r.slotsBack === null) return '–';
-  return r.slotsBack ? 'yes' : 'no';
 }
 
 /**

@@ -14,17 +14,12 @@
  * problems seen, instead of producing a figure.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunResult } from '../report-model.js';
+import type { RunResult } from '../model/report-model.js';
 import { runLoad } from '../runner/run-load.js';
 import { probeFront, type ProbeConnection } from './front-probe.js';
 import type { ResilienceTarget } from './target.js';
+import { VERIFY_WAIT_MS } from '../model/resilience.js';
 
-/**
- * How long the lab waits for the verified state: longer than nginx's fail_timeout
- * (10 s by default), so that an upstream an nginx worker marked failed is tried
- * again within it.
- */
-export const VERIFY_WAIT_MS = 25_000;
 /** A slot's share of the warm-up must be at least this fraction of 1/slots. */
 export const SPREAD_MIN_SHARE = 1 / 3;
 /** The warm-up that shows the spread has at least this many requests per slot. */

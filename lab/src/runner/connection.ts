@@ -4,8 +4,8 @@
  * about it — when it connected, when it first answered, how many requests it carried.
  */
 import { buildConnector, Client } from 'undici';
-import type { ConnectionStats } from '../report-model.js';
-import { round } from './stats.js';
+import type { ConnectionStats } from '../model/report-model.js';
+import { round } from '../model/numbers.js';
 
 /** The run's monotonic clock: ms since the run started (performance.now based). */
 export interface RunClock {

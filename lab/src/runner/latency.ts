@@ -3,8 +3,9 @@
  * plus the exact count, sum, min and max, read back in milliseconds.
  */
 import { build, type Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../report-model.js';
-import { CURVE_PERCENTILES, round } from './stats.js';
+import type { LatencySummary } from '../model/report-model.js';
+import { CURVE_PERCENTILES } from './stats.js';
+import { round } from '../model/numbers.js';
 
 /** One hour in microseconds: anything longer is recorded as one hour. */
 const HIGHEST_US = 3_600_000_000;

@@ -18,11 +18,11 @@
  * what fell due since: that is the generator's CPU, each request still measured from
  * its own intended time. Connections, sending and timing are the load core's (load-core.ts).
  */
-import type { RunErrors } from '../report-model.js';
+import type { RunErrors } from '../model/report-model.js';
 import { LatencyDistribution } from './latency.js';
 import { LoadCore, type Exchange } from './load-core.js';
 import { classifyError, classifyStatus } from './outcome.js';
-import { round } from './stats.js';
+import { round } from '../model/numbers.js';
 
 export interface OpenLoadOptions {
   /** Full URL of the target, e.g. http://127.0.0.1:3001/heavy */

@@ -12,11 +12,11 @@
  *     first-vs-later cover the requests that got a complete response (2xx or not);
  *     socket errors and timeouts carry no latency.
  */
-import type { RunErrors } from '../report-model.js';
+import type { RunErrors } from '../model/report-model.js';
 import { LatencyDistribution } from './latency.js';
 import type { Outcome } from './outcome.js';
 import type { RequestObserver } from './run-options.js';
-import { byLabel, round } from './stats.js';
+import { byLabel, round } from '../model/numbers.js';
 
 export class RunRecorder {
   readonly all = new LatencyDistribution();

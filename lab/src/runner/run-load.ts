@@ -4,7 +4,7 @@
  * number as soon as it is free, so no more than `requests` are ever sent and a slow
  * connection simply carries fewer of them.
  */
-import type { RunResult } from '../report-model.js';
+import type { RunResult } from '../model/report-model.js';
 import type { RunClock } from './connection.js';
 import { LoadCore, type Exchange } from './load-core.js';
 import { classifyError, classifyStatus } from './outcome.js';

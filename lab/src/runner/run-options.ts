@@ -2,7 +2,7 @@
  * What a load run takes, and its validation into a normalized form.
  */
 import type { Outcome } from './outcome.js';
-import type { Scenario } from '../report-model.js';
+import type { Scenario } from '../model/report-model.js';
 
 export interface RunOptions {
   /** Full target URL: base and path (and query), e.g. http://127.0.0.1:3001/heavy. */

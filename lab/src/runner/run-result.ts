@@ -1,12 +1,13 @@
 /**
  * Turns what a run recorded into the RunResult the lab stores and reports.
  */
-import type { RunResult } from '../report-model.js';
+import type { RunResult } from '../model/report-model.js';
 import type { LoadConnection } from './connection.js';
 import type { LatencyDistribution } from './latency.js';
 import type { NormalizedRunOptions } from './run-options.js';
 import type { RunRecorder } from './recorder.js';
-import { jainIndex, maxOverMedian, round } from './stats.js';
+import { jainIndex, maxOverMedian } from './stats.js';
+import { round } from '../model/numbers.js';
 
 export interface RunMeasurements {
   options: NormalizedRunOptions;

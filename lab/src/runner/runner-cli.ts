@@ -17,6 +17,7 @@ import { parseCliArgs, USAGE, type CliOptions, type ExportMetrics, type OpenCliO
 import { steadyPlan, warmToSteadyState } from '../steady/steady-state.js';
 import { ClientMetrics, ClientMetricsServer, FINAL_SCRAPE_MS } from './client-metrics.js';
 import { runOpenLoad } from './open-model.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { progressReporter } from './progress.js';
 import { runLoad } from './run-load.js';
 import { formatSeedBlock } from '../shared/seed-block.js';
@@ -27,11 +28,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseCliArgs(argv);
   if (parsed.kind === 'help') {
     process.stdout.write(`${USAGE}\n`);
-    return 0;
+    return EXIT_OK;
   }
   if (parsed.kind === 'error') {
     process.stderr.write(`runner: ${parsed.message}\n`);
-    return 2;
+    return EXIT_USAGE;
   }
   const controller = new AbortController();
   const interrupt = (): void => controller.abort(new Error('interrupted'));
@@ -40,14 +41,14 @@ async function main(argv: readonly string[]): Promise<number> {
     if (parsed.kind === 'open') await runOpen(parsed.options, controller.signal);
     else if (parsed.kind === 'steady') await runSteady(parsed.options, controller.signal);
     else await run(parsed.options, controller.signal);
-    return 0;
+    return EXIT_OK;
   } catch (error) {
     if (controller.signal.aborted) {
       process.stderr.write('runner: interrupted\n');
-      return 130;
+      return EXIT_INTERRUPTED;
     }
     process.stderr.write(`runner: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return EXIT_FAILURE;
   } finally {
     process.off('SIGINT', interrupt);
   }

@@ -3,7 +3,7 @@
  * container (docker/docker-runtime.ts) and the Kubernetes Job (kubernetes/manifests.ts)
  * both run exactly this command line.
  */
-import type { Scenario } from '../report-model.js';
+import type { Scenario } from '../model/report-model.js';
 import type { Mode } from '../topologies.js';
 import { RUNNER_METRICS_PORT } from '../topologies.js';
 

@@ -2,6 +2,7 @@
  * Small pure statistics the runner reports: fairness over connections, medians and
  * the percentiles at which the latency curve is sampled.
  */
+import { round } from '../model/numbers.js';
 
 /**
  * Jain's fairness index over per-connection counts: (Σx)² / (n·Σx²).
@@ -62,13 +63,3 @@ function buildCurvePercentiles(): number[] {
   return points;
 }
 
-/** Round to a number of decimals (for JSON that stays readable). */
-export function round(value: number, decimals: number): number {
-  const factor = 10 ** decimals;
-  return Math.round(value * factor) / factor;
-}
-
-/** Labels in natural order (0, 1, 2 … 10): workers, replicas, anything numbered. */
-export function byLabel(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
-}

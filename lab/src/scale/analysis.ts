@@ -8,9 +8,9 @@
  * generator) time-share cores, and the USL would read that scheduler's cost as the
  * app's contention and coherency.
  */
-import { meanInterval, ratioInterval, type Estimate } from '../stats/interval.js';
+import { meanInterval, ratioInterval, type Estimate } from '../model/interval.js';
 import { bootstrapUsl, type UslIntervals } from './bootstrap.js';
-import type { ScaleRepetition, ScaleRun } from './types.js';
+import type { ScaleRepetition, ScaleRun } from '../model/scale.js';
 import type { UslFit } from './usl.js';
 
 /** Worker counts the USL fit needs (three points for three parameters). */

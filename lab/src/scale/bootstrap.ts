@@ -10,7 +10,7 @@
  * the spread of n values as if it were the population's); the tests measure its
  * coverage on synthetic data with known σ and κ.
  */
-import type { Estimate } from '../stats/interval.js';
+import type { Estimate } from '../model/interval.js';
 import { fitUsl, type UslFit } from './usl.js';
 
 export const BOOTSTRAP_RESAMPLES = 2000;

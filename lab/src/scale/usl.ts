@@ -20,6 +20,7 @@
  * handful of points a scale run measures; the residuals are returned so a poor fit
  * shows.
  */
+import { uslThroughput } from '../model/scale.js';
 
 export interface ScalePoint {
   workers: number;
@@ -41,10 +42,6 @@ export interface UslFit {
   rSquared: number;
   /** Largest |relative residual|. */
   maxRelativeResidual: number;
-}
-
-export function uslThroughput(n: number, lambda: number, sigma: number, kappa: number): number {
-  return (lambda * n) / (1 + sigma * (n - 1) + kappa * n * (n - 1));
 }
 
 /**

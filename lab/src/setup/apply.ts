@@ -11,6 +11,7 @@ import type { SetupPlan } from './plan.js';
 import type { OsPackage } from './requirements.js';
 import { runQuietly as run, SetupError } from './run-command.js';
 import { unpackSuitePackages } from './suite-packages.js';
+import { inheritedEnv } from '../config/environment.js';
 
 export { SetupError } from './run-command.js';
 
@@ -18,7 +19,7 @@ type Log = (line: string) => void;
 
 /** apt-get, as root or through `sudo -n` (which never asks for a password). */
 function aptGet(args: string[], sudo: boolean): void {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const env = inheritedEnv({ DEBIAN_FRONTEND: 'noninteractive' });
   if (sudo) run('sudo', ['-n', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args], { env });
   else run('apt-get', args, { env });
 }

@@ -5,7 +5,8 @@
  */
 import { applySetup } from './apply.js';
 import { systemHost, type Host } from './host.js';
-import { installPolicy, planSetup, type Blocked } from './plan.js';
+import type { Locations } from '../config/locations.js';
+import { planSetup, type Blocked, type InstallPolicy } from './plan.js';
 import { requirements, type Purpose, type Requirement } from './requirements.js';
 
 export interface SetupResult {
@@ -13,17 +14,21 @@ export interface SetupResult {
   readonly blocked: readonly Blocked[];
 }
 
+/** What the set-up step is told by the lab's config: LAB_INSTALL, and where the binaries are looked for. */
+export interface SetupConfig {
+  readonly installPolicy: InstallPolicy;
+  readonly locations: Pick<Locations, 'nginx' | 'prometheus' | 'promtool'>;
+}
+
 export interface SetupDeps {
   readonly host?: Host;
-  readonly env?: NodeJS.ProcessEnv;
   readonly log?: (line: string) => void;
 }
 
-export function ensureSetup(purpose: Purpose, deps: SetupDeps = {}): SetupResult {
+export function ensureSetup(purpose: Purpose, config: SetupConfig, deps: SetupDeps = {}): SetupResult {
   const host = deps.host ?? systemHost;
-  const env = deps.env ?? process.env;
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const plan = planSetup(purpose, requirements(env), host, installPolicy(env));
+  const plan = planSetup(purpose, requirements(config.locations), host, config.installPolicy);
   applySetup(plan, host, log);
   return { blocked: plan.blocked };
 }

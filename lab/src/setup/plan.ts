@@ -6,18 +6,11 @@
  */
 import { relative } from 'node:path';
 import { paths } from '../paths.js';
-import { envValue, UsageError, type Env } from '../shared/scenario-rules.js';
+import type { InstallPolicy } from '../config/install-policy.js';
 import type { Host } from './host.js';
 import { neededFor, type NodeRuntime, type OsPackage, type Purpose, type Requirement, suitePackagesOverride, type SuitePackages } from './requirements.js';
 
-/** LAB_INSTALL: `auto` installs what is missing when it can, `no` only reports. */
-export type InstallPolicy = 'auto' | 'no';
-
-export function installPolicy(env: Env = process.env): InstallPolicy {
-  const raw = envValue(env, 'LAB_INSTALL') ?? 'auto';
-  if (raw !== 'auto' && raw !== 'no') throw new UsageError(`LAB_INSTALL=${raw} is not accepted: expected auto (install what is missing when possible) or no (only report)`);
-  return raw;
-}
+export type { InstallPolicy };
 
 /** A missing requirement the lab will not install here, and what the user runs instead. */
 export interface Blocked {

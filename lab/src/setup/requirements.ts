@@ -3,6 +3,7 @@
  * `make compare`, `make up`, `make bench`, `make test` and CI all read. Each entry
  * says what it enables, how to tell it is there, and how it is installed.
  */
+import type { Locations } from '../config/locations.js';
 import { paths } from '../paths.js';
 
 /** What a command is about to do, and so which requirements it needs. */
@@ -65,7 +66,8 @@ export function suitePackagesOverride(r: SuitePackages): string {
   return `set ${r.name.toUpperCase()}=/path/to/${r.name} (${r.versionPrefix}x)${others}`;
 }
 
-export function requirements(env: NodeJS.ProcessEnv = process.env): Requirement[] {
+/** Where each binary is looked for: the locations' (NGINX=, PROMETHEUS=, PROMTOOL= move them). */
+export function requirements(at: Pick<Locations, 'nginx' | 'prometheus' | 'promtool'>): Requirement[] {
   return [
     {
       kind: 'node-runtime',
@@ -79,7 +81,7 @@ export function requirements(env: NodeJS.ProcessEnv = process.env): Requirement[
     {
       kind: 'os-package',
       name: 'nginx',
-      files: [env['NGINX'] ?? '/usr/sbin/nginx'],
+      files: [at.nginx],
       aptPackage: 'nginx',
       service: 'nginx',
       enables: 'the nginx topology',
@@ -89,7 +91,7 @@ export function requirements(env: NodeJS.ProcessEnv = process.env): Requirement[
       // Prometheus 3, the pinned image's major version, where the OS has 2.x (Debian 12: 2.42).
       kind: 'suite-packages',
       name: 'prometheus',
-      files: [env['PROMETHEUS'] ?? paths.prometheus3, env['PROMTOOL'] ?? paths.promtool3],
+      files: [at.prometheus, at.promtool],
       suite: 'sid',
       debPackages: ['prometheus', 'promtool'],
       prefix: paths.prometheus3Prefix,

@@ -4,15 +4,18 @@
  * no Node import: the native lab imports it, and so does the k6 script (the k6
  * service mounts this file), so the two runtimes cannot drift apart.
  */
-import type { Scenario } from '../report-model.js';
+import type { Scenario } from '../model/report-model.js';
 
 export type Env = Record<string, string | undefined>;
 
-/** Bad input from the user: one line naming the variable and what is accepted, exit 2. */
-export class UsageError extends Error {
+/**
+ * A value the scenario's rules refuse: one line naming the variable and what is
+ * accepted. The lab turns it into its UsageError (config/usage-error.ts); k6 stops on it.
+ */
+export class RefusedValue extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'UsageError';
+    this.name = 'RefusedValue';
   }
 }
 
@@ -27,7 +30,7 @@ export function integer(env: Env, name: string, min: number, max: number): numbe
   if (raw === undefined) return undefined;
   const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`${name}=${raw} is not accepted: expected an integer from ${min} to ${max}`);
+    throw new RefusedValue(`${name}=${raw} is not accepted: expected an integer from ${min} to ${max}`);
   }
   return n;
 }
@@ -37,7 +40,7 @@ export function targetPath(env: Env): string | undefined {
   if (raw === undefined) return undefined;
   // "//host/x" would make a URL resolver leave the topology for another host.
   if (!raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /\s/.test(raw)) {
-    throw new UsageError(`TARGET_PATH=${raw} is not accepted: expected a path starting with /, e.g. /heavy?n=1000000`);
+    throw new RefusedValue(`TARGET_PATH=${raw} is not accepted: expected a path starting with /, e.g. /heavy?n=1000000`);
   }
   return raw;
 }

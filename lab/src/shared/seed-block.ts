@@ -10,7 +10,7 @@
  * script imports this very file, so both runtimes print the same block. Error buckets are listed under
  * "Total errors" when there are any, as loadtest lists its error codes.
  */
-import type { RunResult } from '../report-model.js';
+import type { RunResult } from '../model/report-model.js';
 
 /** What the block prints: a native RunResult, or the summary k6 builds (k6/handle-summary.ts). */
 export type SeedBlockInput = Pick<RunResult, 'target' | 'requests' | 'concurrency' | 'keepAlive' | 'completed' | 'errors' | 'totalTimeMs' | 'rps' | 'latencyMs'>;

@@ -2,7 +2,7 @@
  * Adaptive repetitions: repeat until the interval is tight or the time budget runs out,
  * and say which stopped it. One rule for every command that repeats (compare, scale).
  */
-import { meanInterval, relativeHalfWidth } from './interval.js';
+import { meanInterval, relativeHalfWidth } from '../model/interval.js';
 
 export interface AdaptivePlan {
   /** Fixed count (REPEAT=n): exactly this many, no adaptive stop. */

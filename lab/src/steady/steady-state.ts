@@ -8,7 +8,7 @@
  * processes. The same per-process cost, read over each measured repetition, says
  * whether the cost drifted while measuring (drift()).
  */
-import type { Scenario } from '../report-model.js';
+import type { Scenario } from '../model/report-model.js';
 import type { WorkerSnapshot } from '../runner/worker-metrics.js';
 
 export interface SteadyPlan {

@@ -21,6 +21,9 @@
  * run on colder code or a busier machine); still above it, it is a measurement fault,
  * never a capacity: the search stops there and says so.
  */
+import { fmtRate, type CapacityResult } from '../model/sweep.js';
+
+export type { CapacityResult };
 
 /** Why a step ran. */
 export type SearchPurpose = 'bracket' | 'bisect' | 'repeat';
@@ -47,27 +50,6 @@ export interface SearchRun<T> {
   purpose: SearchPurpose;
   pass: boolean;
   result: T;
-}
-
-export interface CapacityResult {
-  /** The highest rate that met the objective, confirmed by a repeat; null: none did (the capacity is below `high`). */
-  low: number | null;
-  /** The lowest rate that missed it, confirmed by a repeat; null: none missed up to the highest rate run. */
-  high: number | null;
-  /** The bisection's stopping width, requests/s. */
-  resolution: number;
-  /** The closed-loop maximum the result was checked against (the highest probe), requests/s (null: not checked). */
-  probeRps: number | null;
-  /** Every closed-loop probe, in order (a second one when a confirmed pass contradicted the first). */
-  probes: number[];
-  /** Why this is a measurement fault, not a capacity (a confirmed pass above the probe); null: none. */
-  fault: string | null;
-  /**
-   * The interval's upper end: `high`, or the closed-loop maximum where that is lower (no
-   * server carries more open traffic than its closed-loop maximum, so a miss above it
-   * says nothing about rates between it and the miss); null: no upper end.
-   */
-  upper: number | null;
 }
 
 export interface SearchOutcome<T> {
@@ -210,28 +192,4 @@ export function upperEnd(low: number | null, high: number | null, ceiling: numbe
   return Math.max(ceiling, low ?? 0);
 }
 
-/** The upper end is the closed-loop maximum, not a confirmed miss: the objective held up to saturation. */
-export function capped(c: CapacityResult): boolean {
-  return c.upper !== null && c.upper !== c.high;
-}
 
-/** Whole requests/s from 100 up, one decimal below. */
-function fmtRate(n: number): string {
-  return n >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10);
-}
-
-/**
- * "560–600 req/s", "612 req/s, its closed-loop maximum" (the objective held up to
- * saturation), "below 87 req/s", "at least 300 req/s", or the fault: the capacity as one
- * phrase (null: a fault, which has no capacity).
- */
-export function capacityText(c: CapacityResult): string | null {
-  if (c.fault !== null) return null;
-  if (c.low !== null && c.upper !== null) {
-    const range = fmtRate(c.upper) === fmtRate(c.low) ? fmtRate(c.low) : `${fmtRate(c.low)}–${fmtRate(c.upper)}`;
-    return capped(c) ? `${range} req/s, up to its closed-loop maximum` : `${range} req/s`;
-  }
-  if (c.upper !== null) return `below ${fmtRate(c.upper)} req/s`;
-  if (c.low !== null) return `at least ${fmtRate(c.low)} req/s`;
-  return null;
-}

@@ -11,7 +11,7 @@ import { runOpenLoad, type OpenStepResult } from '../runner/open-model.js';
 import { meetsObjective, objectiveP99 } from './analysis.js';
 import { searchCapacity, verdictOf, type CapacityResult, type SearchPurpose } from './capacity-search.js';
 import { settle } from './settle.js';
-import type { StepRun, SweepStep } from './types.js';
+import type { StepRun, SweepStep } from '../model/sweep.js';
 import type { CpuByRole } from './cpu-roles.js';
 import type { StepUnmeasured } from './k6-step.js';
 

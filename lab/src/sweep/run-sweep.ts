@@ -5,21 +5,21 @@
  * table). A runtime provides only what differs, as a SweepTarget: how a topology is
  * started, where a step's generator runs and what CPU it can read.
  */
-import type { MachineInfo, RuntimeName, Scenario } from '../report-model.js';
-import { paths } from '../paths.js';
+import type { MachineInfo, RuntimeName, Scenario } from '../model/report-model.js';
+import { locations } from '../config/environment.js';
 import { formatSweepTable } from '../report/sweep-terminal.js';
 import { writeSweepReport } from '../report/sweep-write.js';
 import { progressReporter, type Progress } from '../runner/progress.js';
 import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
 import { bracketLadder, capacityResolution } from './analysis.js';
-import { capacityText } from './capacity-search.js';
 import type { CpuByRole, CpuRole } from './cpu-roles.js';
 import { probeCapacity, type ClosedRun } from './probe.js';
 import { runCurve, type StepRunner } from './run-curve.js';
 import { settle } from './settle.js';
-import type { SweepOptions } from './sweep-options.js';
+import type { SweepOptions } from '../config/sweep-options.js';
 import { capacityFaults, generatorWarnings, summarizeCurve, withCpuVsSingle } from './summarize.js';
-import type { SweepReport, SweepTopology } from './types.js';
+import type { SweepReport, SweepTopology } from '../model/sweep.js';
+import { capacityText } from '../model/sweep.js';
 
 /** One topology, started and warmed, as a runtime serves it to the sweep. */
 export interface SweepSession {
@@ -147,7 +147,7 @@ export async function runSweep(target: SweepTarget, modesAsked: readonly Mode[] 
       warnings: summarized.flatMap(generatorWarnings),
     };
     process.stdout.write(`\n${formatSweepTable(report)}\n`);
-    const written = writeSweepReport(report, paths.results);
+    const written = writeSweepReport(report, locations().results);
     log(`wrote ${written.json} and ${written.html}`);
     return report;
   } finally {

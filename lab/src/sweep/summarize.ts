@@ -7,7 +7,7 @@
 import { CPU_ROLES, totalCpu, type CpuByRole } from './cpu-roles.js';
 import { knee } from './analysis.js';
 import type { Curve } from './run-curve.js';
-import type { SweepStep, SweepTopology } from './types.js';
+import type { SweepStep, SweepTopology } from '../model/sweep.js';
 
 /** The generator is "late on its schedule" when its p99 lag with a connection free passes this, ms. */
 export const LATE_LAG_MS = 10;

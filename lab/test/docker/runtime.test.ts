@@ -8,17 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import { renderTargets } from '../../src/render/prometheus.js';
-import {
-  dockerAvailable,
-  dockerDown,
-  dockerRuntime,
-  dockerLogs,
-  dockerPs,
-  dockerUp,
-  stackEnv,
-  targetsFile,
-  type DockerContext,
-} from '../../src/docker/docker-runtime.js';
+import { dockerRuntime } from '../../src/docker/docker-runtime.js';
+import { dockerAvailable, type DockerContext } from '../../src/docker/engine.js';
+import { dockerDown, dockerLogs, dockerPs, dockerUp, stackEnv, targetsFile } from '../../src/docker/stack.js';
 import { testId } from '../../src/shared/ids.js';
 import { modeReport } from '../../src/mode-report.js';
 import { formatBenchReport } from '../../src/report/terminal.js';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compose, dockerEngine, dockerLab, shiftedPorts } from './stack.js';
-import type { ResilienceReport } from '../../src/resilience/types.js';
+import type { ResilienceReport } from '../../src/model/resilience.js';
 
 const SHIFTED_PORTS = shiftedPorts(14000, 19091);
 

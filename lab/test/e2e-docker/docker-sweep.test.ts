@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { K6_GENERATOR, RUNNER_GENERATOR } from '../../src/docker/docker-sweep.js';
 import { dockerEngine, dockerLab, shiftedPorts } from './stack.js';
-import type { SweepReport } from '../../src/sweep/types.js';
+import type { SweepReport } from '../../src/model/sweep.js';
 
 const SHIFTED_PORTS = shiftedPorts(13000, 19090);
 const results = mkdtempSync(join(tmpdir(), 'lab-docker-sweep-'));

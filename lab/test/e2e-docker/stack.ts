@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/docker-runtime.js';
+import { composeVersion, dockerAvailable, MIN_COMPOSE_VERSION, versionAtLeast } from '../../src/docker/engine.js';
 import { paths } from '../../src/paths.js';
 
 /** Whether a Docker engine with a recent enough Compose answers; LAB_REQUIRE_DOCKER=1 (CI) makes "none" a failure. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMA_VERSION, type CompareReport, type RuntimeName } from '../../src/report-model.js';
+import { SCHEMA_VERSION, type CompareReport, type RuntimeName } from '../../src/model/report-model.js';
 import { MODES } from '../../src/topologies.js';
 import { MIN_SECONDS } from '../../src/noise/interference.js';
 

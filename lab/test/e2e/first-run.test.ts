@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { paths } from '../../src/paths.js';
-import type { CompareReport } from '../../src/report-model.js';
+import type { CompareReport } from '../../src/model/report-model.js';
 
 const run = promisify(execFile);
 const clone = mkdtempSync(join(tmpdir(), 'lab-first-run-'));

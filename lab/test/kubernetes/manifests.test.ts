@@ -17,7 +17,7 @@ import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { DEFAULT_APP_CPUS } from '../../src/containers.js';
 import { appCommand as dockerAppCommand, appEnvironment, composeModel, RUNNER_SERVICE } from '../../src/docker/compose.js';
-import { runnerArgs } from '../../src/docker/docker-runtime.js';
+import { runnerArgs } from '../../src/docker/container-load.js';
 import { renderKubernetes } from '../../src/kubernetes/files.js';
 import { jobJson } from '../../src/kubernetes/job-log.js';
 import {

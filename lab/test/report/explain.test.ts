@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { explainTail, tailCandidates } from '../../src/report/explain.js';
 import { fmtJain, fmtMs } from '../../src/report/format.js';
-import type { ModeReport, PerWorker, RunResult } from '../../src/report-model.js';
+import type { ModeReport, PerWorker, RunResult } from '../../src/model/report-model.js';
 import { compareFixture } from './fixture.js';
 
 interface Shape {

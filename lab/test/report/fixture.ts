@@ -6,10 +6,10 @@
  */
 
 import { explainTail } from '../../src/report/explain.js';
-import { SCHEMA_VERSION } from '../../src/report-model.js';
+import { SCHEMA_VERSION } from '../../src/model/report-model.js';
 import { modeReport, unavailableReport, withSpeedups } from '../../src/mode-report.js';
 import { physicalFaults, separationStatements } from '../../src/report/trust.js';
-import { INTERVAL_METHOD } from '../../src/stats/interval.js';
+import { INTERVAL_METHOD } from '../../src/model/interval.js';
 import type { Repetition } from '../../src/core/runtime.js';
 import { jainIndex, maxOverMedian } from '../../src/runner/stats.js';
 import type { WorkerDelta } from '../../src/runner/worker-metrics.js';
@@ -22,7 +22,7 @@ import type {
   ModeReport,
   RunResult,
   Scenario,
-} from '../../src/report-model.js';
+} from '../../src/model/report-model.js';
 
 export const SCENARIO: Scenario = {
   path: '/heavy',

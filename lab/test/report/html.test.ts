@@ -8,7 +8,7 @@ import { chartJsPath } from '../../src/report/chartjs.js';
 import { escapeHtml, jsonForScript } from '../../src/report/escape.js';
 import { renderCompareHtml } from '../../src/report/html.js';
 import { writeCompareReport } from '../../src/report/write.js';
-import type { CompareReport } from '../../src/report-model.js';
+import type { CompareReport } from '../../src/model/report-model.js';
 import { compareFixture } from './fixture.js';
 
 describe('renderCompareHtml', () => {

@@ -4,15 +4,15 @@
  * 1 to 4 workers (as if on 4 cores, so that it is fitted). Deterministic.
  */
 import type { OpenLatency, OpenStepResult } from '../../src/runner/open-model.js';
-import type { ScaleReport } from '../../src/scale/types.js';
+import type { ScaleReport } from '../../src/model/scale.js';
 import { analyseScale } from '../../src/scale/analysis.js';
-import { uslThroughput } from '../../src/scale/usl.js';
-import { INTERVAL_METHOD } from '../../src/stats/interval.js';
+import { INTERVAL_METHOD } from '../../src/model/interval.js';
 import { knee, meetsObjective, objectiveP99 } from '../../src/sweep/analysis.js';
-import type { CapacityResult } from '../../src/sweep/capacity-search.js';
+import type { CapacityResult } from '../../src/model/sweep.js';
 import { withCpuVsSingle } from '../../src/sweep/summarize.js';
-import type { StepRun, SweepReport, SweepTopology } from '../../src/sweep/types.js';
+import type { StepRun, SweepReport, SweepTopology } from '../../src/model/sweep.js';
 import { MACHINE } from './fixture.js';
+import { uslThroughput } from '../../src/model/scale.js';
 
 const SLO = 100;
 

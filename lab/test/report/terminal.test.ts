@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fmtInterval, fmtJain, fmtMs, fmtPercent, fmtRps, fmtSeconds } from '../../src/report/format.js';
 import { formatBenchReport, formatCompareTable } from '../../src/report/terminal.js';
-import type { CompareReport, ModeReport } from '../../src/report-model.js';
+import type { CompareReport, ModeReport } from '../../src/model/report-model.js';
 import { compareFixture, REUSEPORT_REASON } from './fixture.js';
 
 function rowOf(text: string, mode: string): string {

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withSpeedups } from '../../src/mode-report.js';
-import type { ModeReport } from '../../src/report-model.js';
+import type { ModeReport } from '../../src/model/report-model.js';
 import { heldText, limitCautions, physicalFaults, separationStatements } from '../../src/report/trust.js';
-import { meanInterval } from '../../src/stats/interval.js';
+import { meanInterval } from '../../src/model/interval.js';
 import { compareFixture } from './fixture.js';
 
 const base = compareFixture().report;

@@ -1,8 +1,6 @@
 /** A resilience report shaped like a run on a 2-core machine: every kind of outcome once. Deterministic. */
-import { noFailures, totalFailures } from '../../src/resilience/classify.js';
 import { repeatVerdict } from '../../src/resilience/repeat.js';
-import { ROUND_KINDS } from '../../src/resilience/rounds.js';
-import { RESILIENCE_SCHEMA_VERSION, type FailureCounts, type ResilienceReport, type RoundResult } from '../../src/resilience/types.js';
+import { type FailureCounts, noFailures, RESILIENCE_SCHEMA_VERSION, type ResilienceReport, ROUND_KINDS, type RoundResult, totalFailures } from '../../src/model/resilience.js';
 import { MACHINE } from '../report/fixture.js';
 
 function round(kind: RoundResult['kind'], sent: number, failed: Partial<FailureCounts>, extra: Partial<RoundResult>): RoundResult {

@@ -1,11 +1,11 @@
 /** The repeat rule (repeat.ts) and the pure checks of the verified state (verified-state.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { noFailures } from '../../src/resilience/classify.js';
 import type { ProbeConnection } from '../../src/resilience/front-probe.js';
-import { countsAgree, MAX_RUNS, needsAnotherRun, repeatMargin, repeatVerdict } from '../../src/resilience/repeat.js';
-import type { RoundResult } from '../../src/resilience/types.js';
+import { countsAgree, needsAnotherRun, repeatMargin, repeatVerdict } from '../../src/resilience/repeat.js';
+import type { RoundResult } from '../../src/model/resilience.js';
 import { routingProblems, spreadProblems } from '../../src/resilience/verified-state.js';
+import { MAX_RUNS, noFailures } from '../../src/model/resilience.js';
 
 function run(n: number, failedTotal: number | null): RoundResult {
   return {

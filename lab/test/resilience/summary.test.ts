@@ -1,13 +1,14 @@
 /** The pure parts of the resilience rounds: failure kinds, socket tables, full strength, the report's rows and text. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyError, classifyStatus, describeFailures, noFailures } from '../../src/resilience/classify.js';
+import { failureKind as classifyError, statusFailure as classifyStatus } from '../../src/runner/outcome.js';
 import { acceptQueue, heldBy, heldByOthers, listener, parseListenQueues, parseSs } from '../../src/resilience/socket-table.js';
 import { atFullStrength, drainText, missingSlots, resilienceWarnings, verdict } from '../../src/resilience/summary.js';
 import { victimSlot } from '../../src/resilience/rounds.js';
 import { formatResilienceTable } from '../../src/report/resilience-terminal.js';
 import { renderResilienceHtml } from '../../src/report/resilience-html.js';
 import { repeatsOf, resilienceFixture } from './fixture.js';
+import { describeFailures, noFailures } from '../../src/model/resilience.js';
 
 describe('failure kinds', () => {
   it('undici and system codes: refused, reset, timeout, other', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { RunResult } from '../../src/report-model.js';
+import type { RunResult } from '../../src/model/report-model.js';
 import { parseCliArgs } from '../../src/runner/runner-cli-args.js';
 import { startServer } from './servers.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunResult } from '../../src/report-model.js';
+import type { RunResult } from '../../src/model/report-model.js';
 import { runLoad, warmUp } from '../../src/runner/index.js';
 import { eventually, startServer } from './servers.js';
 

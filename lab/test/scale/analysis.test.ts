@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyseScale, type MeasuredSize } from '../../src/scale/analysis.js';
-import { fitLines, scaleRows } from '../../src/scale/text.js';
-import type { ScaleReport } from '../../src/scale/types.js';
-import { uslThroughput } from '../../src/scale/usl.js';
-import { INTERVAL_METHOD } from '../../src/stats/interval.js';
+import { fitLines, scaleRows } from '../../src/report/scale-text.js';
+import type { ScaleReport } from '../../src/model/scale.js';
+import { INTERVAL_METHOD } from '../../src/model/interval.js';
+import { uslThroughput } from '../../src/model/scale.js';
 
 /** Three repetitions per size at ±1–2% around `rps(n)`. */
 function measured(workers: readonly number[], rps: (n: number) => number): MeasuredSize[] {

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bootstrapUsl, seededRandom, type SizeRepetitions } from '../../src/scale/bootstrap.js';
-import { uslThroughput } from '../../src/scale/usl.js';
-import type { Estimate } from '../../src/stats/interval.js';
+import type { Estimate } from '../../src/model/interval.js';
+import { uslThroughput } from '../../src/model/scale.js';
 
 const TRUTH = { lambda: 200, sigma: 0.05, kappa: 0.01 };
 

@@ -1,7 +1,8 @@
 /** The USL fit recovers known parameters from synthetic throughput, and shows a poor fit. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fitUsl, uslThroughput } from '../../src/scale/usl.js';
+import { fitUsl } from '../../src/scale/usl.js';
+import { uslThroughput } from '../../src/model/scale.js';
 
 const workers = Array.from({ length: 16 }, (_, i) => i + 1);
 

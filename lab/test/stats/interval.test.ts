@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { shouldStop } from '../../src/stats/adaptive.js';
-import { meanInterval, ratioInterval, relativeHalfWidth, separation, tCritical95 } from '../../src/stats/interval.js';
+import { meanInterval, ratioInterval, relativeHalfWidth, separation, tCritical95 } from '../../src/model/interval.js';
 
 /** A seeded generator (mulberry32) and Box–Muller normals: the same draws on every run. */
 function normals(seed: number): (mu: number, sigma: number) => number {

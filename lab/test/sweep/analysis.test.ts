@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { OpenStepResult } from '../../src/runner/open-model.js';
 import { bracketLadder, capacityResolution, knee, meetsObjective, objectiveP99 } from '../../src/sweep/analysis.js';
-import { readSweepOptions } from '../../src/sweep/sweep-options.js';
-import { UsageError } from '../../src/shared/scenario-rules.js';
+import { readSweepOptions } from '../../src/config/sweep-options.js';
+import { UsageError } from '../../src/config/usage-error.js';
 
 function step(offered: number, achieved: number, p99: number, dropped = 0, unfinished = 0, p999 = p99, max = p999): OpenStepResult {
   const answered = 1000 - dropped - unfinished;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { capacityCell, capacityLines, confirmedBy, objectiveCell, probeCell } from '../../src/report/sweep-table.js';
-import type { StepRun, SweepStep, SweepTopology } from '../../src/sweep/types.js';
+import type { StepRun, SweepStep, SweepTopology } from '../../src/model/sweep.js';
 import { stepFromK6 } from '../../src/sweep/k6-step.js';
 import { upperEnd } from '../../src/sweep/capacity-search.js';
 

@@ -8,7 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { agreedVerdict, capacityText, searchCapacity, type SearchOutcome, type SearchPlan, type SearchPurpose } from '../../src/sweep/capacity-search.js';
+import { agreedVerdict, searchCapacity, type SearchOutcome, type SearchPlan, type SearchPurpose } from '../../src/sweep/capacity-search.js';
+import { capacityText } from '../../src/model/sweep.js';
 
 interface Call {
   rate: number;

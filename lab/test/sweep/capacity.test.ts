@@ -18,7 +18,7 @@ import { formatSweepTable } from '../../src/report/sweep-terminal.js';
 import { runOpenLoad } from '../../src/runner/open-model.js';
 import { runCurve, type CurveOptions, type StepRunner } from '../../src/sweep/run-curve.js';
 import { capacityFaults, summarizeCurve } from '../../src/sweep/summarize.js';
-import type { SweepReport } from '../../src/sweep/types.js';
+import type { SweepReport } from '../../src/model/sweep.js';
 import { MACHINE } from '../report/fixture.js';
 import { startSlotServer, type SlotServer } from './slot-server.js';
 

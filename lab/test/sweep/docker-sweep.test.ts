@@ -14,7 +14,7 @@ import { DEFAULT_TIMEOUT_MS } from '../../src/runner/run-options.js';
 import { extraRoles } from '../../src/sweep/cpu-roles.js';
 import { K6_STEP_UNMEASURED, stepFromK6 } from '../../src/sweep/k6-step.js';
 import { generatorWarnings, summarizeCurve } from '../../src/sweep/summarize.js';
-import type { SweepStep, SweepTopology } from '../../src/sweep/types.js';
+import type { SweepStep, SweepTopology } from '../../src/model/sweep.js';
 import { topology } from '../../src/topologies.js';
 import { scenarioFor } from '../../src/scenario-file.js';
 

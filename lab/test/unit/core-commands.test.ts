@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Runtime } from '../../src/core/runtime.js';
-import type { CompareReport, MachineInfo, RunResult, Scenario } from '../../src/report-model.js';
+import type { CompareReport, MachineInfo, RunResult, Scenario } from '../../src/model/report-model.js';
 import { workerCount, topology, type Mode } from '../../src/topologies.js';
 
 const results = mkdtempSync(join(tmpdir(), 'lab-core-'));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { appRuntime } from '../../src/native/node-binary.js';
 import { paths } from '../../src/paths.js';
-import { UsageError } from '../../src/lab-options.js';
+import { UsageError } from '../../src/config/usage-error.js';
 
 test('the lab\'s Node (20) lacks reusePort and says how to get one that has it', { skip: Number(process.versions.node.split('.')[0]) >= 22 ? 'the lab runs on a Node with reusePort' : false }, () => {
   const app = appRuntime(process.execPath);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readOptions, UsageError } from '../../src/lab-options.js';
+import { readOptions, UsageError } from '../../src/config/lab-options.js';
 import { scenarioFor, readScenario } from '../../src/scenario-file.js';
 
 test('defaults: every mode, adaptive repetitions, auto runtime, NODE unset (the set-up step\'s Node 24)', () => {

@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Host } from '../../src/setup/host.js';
-import { blockedLine, installPolicy, planSetup, requirementLine } from '../../src/setup/plan.js';
+import { installPolicy } from '../../src/config/install-policy.js';
+import { locationsFrom } from '../../src/config/locations.js';
+import { blockedLine, planSetup, requirementLine } from '../../src/setup/plan.js';
 import { requirements, type Requirement } from '../../src/setup/requirements.js';
-import { UsageError } from '../../src/lab-options.js';
+import { UsageError } from '../../src/config/usage-error.js';
 import { paths } from '../../src/paths.js';
 
 interface Facts {
@@ -32,7 +34,7 @@ function host(facts: Facts): Host {
   };
 }
 
-const all = requirements({});
+const all = requirements(locationsFrom({}));
 const filesOf = (...names: string[]): string[] => all.filter((r) => names.includes(r.name)).flatMap((r) => [...r.files]);
 const names = (rs: readonly Requirement[]): string[] => rs.map((r) => r.name);
 const everything = filesOf('Node 24', 'nginx', 'prometheus', 'chromium', 'unshare');
@@ -65,13 +67,13 @@ describe('what is missing', () => {
   test("Prometheus 3 is looked for in tools/prometheus3, not at the OS package's /usr/bin/prometheus", () => {
     const prometheus = all.find((r) => r.name === 'prometheus');
     assert.deepEqual(prometheus?.files, [paths.prometheus3, paths.promtool3]);
-    const custom = requirements({ PROMETHEUS: '/opt/p/prometheus', PROMTOOL: '/opt/p/promtool' });
+    const custom = requirements(locationsFrom({ PROMETHEUS: '/opt/p/prometheus', PROMTOOL: '/opt/p/promtool' }));
     const plan = planSetup('up', custom, host({ installed: [...filesOf('Node 24', 'nginx'), '/opt/p/prometheus', '/opt/p/promtool'] }), 'auto');
     assert.deepEqual(plan.missing, [], 'PROMETHEUS= and PROMTOOL= move where they are looked for');
   });
 
   test('NGINX= moves where nginx is looked for', () => {
-    const custom = requirements({ NGINX: '/opt/nginx/sbin/nginx' });
+    const custom = requirements(locationsFrom({ NGINX: '/opt/nginx/sbin/nginx' }));
     const plan = planSetup('lab', custom, host({ root: true, installed: [...filesOf('Node 24'), '/opt/nginx/sbin/nginx'] }), 'auto');
     assert.deepEqual(plan.missing, []);
   });

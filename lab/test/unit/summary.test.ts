@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { median, modeReport, withSpeedups, fairnessWarnings, type Repetition } from '../../src/mode-report.js';
 import { topology } from '../../src/topologies.js';
 import { parseSnapshot, delta } from '../../src/runner/worker-metrics.js';
-import type { MachineInfo, ModeReport, RunResult } from '../../src/report-model.js';
+import type { MachineInfo, ModeReport, RunResult } from '../../src/model/report-model.js';
 
 test('median of odd and even counts', () => {
   assert.equal(median([3, 1, 2]), 2);

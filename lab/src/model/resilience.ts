@@ -3,7 +3,7 @@
  * restart or a kill -9 under the seed load) measured, per topology, and the report
  * results/resilience.json holds as written here.
  */
-import type { MachineInfo, RuntimeName, Scenario } from '../report-model.js';
+import type { MachineInfo, RuntimeName, Scenario } from './report-model.js';
 
 /** Bumped when a field changes meaning or goes away (readers check it). */
 export const RESILIENCE_SCHEMA_VERSION = 2;
@@ -104,4 +104,53 @@ export interface ResilienceReport {
   machine: MachineInfo;
   topologies: ResilienceTopology[];
   warnings: string[];
+}
+
+export function noFailures(): FailureCounts {
+  return Object.fromEntries(FAILURE_KINDS.map((k) => [k, 0])) as FailureCounts;
+}
+
+export function totalFailures(counts: FailureCounts): number {
+  return FAILURE_KINDS.reduce((sum, k) => sum + counts[k], 0);
+}
+
+/** "3 reset, 1 refused", or "none". */
+export function describeFailures(counts: FailureCounts): string {
+  const parts = FAILURE_KINDS.filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`);
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
+export const ROUND_KINDS: readonly RoundKind[] = ['graceful-stop', 'rolling-restart', 'kill-worker'];
+
+export const ROUND_TITLES: Readonly<Record<RoundKind, string>> = {
+  'graceful-stop': 'graceful stop',
+  'rolling-restart': 'rolling restart',
+  'kill-worker': 'kill -9 of a worker',
+};
+
+/** The repeat rule's margins (resilience/repeat.ts): two runs agree within max(requests, share of the larger). */
+export const REPEAT_MARGIN_REQUESTS = 10;
+export const REPEAT_MARGIN_SHARE = 0.25;
+/** Runs wanted with a figure, and the most runs of one round. */
+export const RUNS_WANTED = 2;
+export const MAX_RUNS = 3;
+
+export const REPEAT_RULE = `every round runs twice; two runs agree when their failed counts differ by at most max(${REPEAT_MARGIN_REQUESTS}, ${REPEAT_MARGIN_SHARE * 100} % of the larger); when they do not, or a run could not start from the verified state, the round runs again (${MAX_RUNS} runs at most)`;
+
+/**
+ * How long the lab waits for the verified state: longer than nginx's fail_timeout
+ * (10 s by default), so that an upstream an nginx worker marked failed is tried
+ * again within it.
+ */
+export const VERIFY_WAIT_MS = 25_000;
+
+/** Milliseconds for the tables: whole, or – when there is none. */
+export function fmtMs(ms: number | null): string {
+  return ms === null ? '–' : String(Math.round(ms));
+}
+
+/** "slots back" cell: yes / no / – (a stop). */
+export function slotsBackText(r: RoundResult): string {
+  if (r.slotsBack === null) return '–';
+  return r.slotsBack ? 'yes' : 'no';
 }

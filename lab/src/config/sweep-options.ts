@@ -3,8 +3,8 @@
  * RATES, SLO_P99_MS, STEP_SECONDS, SWEEP_CONNECTIONS. A bad value is one line naming
  * the variable and what is accepted (a UsageError: exit 2).
  */
-import { envValue, UsageError, type Env } from '../shared/scenario-rules.js';
-import { DEFAULT_SLO_P99_MS } from './analysis.js';
+import { DEFAULT_SLO_P99_MS } from '../sweep/analysis.js';
+import { decimal, envValue, UsageError, type Env } from './values.js';
 
 /** Most steps one sweep may run, so a sweep stays bounded in time. */
 export const MAX_STEPS = 20;
@@ -20,14 +20,6 @@ export interface SweepOptions {
   connections: number;
 }
 
-function decimal(env: Env, name: string, min: number, max: number, what: string): number | undefined {
-  const raw = envValue(env, name);
-  if (raw === undefined) return undefined;
-  const n = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name}=${raw} is not accepted: expected ${what} from ${min} to ${max}`);
-  return n;
-}
-
 export function parseRates(env: Env): number[] | undefined {
   const raw = envValue(env, 'RATES');
   if (raw === undefined) return undefined;
@@ -39,7 +31,7 @@ export function parseRates(env: Env): number[] | undefined {
   return [...new Set(rates)].sort((a, b) => a - b);
 }
 
-export function readSweepOptions(env: Env = process.env): SweepOptions {
+export function readSweepOptions(env: Env): SweepOptions {
   const connections = decimal(env, 'SWEEP_CONNECTIONS', 1, 10_000, 'an integer');
   if (connections !== undefined && !Number.isInteger(connections)) {
     throw new UsageError(`SWEEP_CONNECTIONS=${envValue(env, 'SWEEP_CONNECTIONS')} is not accepted: expected an integer from 1 to 10000`);

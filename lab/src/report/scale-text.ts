@@ -4,8 +4,8 @@
  * the fit's parameters with their bootstrap intervals, or the one line saying why
  * there is no fit.
  */
-import { formatEstimate, type Estimate } from '../stats/interval.js';
-import type { ScaleReport, ScaleRun } from './types.js';
+import { formatEstimate, type Estimate } from '../model/interval.js';
+import type { ScaleReport, ScaleRun } from '../model/scale.js';
 
 /** Requests per second as fmtRps does: one decimal below 100, whole numbers above. */
 const rpsDecimals = (value: number): number => (Math.abs(value) < 100 ? 1 : 0);

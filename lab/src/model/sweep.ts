@@ -4,13 +4,35 @@
  * curve's knee, the capacity at the objective as an interval (or a measurement fault),
  * and the CPU each process model spends per request.
  */
-import type { CpuByRole, CpuRole } from './cpu-roles.js';
-import type { MachineInfo, RuntimeName } from '../report-model.js';
+import type { CpuByRole, CpuRole } from '../sweep/cpu-roles.js';
+import type { MachineInfo, RuntimeName } from './report-model.js';
 import type { OpenStepResult } from '../runner/open-model.js';
-import type { StepUnmeasured } from './k6-step.js';
-import type { CapacityResult, SearchPurpose } from './capacity-search.js';
+import type { StepUnmeasured } from '../sweep/k6-step.js';
+import type { SearchPurpose } from '../sweep/capacity-search.js';
 
 /** One run of a rate, as the search saw it. */
+/** A topology's capacity at the objective: the interval the search (sweep/capacity-search.ts) confirmed. */
+export interface CapacityResult {
+  /** The highest rate that met the objective, confirmed by a repeat; null: none did (the capacity is below `high`). */
+  low: number | null;
+  /** The lowest rate that missed it, confirmed by a repeat; null: none missed up to the highest rate run. */
+  high: number | null;
+  /** The bisection's stopping width, requests/s. */
+  resolution: number;
+  /** The closed-loop maximum the result was checked against (the highest probe), requests/s (null: not checked). */
+  probeRps: number | null;
+  /** Every closed-loop probe, in order (a second one when a confirmed pass contradicted the first). */
+  probes: number[];
+  /** Why this is a measurement fault, not a capacity (a confirmed pass above the probe); null: none. */
+  fault: string | null;
+  /**
+   * The interval's upper end: `high`, or the closed-loop maximum where that is lower (no
+   * server carries more open traffic than its closed-loop maximum, so a miss above it
+   * says nothing about rates between it and the miss); null: no upper end.
+   */
+  upper: number | null;
+}
+
 export interface StepRun {
   /** 1 for the topology's first step, in the order they ran. */
   order: number;
@@ -78,4 +100,30 @@ export interface SweepReport {
   /** Measurement faults: results the lab refuses to report as findings (a capacity above the probe), one line each. */
   faults: string[];
   warnings: string[];
+}
+
+/** The upper end is the closed-loop maximum, not a confirmed miss: the objective held up to saturation. */
+export function capped(c: CapacityResult): boolean {
+  return c.upper !== null && c.upper !== c.high;
+}
+
+/**
+ * "560–600 req/s", "612 req/s, its closed-loop maximum" (the objective held up to
+ * saturation), "below 87 req/s", "at least 300 req/s", or the fault: the capacity as one
+ * phrase (null: a fault, which has no capacity).
+ */
+export function capacityText(c: CapacityResult): string | null {
+  if (c.fault !== null) return null;
+  if (c.low !== null && c.upper !== null) {
+    const range = fmtRate(c.upper) === fmtRate(c.low) ? fmtRate(c.low) : `${fmtRate(c.low)}–${fmtRate(c.upper)}`;
+    return capped(c) ? `${range} req/s, up to its closed-loop maximum` : `${range} req/s`;
+  }
+  if (c.upper !== null) return `below ${fmtRate(c.upper)} req/s`;
+  if (c.low !== null) return `at least ${fmtRate(c.low)} req/s`;
+  return null;
+}
+
+/** Whole requests/s from 100 up, one decimal below. */
+export function fmtRate(n: number): string {
+  return n >= 100 ? String(Math.round(n)) : String(Math.round(n * 10) / 10);
 }

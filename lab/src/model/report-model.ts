@@ -1,6 +1,6 @@
-import type { Interference } from './noise/interference.js';
-import type { Estimate } from './stats/interval.js';
-import type { Drift, WarmUpReport } from './steady/steady-state.js';
+import type { Interference } from '../noise/interference.js';
+import type { Estimate } from './interval.js';
+import type { Drift, WarmUpReport } from '../steady/steady-state.js';
 
 export type { Drift, Estimate, Interference, WarmUpReport };
 
@@ -229,4 +229,9 @@ export interface CompareReport {
   statements?: string[];
   /** Figures that break a physical limit: a bug of the measurement, never a finding. */
   faults?: string[];
+}
+
+/** "outside the lab 0.34 cores, steal 0.00" for a line or a table cell. */
+export function formatInterference(i: Interference): string {
+  return `outside the lab ${i.outsideCores.toFixed(2)} cores${i.stealCores > 0 ? `, steal ${i.stealCores.toFixed(2)}` : ''}`;
 }

@@ -1,8 +1,8 @@
 /** What `make scale` stores (results/scale.json) and reports. */
-import type { MachineInfo, Scenario } from '../report-model.js';
-import type { Estimate } from '../stats/interval.js';
-import type { UslIntervals } from './bootstrap.js';
-import type { UslFit } from './usl.js';
+import type { MachineInfo, Scenario } from './report-model.js';
+import type { Estimate } from './interval.js';
+import type { UslIntervals } from '../scale/bootstrap.js';
+import type { UslFit } from '../scale/usl.js';
 
 /** One closed-loop run at one worker count, as measured. */
 export interface ScaleRepetition {
@@ -59,4 +59,8 @@ export interface ScaleReport {
   /** How every interval in the report was computed. */
   intervalMethod: string;
   warnings: string[];
+}
+
+export function uslThroughput(n: number, lambda: number, sigma: number, kappa: number): number {
+  return (lambda * n) / (1 + sigma * (n - 1) + kappa * n * (n - 1));
 }

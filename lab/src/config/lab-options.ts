@@ -4,9 +4,11 @@
  * validated. A bad value is one line naming the variable and what is accepted.
  */
 import { availableParallelism } from 'node:os';
-import { envValue as value, integer, scenarioOverrides, UsageError, type Env } from './shared/scenario-rules.js';
-import type { RuntimeName } from './report-model.js';
-import { MAX_WORKERS, MODES, isMode, type Mode } from './topologies.js';
+import { scenarioOverrides } from '../shared/scenario-rules.js';
+import type { RuntimeName } from '../model/report-model.js';
+import { MAX_WORKERS, MODES, isMode, type Mode } from '../topologies.js';
+import { usage } from './usage-error.js';
+import { envValue as value, integer, UsageError, type Env } from './values.js';
 
 export { integer, UsageError };
 
@@ -50,9 +52,9 @@ export interface LabOptions {
   node: string | undefined;
 }
 
-export function readOptions(env: Env = process.env): LabOptions {
+export function readOptions(env: Env): LabOptions {
   const workers = integer(env, 'WORKERS', 1, MAX_WORKERS);
-  const { requests, concurrency, path, warmupRequests, steadyMinRequests } = scenarioOverrides(env);
+  const { requests, concurrency, path, warmupRequests, steadyMinRequests } = usage(() => scenarioOverrides(env));
   return {
     modes: modeList(env),
     workers: workers ?? availableParallelism(),
@@ -79,6 +81,6 @@ export function repeatCount(env: Env): number | undefined {
 }
 
 /** DURATION (whole seconds, 1..3600): `bench` repeats the scenario back to back that long. */
-export function durationSeconds(env: Env = process.env): number | undefined {
+export function durationSeconds(env: Env): number | undefined {
   return integer(env, 'DURATION', 1, 3600);
 }
