@@ -1,0 +1,115 @@
+/**
+ * The Swarm stack on a real engine: a one-node swarm created by the test (when the
+ * engine is in none), docker-stack.yml's model deployed with the lab's images, every
+ * task running and healthy with the Docker runtime's CPU budget, Prometheus finding every
+ * worker and both nginx replicas through Swarm's DNS (endpoint_mode dnsrr: no IPVS here),
+ * the lab's runner joining the stack's overlay network as a plain container and reaching
+ * every task; then the stack removed and the swarm left, the engine as it was. Runs when an
+ * engine answers; LAB_REQUIRE_DOCKER=1 (CI) makes "no engine" a failure.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { GRAFANA_SERVICE } from '../../src/docker/compose.js';
+import { defaultContext } from '../../src/docker/docker-runtime.js';
+import { APP_IMAGE, IMAGES, NODE_IMAGE } from '../../src/docker/images.js';
+import { deployStack, ensureSwarm, GATEWAY_BRIDGE, leaveSwarmIfCreated, removeStack, STACK_LABEL, swarmState, waitConverged } from '../../src/docker/swarm.js';
+import { swarmStackModel, SWARM_NETWORK } from '../../src/docker/swarm-stack.js';
+import { paths } from '../../src/paths.js';
+import { renderTargets } from '../../src/render/prometheus.js';
+import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT } from '../../src/topologies.js';
+import { compose, docker, dockerEngine, shiftedPorts } from './stack.js';
+
+const STACK = 'lab-swarm-test';
+const PORTS = shiftedPorts(23000, 29090);
+const PROMETHEUS = `http://127.0.0.1:${PORTS['PROMETHEUS_PORT']}`;
+const ctx = { ...defaultContext(), print: (): void => undefined };
+
+const imagePresent = (image: string): boolean => spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status === 0;
+const networkPresent = (name: string): boolean => spawnSync('docker', ['network', 'inspect', name], { stdio: 'ignore' }).status === 0;
+
+/** A node one-liner run in a container on the stack's overlay network, as the lab's runner joins it. */
+function onStackNetwork(script: string): string {
+  return docker('run', '--rm', '--network', `${STACK}_${SWARM_NETWORK}`, NODE_IMAGE, 'node', '-e', script);
+}
+
+const { usable, required, notRun } = await dockerEngine();
+
+describe('the Swarm stack on a real engine', { skip: required ? false : notRun }, () => {
+  let createdSwarm = false;
+  let gatewayBefore = false;
+
+  before(async () => {
+    assert.ok(usable, `LAB_REQUIRE_DOCKER=1 but ${String(notRun).replace('not run: ', '')}`);
+    gatewayBefore = networkPresent(GATEWAY_BRIDGE);
+    // The app's image, as `make up` builds it (cached when the Docker stack test built it).
+    if (!imagePresent(APP_IMAGE)) compose('build', 'app-single');
+    mkdirSync(join(paths.root, 'prometheus', 'targets'), { recursive: true });
+    writeFileSync(join(paths.root, 'prometheus', 'targets', 'docker.json'), renderTargets('docker', 2));
+    createdSwarm = (await ensureSwarm(ctx, true)).created;
+  });
+
+  after(async () => {
+    if (!usable) return;
+    await removeStack(ctx, STACK).catch(() => undefined);
+    if (createdSwarm) await leaveSwarmIfCreated(ctx);
+  });
+
+  it('deploys every service but the ones Swarm cannot run, each task running and healthy', async () => {
+    const model = swarmStackModel();
+    if (!imagePresent(IMAGES.grafana)) Reflect.deleteProperty(model.services, GRAFANA_SERVICE);
+    await deployStack(ctx, STACK, model, { ...process.env, ...PORTS, WORKERS: '2', APP_CPUS: '2', REPLICA_CPUS: '1', COMPOSE_PROJECT_NAME: STACK });
+    await waitConverged(ctx, STACK, Object.keys(model.services));
+    const tasks = docker('ps', '--filter', `label=${STACK_LABEL}=${STACK}`, '--format', '{{.Names}} {{.Status}}').trim().split('\n');
+    assert.equal(tasks.filter((t) => t.includes('_app-replica.')).length, 2, 'two nginx replicas');
+    assert.ok(tasks.every((t) => t.includes('(healthy)')), tasks.join('; '));
+  });
+
+  it("gives every topology the Docker runtime's CPU budget: 2 CPUs per app service, 1 per nginx replica", () => {
+    const nano = (service: string): number => Number(docker('service', 'inspect', '--format', '{{.Spec.TaskTemplate.Resources.Limits.NanoCPUs}}', `${STACK}_${service}`).trim());
+    for (const service of ['app-single', 'app-cluster', 'app-cluster-none', 'app-pm2']) assert.equal(nano(service), 2e9, service);
+    assert.equal(nano('app-replica'), 1e9);
+    const mode = docker('service', 'inspect', '--format', '{{.Spec.EndpointSpec.Mode}}', `${STACK}_app-cluster`).trim();
+    assert.equal(mode, 'dnsrr');
+  });
+
+  it('Prometheus finds every worker, and both nginx replicas through Swarm DNS', async () => {
+    const deadline = Date.now() + 30_000;
+    let up: Record<string, number> = {};
+    while (Date.now() < deadline) {
+      const body = (await (await fetch(`${PROMETHEUS}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: { labels: Record<string, string>; health: string }[] } };
+      up = {};
+      for (const t of body.data.activeTargets) if (t.health === 'up') up[t.labels['job'] ?? ''] = (up[t.labels['job'] ?? ''] ?? 0) + 1;
+      if (up['app'] === 9 && up['app-replica'] === 2) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.equal(up['app'], 9, `single 1 + cluster 2 + primary + cluster-none 2 + primary + pm2 2 up: ${JSON.stringify(up)}`);
+    assert.equal(up['app-replica'], 2, JSON.stringify(up));
+  });
+
+  it("a container on the stack's overlay network reaches every task by its service name", () => {
+    const script = `const dns = require('node:dns/promises');
+      (async () => {
+        const replicas = await dns.resolve4('tasks.app-replica');
+        const ready = await Promise.all(replicas.map((ip) => fetch('http://' + ip + ':${CONTAINER_APP_PORT}/readyz').then((r) => r.status)));
+        const cluster = await fetch('http://app-cluster:${CONTAINER_METRICS_PORT}/metrics').then((r) => r.status);
+        console.log(JSON.stringify({ replicas: replicas.length, ready, cluster }));
+      })();`;
+    const seen = JSON.parse(onStackNetwork(script).trim()) as { replicas: number; ready: number[]; cluster: number };
+    assert.deepEqual(seen, { replicas: 2, ready: [200, 200], cluster: 200 });
+  });
+
+  it('removes the stack and leaves the swarm it created: the engine as it was', async () => {
+    await removeStack(ctx, STACK);
+    assert.equal(docker('ps', '-aq', '--filter', `label=${STACK_LABEL}=${STACK}`).trim(), '');
+    assert.equal(docker('network', 'ls', '-q', '--filter', `label=${STACK_LABEL}=${STACK}`).trim(), '');
+    if (createdSwarm) {
+      assert.equal(await leaveSwarmIfCreated(ctx), true);
+      createdSwarm = false;
+      assert.equal((await swarmState(ctx)).state, 'inactive');
+      assert.equal(networkPresent(GATEWAY_BRIDGE), gatewayBefore, `${GATEWAY_BRIDGE} as before the test`);
+    }
+  });
+});
