@@ -166,3 +166,20 @@ export async function leaveSwarmIfCreated(ctx: DockerContext): Promise<boolean> 
   rmSync(createdMarker(), { force: true });
   return true;
 }
+
+/** Docker's label naming a task container's service (`<stack>_<service>`) and its slot. */
+const SERVICE_LABEL = 'com.docker.swarm.service.name';
+/** The task's name, `<stack>_<service>.<slot>.<task id>`: where its slot is. */
+const TASK_NAME_LABEL = 'com.docker.swarm.task.name';
+
+/** A service's running task containers on this node, in slot order: their names and their addresses on the stack's network. */
+export async function serviceTasks(ctx: DockerContext, stack: string, service: string, network: string): Promise<{ container: string; slot: number; address: string }[]> {
+  const ids = (await capture(ctx, ['ps', '-q', '--filter', `label=${SERVICE_LABEL}=${stack}_${service}`, '--filter', 'status=running'])).stdout.split('\n').filter(Boolean);
+  if (ids.length === 0) return [];
+  const format = `{{.Name}}\t{{index .Config.Labels "${TASK_NAME_LABEL}"}}\t{{with index .NetworkSettings.Networks "${stack}_${network}"}}{{.IPAddress}}{{end}}`;
+  const res = await capture(ctx, ['inspect', '--format', format, ...ids]);
+  return res.stdout.split('\n').filter(Boolean).map((line) => {
+    const [name = '', task = '', address = ''] = line.split('\t');
+    return { container: name.replace(/^\//, ''), slot: Number(/\.(\d+)\.[^.]+$/.exec(task)?.[1] ?? Number.NaN), address };
+  }).sort((a, b) => a.slot - b.slot);
+}

@@ -12,10 +12,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GRAFANA_SERVICE } from '../../src/docker/compose.js';
+import { GRAFANA_SERVICE, RUNNER_SCRIPT } from '../../src/docker/compose.js';
 import { defaultContext } from '../../src/docker/docker-runtime.js';
 import { APP_IMAGE, IMAGES, NODE_IMAGE } from '../../src/docker/images.js';
-import { deployStack, ensureSwarm, GATEWAY_BRIDGE, leaveSwarmIfCreated, removeStack, STACK_LABEL, swarmState, waitConverged } from '../../src/docker/swarm.js';
+import { deployStack, ensureSwarm, GATEWAY_BRIDGE, leaveSwarmIfCreated, removeStack, serviceTasks, STACK_LABEL, swarmState, waitConverged } from '../../src/docker/swarm.js';
 import { swarmStackModel, SWARM_NETWORK } from '../../src/docker/swarm-stack.js';
 import { paths } from '../../src/paths.js';
 import { renderTargets } from '../../src/render/prometheus.js';
@@ -99,6 +99,30 @@ describe('the Swarm stack on a real engine', { skip: required ? false : notRun }
       })();`;
     const seen = JSON.parse(onStackNetwork(script).trim()) as { replicas: number; ready: number[]; cluster: number };
     assert.deepEqual(seen, { replicas: 2, ready: [200, 200], cluster: 200 });
+  });
+
+  it("the lab finds each task's container and address, as Swarm's DNS answers them", async () => {
+    const tasks = await serviceTasks(ctx, STACK, 'app-replica', SWARM_NETWORK);
+    assert.deepEqual(tasks.map((t) => t.slot), [1, 2]);
+    const dns = JSON.parse(onStackNetwork("require('node:dns/promises').resolve4('tasks.app-replica').then((a) => console.log(JSON.stringify(a.sort())))").trim()) as string[];
+    assert.deepEqual(tasks.map((t) => t.address).sort(), dns);
+    assert.ok(tasks.every((t) => t.container.startsWith(`${STACK}_app-replica.${t.slot}.`)), tasks.map((t) => t.container).join(', '));
+  });
+
+  it('the runner with --spread-dns loads both tasks of a DNS round-robin service from the overlay network', async () => {
+    const tasks = await serviceTasks(ctx, STACK, 'app-replica', SWARM_NETWORK);
+    const metrics = tasks.flatMap((t) => ['--metrics', `http://${t.address}:${CONTAINER_METRICS_PORT}/metrics`]);
+    const out = docker('run', '--rm', '--network', `${STACK}_${SWARM_NETWORK}`, '-v', `${paths.root}:/lab:ro`, '-w', '/lab', NODE_IMAGE,
+      'node', RUNNER_SCRIPT, '--url', `http://app-replica:${CONTAINER_APP_PORT}/`, '-n', '200', '-c', '8', '--spread-dns', ...metrics, '--json', '/dev/stdout');
+    const json = JSON.parse(out.slice(out.indexOf('{'))) as { result: { errors: { total: number } }; workers: { handlerCount: number }[] };
+    assert.equal(json.result.errors.total, 0);
+    // Every replica says worker 0: each one's own counter shows the spread (4 connections each).
+    const served = json.workers.map((w) => w.handlerCount);
+    assert.equal(served.length, 2);
+    // The runner's 200, and any health check (/readyz, every 5 s per task) that fell inside the run.
+    const total = served.reduce((a, b) => a + b, 0);
+    assert.ok(total >= 200 && total <= 210, `requests served per task: ${served.join(', ')}`);
+    assert.ok(served.every((n) => n >= 50), `both tasks served a share: ${served.join(', ')}`);
   });
 
   it('removes the stack and leaves the swarm it created: the engine as it was', async () => {
