@@ -10,9 +10,17 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
-import { paths } from '../paths.js';
-import { capture, type DockerContext } from './docker-runtime.js';
-import type { SwarmStackFile } from './swarm-stack.js';
+import { locations } from '../config/environment.js';
+import { renderTargets } from '../render/prometheus.js';
+import { TOPOLOGIES } from '../topologies.js';
+import { composeArgs, capture, engineCpus, imageAvailable, print, requireEngine, run, stackVariables, type DockerContext } from './engine.js';
+import { GRAFANA_SERVICE } from './compose.js';
+import { IMAGES } from './images.js';
+import { stackEnv, stackUrls, targetsFile } from './stack.js';
+import { SWARM_LEFT_OUT, SWARM_STACK_NAME, swarmStackModel, type SwarmStackFile } from './swarm-stack.js';
+
+/** The Compose service whose build makes the app image all app services run. */
+const APP_BUILD_SERVICE = 'app-single';
 
 /** The label Swarm puts on every service, task container and network of a stack. */
 export const STACK_LABEL = 'com.docker.stack.namespace';
@@ -20,7 +28,7 @@ export const STACK_LABEL = 'com.docker.stack.namespace';
 export const GATEWAY_BRIDGE = 'docker_gwbridge';
 
 /** Where the lab notes that it created the swarm (so `down` leaves it, and only then). */
-const createdMarker = (): string => join(paths.state, 'swarm-created-by-lab');
+const createdMarker = (): string => join(locations().state, 'swarm-created-by-lab');
 
 export type SwarmState = 'active' | 'inactive' | 'pending' | 'error' | 'locked' | 'unknown';
 
@@ -50,7 +58,7 @@ export async function ensureSwarm(ctx: DockerContext, init: boolean): Promise<{ 
   const gatewayBefore = await networkExists(ctx, GATEWAY_BRIDGE);
   const res = await capture(ctx, ['swarm', 'init', '--advertise-addr', '127.0.0.1'], 60_000);
   if (res.code !== 0) throw new Error('`docker swarm init --advertise-addr 127.0.0.1` failed: `docker info` says why');
-  mkdirSync(paths.state, { recursive: true });
+  mkdirSync(locations().state, { recursive: true });
   writeFileSync(createdMarker(), JSON.stringify({ gatewayBefore }));
   return { created: true };
 }
@@ -182,4 +190,74 @@ export async function serviceTasks(ctx: DockerContext, stack: string, service: s
     const [name = '', task = '', address = ''] = line.split('\t');
     return { container: name.replace(/^\//, ''), slot: Number(/\.(\d+)\.[^.]+$/.exec(task)?.[1] ?? Number.NaN), address };
   }).sort((a, b) => a.slot - b.slot);
+}
+
+/** SWARM_INIT: yes lets `up` create a one-node swarm where the engine is in none. */
+export interface SwarmUpOptions {
+  init: boolean;
+}
+
+/**
+ * `make up RUNTIME=swarm`: Prometheus' targets for WORKERS, the app image built as the
+ * Docker runtime builds it, a swarm (created only when asked), the stack deployed and
+ * waited for until every task runs healthy, and where everything answers.
+ */
+export async function swarmUp(workers: number, ctx: DockerContext, options: SwarmUpOptions): Promise<void> {
+  const stack = ctx.swarmStack ?? SWARM_STACK_NAME;
+  const vars = stackVariables(ctx);
+  stackEnv(workers, vars); // bad WORKERS or APP_CPUS: one line, before anything is written
+  await requireEngine(ctx);
+  await ensureSwarm(ctx, options.init);
+  mkdirSync(join(ctx.root, 'prometheus', 'targets'), { recursive: true });
+  writeFileSync(targetsFile(ctx), renderTargets('docker', workers));
+  const env = stackEnv(workers, vars, await engineCpus(ctx));
+  // The one app image every app service runs, built from app/Dockerfile as `docker compose up --build` builds it.
+  await run(ctx, [...composeArgs(ctx), 'build', APP_BUILD_SERVICE], 'docker compose build');
+  const model = swarmStackModel();
+  const withGrafana = await imageAvailable(ctx, IMAGES.grafana);
+  if (!withGrafana) {
+    print(ctx, `lab: ${IMAGES.grafana} cannot be pulled: Grafana is left out (not run)\n`);
+    Reflect.deleteProperty(model.services, GRAFANA_SERVICE);
+  }
+  await deployStack(ctx, stack, model, { ...process.env, ...vars, ...env, COMPOSE_PROJECT_NAME: stack });
+  await waitConverged(ctx, stack, Object.keys(model.services));
+  const urls = stackUrls(vars);
+  print(ctx, `${[
+    '',
+    `Swarm stack ${stack} up (WORKERS=${env['WORKERS']}, APP_CPUS=${env['APP_CPUS']} per app service, ${env['REPLICA_CPUS']} per nginx replica; endpoint_mode dnsrr; host-mode ports listen on every interface)`,
+    withGrafana ? `  Grafana       ${urls.grafana}` : `  Grafana       not run (${IMAGES.grafana} cannot be had)`,
+    `  Prometheus    ${urls.prometheus}`,
+    ...TOPOLOGIES.filter((t) => t.service !== null).map((t) => `  ${t.mode.padEnd(14)}${urls.apps[t.mode]}   ${t.title}`),
+    `  left out      ${SWARM_LEFT_OUT.join(', ')} (a Swarm service cannot share the host's pid namespace)`,
+    '',
+  ].join('\n')}\n`);
+}
+
+/** `make down RUNTIME=swarm`: the stack removed, and the swarm left when the lab created it. */
+export async function swarmDown(ctx: DockerContext): Promise<void> {
+  const stack = ctx.swarmStack ?? SWARM_STACK_NAME;
+  if ((await swarmState(ctx)).state !== 'active') {
+    print(ctx, 'no swarm: nothing to remove\n');
+    return;
+  }
+  await removeStack(ctx, stack);
+  const left = await leaveSwarmIfCreated(ctx);
+  print(ctx, `removed the swarm stack ${stack}${left ? ' and left the one-node swarm the lab created' : ''}\n`);
+}
+
+export async function swarmPs(ctx: DockerContext): Promise<void> {
+  await run(ctx, ['stack', 'services', ctx.swarmStack ?? SWARM_STACK_NAME], 'docker stack services');
+}
+
+export async function swarmLogs(ctx: DockerContext): Promise<void> {
+  const stack = ctx.swarmStack ?? SWARM_STACK_NAME;
+  for (const { name } of await stackServices(ctx, stack)) {
+    await run(ctx, ['service', 'logs', '--tail', '200', name], `docker service logs ${name}`);
+  }
+}
+
+/** Whether the lab's Swarm stack has services on this engine's swarm (RUNTIME=auto, down). */
+export async function swarmStackRuns(ctx: DockerContext, stack = SWARM_STACK_NAME): Promise<boolean> {
+  if ((await swarmState(ctx)).state !== 'active') return false;
+  return (await stackServices(ctx, stack)).length > 0;
 }

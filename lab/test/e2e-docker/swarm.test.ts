@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GRAFANA_SERVICE, RUNNER_SCRIPT } from '../../src/docker/compose.js';
-import { defaultContext } from '../../src/docker/docker-runtime.js';
+import { defaultContext } from '../../src/docker/engine.js';
 import { APP_IMAGE, IMAGES, NODE_IMAGE } from '../../src/docker/images.js';
 import { deployStack, ensureSwarm, GATEWAY_BRIDGE, leaveSwarmIfCreated, removeStack, serviceTasks, STACK_LABEL, swarmState, waitConverged } from '../../src/docker/swarm.js';
 import { swarmStackModel, SWARM_NETWORK } from '../../src/docker/swarm-stack.js';
