@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
-import { locations } from '../config/environment.js';
+import { inheritedEnv, locations } from '../config/environment.js';
 import { renderTargets } from '../render/prometheus.js';
 import { TOPOLOGIES } from '../topologies.js';
 import { composeArgs, capture, engineCpus, imageAvailable, print, requireEngine, run, stackVariables, type DockerContext } from './engine.js';
@@ -219,7 +219,7 @@ export async function swarmUp(workers: number, ctx: DockerContext, options: Swar
     print(ctx, `lab: ${IMAGES.grafana} cannot be pulled: Grafana is left out (not run)\n`);
     Reflect.deleteProperty(model.services, GRAFANA_SERVICE);
   }
-  await deployStack(ctx, stack, model, { ...process.env, ...vars, ...env, COMPOSE_PROJECT_NAME: stack });
+  await deployStack(ctx, stack, model, inheritedEnv({ ...vars, ...env, COMPOSE_PROJECT_NAME: stack }));
   await waitConverged(ctx, stack, Object.keys(model.services));
   const urls = stackUrls(vars);
   print(ctx, `${[

@@ -1,33 +1,36 @@
 /**
- * The Swarm stack on a real engine: a one-node swarm created by the test (when the
- * engine is in none), docker-stack.yml's model deployed with the lab's images, every
- * task running and healthy with the Docker runtime's CPU budget, Prometheus finding every
- * worker and both nginx replicas through Swarm's DNS (endpoint_mode dnsrr: no IPVS here),
- * the lab's runner joining the stack's overlay network as a plain container and reaching
- * every task; then the stack removed and the swarm left, the engine as it was. Runs when an
+ * The Swarm runtime on a real engine, through the lab's CLI: `make up RUNTIME=swarm
+ * SWARM_INIT=yes` creates a one-node swarm (when the engine is in none) and deploys
+ * docker-stack.yml, every task running and healthy with the Docker runtime's CPU budget;
+ * Prometheus finds every worker and both nginx replicas through Swarm's DNS (endpoint_mode
+ * dnsrr: no IPVS here); the lab's runner joins the stack's overlay network as a plain
+ * container and reaches every task, spreading its connections over a DNS round-robin
+ * service; `make compare RUNTIME=swarm` writes the same report as the other runtimes; `make
+ * down` removes the stack and leaves the swarm it created, the engine as it was. Runs when an
  * engine answers; LAB_REQUIRE_DOCKER=1 (CI) makes "no engine" a failure.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GRAFANA_SERVICE, RUNNER_SCRIPT } from '../../src/docker/compose.js';
+import { RUNNER_SCRIPT } from '../../src/docker/compose.js';
 import { defaultContext } from '../../src/docker/engine.js';
-import { APP_IMAGE, IMAGES, NODE_IMAGE } from '../../src/docker/images.js';
-import { deployStack, ensureSwarm, GATEWAY_BRIDGE, leaveSwarmIfCreated, removeStack, serviceTasks, STACK_LABEL, swarmState, waitConverged } from '../../src/docker/swarm.js';
-import { swarmStackModel, SWARM_NETWORK } from '../../src/docker/swarm-stack.js';
+import { NODE_IMAGE } from '../../src/docker/images.js';
+import { GATEWAY_BRIDGE, serviceTasks, STACK_LABEL, swarmState } from '../../src/docker/swarm.js';
+import { SWARM_NETWORK, SWARM_STACK_NAME } from '../../src/docker/swarm-stack.js';
 import { paths } from '../../src/paths.js';
-import { renderTargets } from '../../src/render/prometheus.js';
 import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT } from '../../src/topologies.js';
-import { compose, docker, dockerEngine, shiftedPorts } from './stack.js';
+import { docker, dockerEngine, dockerLab, shiftedPorts } from './stack.js';
+import { assertCompareReport } from '../e2e/compare-shape.js';
 
-const STACK = 'lab-swarm-test';
+const STACK = SWARM_STACK_NAME;
 const PORTS = shiftedPorts(23000, 29090);
 const PROMETHEUS = `http://127.0.0.1:${PORTS['PROMETHEUS_PORT']}`;
 const ctx = { ...defaultContext(), print: (): void => undefined };
+const lab = dockerLab(PORTS, { RUNTIME: 'swarm' });
 
-const imagePresent = (image: string): boolean => spawnSync('docker', ['image', 'inspect', image], { stdio: 'ignore' }).status === 0;
 const networkPresent = (name: string): boolean => spawnSync('docker', ['network', 'inspect', name], { stdio: 'ignore' }).status === 0;
 
 /** A node one-liner run in a container on the stack's overlay network, as the lab's runner joins it. */
@@ -37,34 +40,28 @@ function onStackNetwork(script: string): string {
 
 const { usable, required, notRun } = await dockerEngine();
 
-describe('the Swarm stack on a real engine', { skip: required ? false : notRun }, () => {
-  let createdSwarm = false;
+describe('the Swarm runtime on a real engine', { skip: required ? false : notRun }, () => {
   let gatewayBefore = false;
+  let swarmBefore = false;
 
   before(async () => {
     assert.ok(usable, `LAB_REQUIRE_DOCKER=1 but ${String(notRun).replace('not run: ', '')}`);
     gatewayBefore = networkPresent(GATEWAY_BRIDGE);
-    // The app's image, as `make up` builds it (cached when the Docker stack test built it).
-    if (!imagePresent(APP_IMAGE)) compose('build', 'app-single');
-    mkdirSync(join(paths.root, 'prometheus', 'targets'), { recursive: true });
-    writeFileSync(join(paths.root, 'prometheus', 'targets', 'docker.json'), renderTargets('docker', 2));
-    createdSwarm = (await ensureSwarm(ctx, true)).created;
+    swarmBefore = (await swarmState(ctx)).state === 'active';
   });
 
   after(async () => {
-    if (!usable) return;
-    await removeStack(ctx, STACK).catch(() => undefined);
-    if (createdSwarm) await leaveSwarmIfCreated(ctx);
+    if (usable) await lab('down').catch(() => undefined);
   });
 
-  it('deploys every service but the ones Swarm cannot run, each task running and healthy', async () => {
-    const model = swarmStackModel();
-    if (!imagePresent(IMAGES.grafana)) Reflect.deleteProperty(model.services, GRAFANA_SERVICE);
-    await deployStack(ctx, STACK, model, { ...process.env, ...PORTS, WORKERS: '2', APP_CPUS: '2', REPLICA_CPUS: '1', COMPOSE_PROJECT_NAME: STACK });
-    await waitConverged(ctx, STACK, Object.keys(model.services));
+  it('make up RUNTIME=swarm SWARM_INIT=yes: a swarm, and every service but the ones Swarm cannot run, each task healthy', async () => {
+    const out = await lab('up', { WORKERS: '2', SWARM_INIT: 'yes' });
+    assert.match(out, new RegExp(`Swarm stack ${STACK} up \\(WORKERS=2, APP_CPUS=2`));
+    assert.equal((await swarmState(ctx)).state, 'active');
     const tasks = docker('ps', '--filter', `label=${STACK_LABEL}=${STACK}`, '--format', '{{.Names}} {{.Status}}').trim().split('\n');
     assert.equal(tasks.filter((t) => t.includes('_app-replica.')).length, 2, 'two nginx replicas');
     assert.ok(tasks.every((t) => t.includes('(healthy)')), tasks.join('; '));
+    assert.ok(!tasks.some((t) => t.includes('proc-exporter')), 'the /proc exporter is left out');
   });
 
   it("gives every topology the Docker runtime's CPU budget: 2 CPUs per app service, 1 per nginx replica", () => {
@@ -125,15 +122,23 @@ describe('the Swarm stack on a real engine', { skip: required ? false : notRun }
     assert.ok(served.every((n) => n >= 50), `both tasks served a share: ${served.join(', ')}`);
   });
 
-  it('removes the stack and leaves the swarm it created: the engine as it was', async () => {
-    await removeStack(ctx, STACK);
+  it('make compare RUNTIME=swarm: every Docker topology, zero errors, the same compare.json and compare.html as the other runtimes', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'lab-swarm-results-'));
+    try {
+      const out = await lab('compare', { REQUESTS: '300', CONCURRENCY: '50', REPEAT: '1', WARMUP: '0', RESULTS_DIR: results });
+      const report = assertCompareReport(results, out, { runtime: 'swarm', requests: 300, unavailable: ['reuseport'] });
+      assert.equal(report.machine.cpuLimit, 2, "the tasks' CPU limit is the machine's limit");
+      assert.equal(report.modes.find((m) => m.mode === 'nginx')?.workers, 2, "nginx's two replicas, each a worker");
+    } finally {
+      rmSync(results, { recursive: true, force: true });
+    }
+  });
+
+  it('make down RUNTIME=swarm: the stack removed, the swarm the lab created left, the engine as it was', async () => {
+    await lab('down');
     assert.equal(docker('ps', '-aq', '--filter', `label=${STACK_LABEL}=${STACK}`).trim(), '');
     assert.equal(docker('network', 'ls', '-q', '--filter', `label=${STACK_LABEL}=${STACK}`).trim(), '');
-    if (createdSwarm) {
-      assert.equal(await leaveSwarmIfCreated(ctx), true);
-      createdSwarm = false;
-      assert.equal((await swarmState(ctx)).state, 'inactive');
-      assert.equal(networkPresent(GATEWAY_BRIDGE), gatewayBefore, `${GATEWAY_BRIDGE} as before the test`);
-    }
+    assert.equal((await swarmState(ctx)).state === 'active', swarmBefore, 'the swarm as before the test');
+    assert.equal(networkPresent(GATEWAY_BRIDGE), gatewayBefore, `${GATEWAY_BRIDGE} as before the test`);
   });
 });
