@@ -17,6 +17,8 @@ import { defaultContext, dockerAvailable, runningServices } from './docker/engin
 import { dockerResilience } from './docker/resilience.js';
 import { dockerSweep } from './docker/docker-sweep.js';
 import { hostPorts } from './docker/stack.js';
+import { swarmStackRuns } from './docker/swarm.js';
+import { SWARM_STACK_NAME } from './docker/swarm-stack.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
 import { nativeRuntime, type NativeOptions } from './native/native-runtime.js';
 import { defaultAppNode, requireNodeBinary } from './native/node-binary.js';
@@ -72,8 +74,10 @@ Variables:
   WARMUP_MIN   requests each serving process serves before its warm-up can end (default 12000 from
                k6/scenario.json: V8 optimises Node's HTTP stack after ~10,700; docs/steady-state.md)
   DURATION     bench: run back to back for this many seconds instead of REPEAT times
-  RUNTIME      auto (docker when this lab's Compose stack is up, else native; \`up\`: docker when an
-               engine answers), native or docker
+  RUNTIME      auto (docker when this lab's Compose stack is up, swarm when its Swarm stack is, else
+               native; \`up\`: docker when an engine answers), native, docker or swarm (up, bench,
+               compare, ps, logs, down on a Docker Swarm: docker-stack.yml)
+  SWARM_INIT   up with RUNTIME=swarm: yes creates a one-node swarm when the engine is in none (default no)
   NODE         node binary that runs the app natively (default: Node 24 from tools/node24, the image's)
   LAB_INSTALL  auto (install what is missing when root or passwordless sudo allows) or no (only report)
   RATES        sweep: comma-separated offered rates, req/s (default: from a closed-loop capacity probe)
@@ -130,6 +134,10 @@ async function chooseRuntime(command: string, config: LabConfig): Promise<Runtim
     say(`RUNTIME=auto: docker (this lab's Compose stack is up, ${services.length} services running; RUNTIME=native to measure local processes)`);
     return 'docker';
   }
+  if (await swarmStackRuns(defaultContext())) {
+    say(`RUNTIME=auto: swarm (this lab's Swarm stack ${SWARM_STACK_NAME} runs; RUNTIME=native to measure local processes)`);
+    return 'swarm';
+  }
   say("RUNTIME=auto: native (a Docker engine answers but this lab's stack is not up: `make up` starts it)");
   return 'native';
 }
@@ -147,14 +155,15 @@ function setUpNative(config: LabConfig, purpose: Purpose): NativeOptions {
 /** Variables a Docker command would silently ignore are refused instead. */
 function refuseForDocker(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean }): void {
   const { options } = config;
+  const runtime = config.runtime === 'swarm' ? 'swarm' : 'docker';
   if (refused.mode && options.modes !== undefined) {
-    throw new UsageError(`MODE=${options.modes.join(',')} is not accepted by \`${command}\` with RUNTIME=docker: it starts every topology with a Docker service`);
+    throw new UsageError(`MODE=${options.modes.join(',')} is not accepted by \`${command}\` with RUNTIME=${runtime}: it starts every topology with a Docker service`);
   }
   if (refused.workers && options.workersGiven) {
-    throw new UsageError(`WORKERS=${options.workers} is not accepted by \`${command}\` with RUNTIME=docker: containers are sized by \`make up WORKERS=…\``);
+    throw new UsageError(`WORKERS=${options.workers} is not accepted by \`${command}\` with RUNTIME=${runtime}: containers are sized by \`make up WORKERS=…\``);
   }
   if (options.node !== undefined) {
-    throw new UsageError(`NODE=${options.node} is not accepted by \`${command}\` with RUNTIME=docker: the image's Node 24 runs the app (NODE applies to RUNTIME=native)`);
+    throw new UsageError(`NODE=${options.node} is not accepted by \`${command}\` with RUNTIME=${runtime}: the image's Node 24 runs the app (NODE applies to RUNTIME=native)`);
   }
 }
 
@@ -172,9 +181,10 @@ function refuseForNative(command: string, config: LabConfig): void {
 async function runtimeFor(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean } = {}): Promise<Runtime> {
   const takesOptions = command !== 'ps' && command !== 'logs';
   const name = await chooseRuntime(command, config);
-  if (name === 'docker') {
+  if (name === 'docker' || name === 'swarm') {
     if (takesOptions) refuseForDocker(command, config, refused);
-    return dockerRuntime(undefined, config.options.workersGiven ? config.options.workers : DEFAULT_DOCKER_WORKERS);
+    const ctx = name === 'swarm' ? { ...defaultContext(), swarmStack: SWARM_STACK_NAME } : defaultContext();
+    return dockerRuntime(ctx, config.options.workersGiven ? config.options.workers : DEFAULT_DOCKER_WORKERS, config.swarmInit);
   }
   if (!takesOptions) return nativeRuntime();
   refuseForNative(command, config);
@@ -193,7 +203,12 @@ function requireMode(config: LabConfig, command: string): Mode {
 }
 
 function nativeOnly(command: string, config: LabConfig, why = 'yet'): void {
-  if (config.runtime === 'docker') throw new UsageError(`RUNTIME=docker is not accepted by ${command} ${why}: run it with RUNTIME=native`);
+  if (config.runtime === 'docker' || config.runtime === 'swarm') throw new UsageError(`RUNTIME=${config.runtime} is not accepted by ${command} ${why}: run it with RUNTIME=native`);
+}
+
+/** Commands the Swarm runtime does not run yet: one line saying which do. */
+function notOnSwarm(command: string, config: LabConfig): void {
+  if (config.runtime === 'swarm') throw new UsageError(`RUNTIME=swarm is not accepted by ${command} yet: on Swarm the lab runs up, bench, compare, ps, logs and down (RUNTIME=docker runs ${command} on the Compose stack)`);
 }
 
 /**
@@ -231,7 +246,10 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
   down: async () => {
     const config = parseLabConfig(process.env, 'down');
     await nativeRuntime().down();
-    if (config.runtime !== 'native' && (await dockerAvailable())) await dockerRuntime().down();
+    if (config.runtime === 'native' || !(await dockerAvailable())) return;
+    if (config.runtime !== 'swarm') await dockerRuntime().down();
+    // The Swarm stack too, where a swarm runs it (RUNTIME=auto or swarm).
+    if (config.runtime === 'swarm' || (await swarmStackRuns(defaultContext()))) await dockerRuntime({ ...defaultContext(), swarmStack: SWARM_STACK_NAME }).down();
   },
   ps: async () => (await runtimeFor('ps', parseLabConfig(process.env, 'ps'))).ps(),
   logs: async () => (await runtimeFor('logs', parseLabConfig(process.env, 'logs'))).logs(),
@@ -239,7 +257,10 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
     const config = readConfig('sweep');
     const sweep = config.sweep;
     if (sweep === undefined) throw new Error('sweep: its options were not read');
-    if ((await chooseRuntime('sweep', config)) === 'docker') {
+    notOnSwarm('sweep', config);
+    const runtime = await chooseRuntime('sweep', config);
+    if (runtime === 'swarm') notOnSwarm('sweep', { ...config, runtime });
+    if (runtime === 'docker') {
       refuseForDocker('sweep', config, { workers: true });
       return dockerSweep(scenarioFor(config.options), config.options.modes, sweep);
     }
@@ -247,7 +268,10 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
   },
   resilience: async () => {
     const config = readConfig('resilience');
-    if ((await chooseRuntime('resilience', config)) === 'docker') {
+    notOnSwarm('resilience', config);
+    const runtime = await chooseRuntime('resilience', config);
+    if (runtime === 'swarm') notOnSwarm('resilience', { ...config, runtime });
+    if (runtime === 'docker') {
       refuseForDocker('resilience', config, { workers: true });
       return dockerResilience(config.options);
     }

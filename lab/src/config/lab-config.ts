@@ -8,7 +8,7 @@
  */
 import { appCpus, DEFAULT_APP_CPUS } from './docker-options.js';
 import { installPolicy, type InstallPolicy } from './install-policy.js';
-import { durationSeconds, readOptions, runtimeChoice, type LabOptions, type RuntimeChoice } from './lab-options.js';
+import { durationSeconds, readOptions, runtimeChoice, swarmInit, type LabOptions, type RuntimeChoice } from './lab-options.js';
 import { locationsFrom, type Locations } from './locations.js';
 import { readSweepOptions, type SweepOptions } from './sweep-options.js';
 import { checkVariables, LAB_VARIABLES, type CheckedCommand } from './variables.js';
@@ -22,7 +22,7 @@ export interface LabConfig {
   readonly command: ConfigCommand;
   /** MODE, WORKERS, the scenario's overrides, REPEAT, NODE (defaults where the command takes none). */
   readonly options: Readonly<LabOptions>;
-  /** RUNTIME: auto, native or docker. */
+  /** RUNTIME: auto, native, docker or swarm. */
   readonly runtime: RuntimeChoice;
   /** LAB_INSTALL: what the set-up step may do. */
   readonly installPolicy: InstallPolicy;
@@ -32,6 +32,8 @@ export interface LabConfig {
   readonly sweep: Readonly<SweepOptions> | undefined;
   /** APP_CPUS (up only; its default elsewhere). */
   readonly appCpus: number;
+  /** SWARM_INIT (up only): whether `up RUNTIME=swarm` may create a one-node swarm. */
+  readonly swarmInit: boolean;
   /** Where results, state and the binaries are. */
   readonly locations: Locations;
   /** For every variable the lab accepts: true when it was given (and so validated), false when defaulted. */
@@ -58,6 +60,7 @@ export function parseLabConfig(env: Env, command: ConfigCommand): LabConfig {
     runtime: takesOptions ? options.runtime : command === 'help' || command === 'setup' ? 'auto' : runtimeChoice(env),
     installPolicy: takesOptions || command === 'setup' ? installPolicy(env) : 'auto',
     appCpus: command === 'up' ? appCpus(env) : DEFAULT_APP_CPUS,
+    swarmInit: command === 'up' ? swarmInit(env) : false,
     durationSeconds: command === 'bench' ? durationSeconds(env) : undefined,
     sweep: command === 'sweep' ? Object.freeze(readSweepOptions(env)) : undefined,
     locations: locationsFrom(env),

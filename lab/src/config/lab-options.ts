@@ -27,8 +27,8 @@ export function modeList(env: Env, name = 'MODE'): Mode[] | undefined {
 
 export function runtimeChoice(env: Env): RuntimeChoice {
   const raw = value(env, 'RUNTIME') ?? 'auto';
-  if (raw !== 'auto' && raw !== 'native' && raw !== 'docker') {
-    throw new UsageError(`RUNTIME=${raw} is not accepted: expected auto, native or docker`);
+  if (raw !== 'auto' && raw !== 'native' && raw !== 'docker' && raw !== 'swarm') {
+    throw new UsageError(`RUNTIME=${raw} is not accepted: expected auto, native, docker or swarm`);
   }
   return raw;
 }
@@ -83,4 +83,11 @@ export function repeatCount(env: Env): number | undefined {
 /** DURATION (whole seconds, 1..3600): `bench` repeats the scenario back to back that long. */
 export function durationSeconds(env: Env): number | undefined {
   return integer(env, 'DURATION', 1, 3600);
+}
+
+/** SWARM_INIT (up with RUNTIME=swarm): yes lets the lab create a one-node swarm where the engine is in none; no (the default) only says how. */
+export function swarmInit(env: Env): boolean {
+  const raw = value(env, 'SWARM_INIT') ?? 'no';
+  if (raw !== 'yes' && raw !== 'no') throw new UsageError(`SWARM_INIT=${raw} is not accepted: expected yes (create a one-node swarm if the engine is in none) or no`);
+  return raw === 'yes';
 }

@@ -10,8 +10,8 @@ import { parseSnapshot, type WorkerSnapshot } from '../runner/worker-metrics.js'
 import type { K6RunSummary } from '../shared/k6-summary.js';
 import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology, workerCount, type Mode, type Topology } from '../topologies.js';
 import { runnerCommand, type RunnerRun } from '../runner/runner-command.js';
-import { BENCH_PROFILE, K6_RESULTS_DIR, K6_RUN_ARGS, K6_SERVICE, RUNNER_SERVICE } from './compose.js';
-import { composeArgs, containers, runQuiet, type DockerContext } from './engine.js';
+import { K6_RESULTS_DIR, K6_RUN_ARGS, K6_SERVICE, RUNNER_SERVICE } from './compose.js';
+import { containers, placementOf, runQuiet, type DockerContext } from './engine.js';
 import { parseChecked } from './read-back.js';
 
 /** The load generator: k6 where its image exists, else the lab's runner on the Compose network. */
@@ -22,15 +22,15 @@ export type { RunnerRun };
 /** The caller's uid:gid (0:0 under root), so results/ stays the caller's. */
 const callerUser = (): string => `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
 
-/** `docker compose … run` arguments of one run of the lab's runner on the Compose network. */
+/** `docker …` arguments of one run of the lab's runner on the stack's network (placement.ts: Compose or Swarm). */
 export function runnerArgs(ctx: DockerContext, run: RunnerRun): string[] {
-  return [
-    ...composeArgs(ctx), '--profile', BENCH_PROFILE, 'run', '--rm', '--no-deps',
+  return placementOf(ctx).oneOff({
+    service: RUNNER_SERVICE,
     // The service's name on the network, so Prometheus' lab-runner job (target runner:PORT) reaches this run.
-    ...(run.export === undefined ? [] : ['--use-aliases']),
-    '--user', callerUser(),
-    RUNNER_SERVICE, ...runnerCommand(run, K6_RESULTS_DIR),
-  ];
+    alias: run.export !== undefined,
+    user: callerUser(),
+    command: runnerCommand(run, K6_RESULTS_DIR),
+  });
 }
 
 /** Each serving process's /metrics as the Compose network reaches it: a service's ports, or each replica's container. */
@@ -54,7 +54,7 @@ export function numberReplicas(rep: Repetition): Repetition {
   return { workers, result: { ...rep.result, perWorker } };
 }
 
-/** `docker compose … run` arguments of one k6 run against a service (k6/bench.ts; it warms up in its setup). */
+/** `docker …` arguments of one k6 run against a service (k6/bench.ts; it warms up in its setup). */
 export function k6Args(ctx: DockerContext, mode: Mode, scenario: Scenario, testid: string): string[] {
   const env = {
     BASE_URL: `http://${topology(mode).service ?? mode}:${CONTAINER_APP_PORT}`,
@@ -64,12 +64,7 @@ export function k6Args(ctx: DockerContext, mode: Mode, scenario: Scenario, testi
     CONCURRENCY: String(scenario.concurrency),
     TARGET_PATH: scenario.path,
   };
-  return [
-    ...composeArgs(ctx), '--profile', BENCH_PROFILE, 'run', '--rm', '--no-deps',
-    '--user', callerUser(),
-    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-    K6_SERVICE, ...K6_RUN_ARGS,
-  ];
+  return placementOf(ctx).oneOff({ service: K6_SERVICE, alias: false, user: callerUser(), env, command: [...K6_RUN_ARGS] });
 }
 
 /** What k6 cannot measure: its connections' shares, each request's time, the full percentile curve, its own CPU. */

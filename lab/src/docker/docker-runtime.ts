@@ -18,15 +18,16 @@ import {
   k6Args, metricsUrlsInNetwork, numbered, numberReplicas, runFromK6, runnerArgs, snapshotsInContainers, type LoadGenerator,
 } from './container-load.js';
 import {
-  capture, containers, cpuLimits, defaultContext, imageAvailable, print, projectName, requireEngine, runningServices, runQuiet, stackVariables, type DockerContext,
+  capture, containers, cpuLimits, defaultContext, imageAvailable, placementOf, print, requireEngine, runningServices, runQuiet, stackVariables, type DockerContext,
 } from './engine.js';
 import { IMAGES, NODE_IMAGE } from './images.js';
 import { readChecked } from './read-back.js';
 import { dockerDown, dockerLogs, dockerPs, dockerUp, stackUrls } from './stack.js';
+import { swarmDown, swarmLogs, swarmPs, swarmUp } from './swarm.js';
 
 /** The machine facts of a Docker run: the app containers' CPU limit (docker inspect) and who loads them. */
 export async function dockerMachine(ctx: DockerContext, generator: string): Promise<MachineInfo> {
-  const limits = [...(await cpuLimits(ctx))].filter(([name]) => /-app-(?!replica)/.test(name)).map(([, cpus]) => cpus);
+  const limits = [...(await cpuLimits(ctx))].filter(([name]) => /[-_]app-(?!replica)/.test(name)).map(([, cpus]) => cpus);
   const cpuLimit = limits.length > 0 ? Math.max(...limits) : appCpus(stackVariables(ctx));
   return machineInfo(NODE_IMAGE.replace(/^node:([\d.]+).*$/, '$1'), { cpuLimit, generator });
 }
@@ -36,14 +37,14 @@ export async function dockerMachine(ctx: DockerContext, generator: string): Prom
  * the lab's own runner in a container on the Compose network, each worker's CPU read
  * from its own metrics port there.
  */
-export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers = DEFAULT_DOCKER_WORKERS): Runtime {
+export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers = DEFAULT_DOCKER_WORKERS, swarmInit = false): Runtime {
   let ready: Promise<{ workers: number; running: Set<string>; replicas: string[] }> | undefined;
   const stack = (): Promise<{ workers: number; running: Set<string>; replicas: string[] }> =>
     (ready ??= (async () => {
       await requireEngine(ctx);
       const running = new Set(await runningServices(ctx));
       const replicas = await containers(ctx, REPLICA_SERVICE);
-      if (replicas.length === 0) throw new Error('the Docker stack is not up (no app-replica runs): run `make up RUNTIME=docker` first');
+      if (replicas.length === 0) throw new Error(`the ${placementOf(ctx).runtime === 'swarm' ? 'Swarm' : 'Docker'} stack is not up (no app-replica runs): run \`make up RUNTIME=${placementOf(ctx).runtime}\` first`);
       return { workers: replicas.length, running, replicas };
     })());
   let workers = upWorkers;
@@ -55,7 +56,7 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       return k6 ? 'k6' : 'runner';
     }));
   return {
-    name: 'docker',
+    name: placementOf(ctx).runtime,
     workers: () => workers,
     machine: async () => {
       const s = await stack();
@@ -69,7 +70,7 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       if (service === null) return `${mode} runs natively only (one container cannot hold WORKERS processes on one port): use RUNTIME=native`;
       const s = await stack();
       workers = s.workers;
-      return s.running.has(service) ? null : `its service ${service} is not running: run \`make up RUNTIME=docker\``;
+      return s.running.has(service) ? null : `its service ${service} is not running: run \`make up RUNTIME=${placementOf(ctx).runtime}\``;
     },
     monitoring: async () => {
       const running = new Set(await runningServices(ctx));
@@ -110,7 +111,10 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       // As measure() numbers them: behind a proxy every replica says worker 0.
       return t.proxy === null ? snapshots : numbered(snapshots);
     },
-    ownership: () => ({ stack: projectName(), roots: () => [], engine: true, container: async (id) => (await capture(ctx, ['inspect', '--format', '{{index .Config.Labels "com.docker.compose.project"}}', id])).stdout.trim() === projectName() }),
+    ownership: () => {
+      const { stack, stackLabel } = placementOf(ctx);
+      return { stack, roots: () => [], engine: true, container: async (id) => (await capture(ctx, ['inspect', '--format', `{{index .Config.Labels "${stackLabel}"}}`, id])).stdout.trim() === stack };
+    },
     measure: async (target, scenario) => {
       const s = await stack();
       const t = topology(target.mode);
@@ -141,10 +145,10 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       }
     },
     close: () => Promise.resolve(),
-    up: () => dockerUp(upWorkers, ctx),
-    down: () => dockerDown(ctx),
-    ps: () => dockerPs(ctx),
-    logs: () => dockerLogs(false, ctx),
+    up: () => (ctx.swarmStack === undefined ? dockerUp(upWorkers, ctx) : swarmUp(upWorkers, ctx, { init: swarmInit })),
+    down: () => (ctx.swarmStack === undefined ? dockerDown(ctx) : swarmDown(ctx)),
+    ps: () => (ctx.swarmStack === undefined ? dockerPs(ctx) : swarmPs(ctx)),
+    logs: () => (ctx.swarmStack === undefined ? dockerLogs(false, ctx) : swarmLogs(ctx)),
   };
 }
 

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { inheritedEnv, locations, type Env } from '../config/environment.js';
 import { paths } from '../paths.js';
 import { PROJECT_NAME } from './compose.js';
-import { byLabel } from '../model/numbers.js';
+import { composePlacement, swarmPlacement, type Placement } from './placement.js';
 
 /** The oldest Compose v2 the file needs (depends_on … restart). */
 export const MIN_COMPOSE_VERSION = '2.17.0';
@@ -23,12 +23,18 @@ export interface DockerContext {
   print?: (text: string) => void;
   /** The variables the stack reads (host ports, APP_CPUS); absent: this process's environment at the time of use. */
   env?: Env;
+  /** RUNTIME=swarm: the Swarm stack the runtime runs as (placement.ts); absent: the Compose project. */
+  swarmStack?: string;
 }
 
 /** The Compose project the stack runs as: COMPOSE_PROJECT_NAME, else the file's name (compose.ts). */
 export const projectName = (): string => locations().composeProject ?? PROJECT_NAME;
 
 export const defaultContext = (): DockerContext => ({ root: paths.root, docker: locations().docker, resultsDir: resolve(locations().results) });
+
+/** Where the context's stack runs: its Swarm stack, else the Compose project. */
+export const placementOf = (ctx: DockerContext): Placement =>
+  ctx.swarmStack === undefined ? composePlacement(ctx, projectName()) : swarmPlacement(ctx, ctx.swarmStack);
 
 /** The variables the stack reads, as the context gives them. */
 export const stackVariables = (ctx: DockerContext): Env => ctx.env ?? inheritedEnv();
@@ -103,8 +109,7 @@ export async function engineCpus(ctx: DockerContext): Promise<number | undefined
 
 /** Services of the stack with a running container. */
 export async function runningServices(ctx: DockerContext): Promise<string[]> {
-  const res = await capture(ctx, [...composeArgs(ctx), 'ps', '--status', 'running', '--services']);
-  return res.code === 0 ? res.stdout.split('\n').map((s) => s.trim()).filter(Boolean) : [];
+  return placementOf(ctx).runningServices();
 }
 
 /** Whether a Docker engine answers `docker info` within timeoutMs. Never throws. */
@@ -163,15 +168,13 @@ export async function imageAvailable(ctx: DockerContext, image: string): Promise
 
 /** Running app containers of a service, by container name, in replica order. */
 export async function containers(ctx: DockerContext, service: string): Promise<string[]> {
-  const res = await capture(ctx, [...composeArgs(ctx), 'ps', '--status', 'running', '--format', '{{.Name}}', service]);
-  return res.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort(byLabel);
+  return placementOf(ctx).containers(service);
 }
 
 /** The CPU limit each running app container has (docker inspect), as the lab reports it. */
 export async function cpuLimits(ctx: DockerContext = defaultContext()): Promise<Map<string, number>> {
-  const ids = await capture(ctx, [...composeArgs(ctx), 'ps', '-q']);
   const limits = new Map<string, number>();
-  const list = ids.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  const list = await placementOf(ctx).containerIds();
   if (list.length === 0) return limits;
   const res = await capture(ctx, ['inspect', '--format', '{{.Name}} {{.HostConfig.NanoCpus}}', ...list]);
   for (const line of res.stdout.split('\n')) {

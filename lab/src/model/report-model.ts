@@ -209,7 +209,7 @@ export interface RepetitionRecord {
 }
 
 /** The runtimes the lab runs topologies with, declared once. */
-export type RuntimeName = 'native' | 'docker';
+export type RuntimeName = 'native' | 'docker' | 'swarm';
 
 /** Bumped when a report's shape changes: 2 added schemaVersion, the runtime's facts (cpuLimit, generator) and one casing (camelCase); 3 the intervals, repetitions, warm-up, statements and faults. */
 export const SCHEMA_VERSION = 3;

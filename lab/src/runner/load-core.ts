@@ -30,6 +30,8 @@ export interface LoadCoreOptions {
   timeoutMs: number;
   /** Keep connections alive (false: `connection: close`, a new socket per request). */
   keepAlive: boolean;
+  /** Spread the connections over these addresses of the origin's host (connection i: addresses[i % n]), the Host header unchanged. */
+  addresses?: readonly string[] | undefined;
   clock: RunClock;
   /**
    * Told once about every request sent, when it ended: error is null for a complete
@@ -102,6 +104,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 }
 
+/** The origin a connection opens: the service's, or the same scheme and port on one of its addresses. */
+export function connectionOrigin(origin: string, address: string | undefined): string {
+  if (address === undefined) return origin;
+  const url = new URL(origin);
+  url.hostname = address.includes(':') ? `[${address}]` : address;
+  return url.origin;
+}
+
 export class LoadCore {
   readonly options: LoadCoreOptions;
   readonly clock: RunClock;
@@ -116,7 +126,8 @@ export class LoadCore {
     }
     this.options = options;
     this.clock = options.clock;
-    this.connections = Array.from({ length: options.connections }, () => new LoadConnection(options.origin, options.timeoutMs, options.clock));
+    const addresses = options.addresses ?? [];
+    this.connections = Array.from({ length: options.connections }, (_, i) => new LoadConnection(connectionOrigin(options.origin, addresses[i % Math.max(1, addresses.length)]), options.timeoutMs, options.clock));
     this.exchanges = this.connections.map((c) => new Exchange(this, c));
     this.#dispatch = {
       method: 'GET',
@@ -125,6 +136,8 @@ export class LoadCore {
       bodyTimeout: options.timeoutMs,
       // reset: true sends `connection: close` and opens a new socket for the next request.
       reset: !options.keepAlive,
+      // Connections to an address still name the service: what a DNS round-robin client sends.
+      ...(addresses.length > 0 ? { headers: { host: new URL(options.origin).host } } : {}),
     };
   }
 

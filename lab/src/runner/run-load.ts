@@ -79,6 +79,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     connections: Math.min(opts.concurrency, opts.requests),
     timeoutMs: opts.timeoutMs,
     keepAlive: opts.keepAlive,
+    addresses: opts.addresses,
     clock,
     onEnd,
   });

@@ -1,6 +1,7 @@
 /**
  * What a load run takes, and its validation into a normalized form.
  */
+import { isIP } from 'node:net';
 import type { Outcome } from './outcome.js';
 import type { Scenario } from '../model/report-model.js';
 
@@ -21,6 +22,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Told of every finished request as it finishes (the client-side metrics Prometheus scrapes). */
   observer?: RequestObserver;
+  /**
+   * The URL host's addresses (IPv4 or IPv6), when the client spreads its connections over
+   * them: connection i goes to addresses[i % n], with the URL's host in its Host header, as
+   * clients of a DNS round-robin service do (Swarm's dnsrr, a headless Service). Unset: the
+   * URL's host is resolved once, as any client would.
+   */
+  addresses?: readonly string[];
 }
 
 /** Sees each finished request: its outcome, and its latency when a complete response came. */
@@ -40,6 +48,7 @@ export interface NormalizedRunOptions {
   onProgress: ((done: number, total: number) => void) | undefined;
   signal: AbortSignal | undefined;
   observer: RequestObserver | undefined;
+  addresses: readonly string[] | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -59,6 +68,9 @@ export function normalizeRunOptions(options: RunOptions): NormalizedRunOptions {
   requirePositiveInteger('requests', options.requests);
   requirePositiveInteger('concurrency', options.concurrency);
   requirePositiveInteger('timeoutMs', timeoutMs);
+  const bad = options.addresses?.find((a) => isIP(a) === 0);
+  if (bad !== undefined) throw new TypeError(`addresses: expected IP addresses, got ${bad}`);
+  if (options.addresses?.length === 0) throw new RangeError('addresses: expected at least one address, got none');
   return {
     url: target.href,
     origin: target.origin,
@@ -70,6 +82,7 @@ export function normalizeRunOptions(options: RunOptions): NormalizedRunOptions {
     onProgress: options.onProgress,
     observer: options.observer,
     signal: options.signal,
+    addresses: options.addresses,
   };
 }
 

@@ -17,6 +17,8 @@ export interface CliOptions {
   metrics: string[];
   /** Serve the run's client-side metrics for Prometheus (--export-metrics, --mode, --testid), if asked. */
   exportMetrics: ExportMetrics | undefined;
+  /** --spread-dns: resolve the URL's host to all its addresses and spread the connections over them. */
+  spreadDns: boolean;
 }
 
 export interface ExportMetrics {
@@ -52,6 +54,7 @@ export interface SteadyCliOptions {
   json: string | undefined;
   /** Every serving process's /metrics, read after each window. */
   metrics: string[];
+  spreadDns: boolean;
 }
 
 export type CliParse =
@@ -70,6 +73,8 @@ export const USAGE = `usage: cli.js --url URL -n REQUESTS -c CONCURRENCY [--time
   --timeout-ms MS      per-request timeout (default ${DEFAULT_TIMEOUT_MS})
   --warmup N           requests sent and discarded before measuring (default 0)
   --no-keepalive       a new connection for every request
+  --spread-dns         resolve the URL's host to all its addresses and spread the connections over them,
+                       as clients of a DNS round-robin service do (Swarm's dnsrr); the Host header is the URL's
   --json FILE          also write the full result as JSON: { result, workers }
   --metrics URL        a worker's /metrics, read before and after the run (repeat for each worker)
   --rate R             open model: start R requests/s on a fixed schedule (the sweep's step); prints the step as JSON
@@ -83,7 +88,7 @@ export const USAGE = `usage: cli.js --url URL -n REQUESTS -c CONCURRENCY [--time
   --mode M, --testid T the labels of those metrics: the topology and the run's id
   -h, --help           this text`;
 
-const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --json, --metrics, --rate, --duration-ms, --connections, --warm-path, --steady-window, --steady-min, --export-metrics, --mode, --testid, -h/--help';
+const ACCEPTED = '--url, -n/--requests, -c/--concurrency, --timeout-ms, --warmup, --no-keepalive, --spread-dns, --json, --metrics, --rate, --duration-ms, --connections, --warm-path, --steady-window, --steady-min, --export-metrics, --mode, --testid, -h/--help';
 
 export function parseCliArgs(argv: readonly string[]): CliParse {
   let values: Record<string, string | boolean | string[] | undefined>;
@@ -99,6 +104,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
         'timeout-ms': { type: 'string' },
         warmup: { type: 'string' },
         'no-keepalive': { type: 'boolean' },
+        'spread-dns': { type: 'boolean' },
         json: { type: 'string' },
         metrics: { type: 'string', multiple: true },
         rate: { type: 'string' },
@@ -149,6 +155,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       json,
       metrics,
       exportMetrics,
+      spreadDns: values['spread-dns'] === true,
     },
   };
 }
@@ -165,7 +172,7 @@ function parseSteady(url: string, values: Record<string, string | boolean | stri
   const output = outputFlags(values);
   if (typeof output === 'string') return { kind: 'error', message: output };
   if (output.metrics.length === 0) return { kind: 'error', message: '--steady-window needs --metrics: every serving process\'s /metrics URL' };
-  return { kind: 'steady', options: { url, concurrency, timeoutMs, keepAlive: values['no-keepalive'] !== true, window, min, json: output.json, metrics: output.metrics } };
+  return { kind: 'steady', options: { url, concurrency, timeoutMs, keepAlive: values['no-keepalive'] !== true, window, min, json: output.json, metrics: output.metrics, spreadDns: values['spread-dns'] === true } };
 }
 
 /** --export-metrics with its labels, all three or none; or a one-line message. */
@@ -185,7 +192,7 @@ function exportFlags(values: Record<string, string | boolean | string[] | undefi
 
 /** The open-model mode: --rate, --duration-ms and --connections together; the closed loop's flags are refused. */
 function parseOpen(url: string, values: Record<string, string | boolean | string[] | undefined>): CliParse {
-  const closed = (['requests', 'concurrency', 'warmup', 'no-keepalive', 'export-metrics'] as const).find((k) => values[k] !== undefined);
+  const closed = (['requests', 'concurrency', 'warmup', 'no-keepalive', 'export-metrics', 'spread-dns'] as const).find((k) => values[k] !== undefined);
   if (closed !== undefined) return { kind: 'error', message: `--${closed} is not accepted with --rate (the open model takes --duration-ms and --connections)` };
   const rawRate = values.rate;
   const rate = typeof rawRate === 'string' && /^\d+(\.\d+)?$/.test(rawRate) ? Number(rawRate) : Number.NaN;

@@ -12,6 +12,7 @@
  *
  * Exit codes: 0 done, 1 the run itself failed, 2 bad arguments, 130 interrupted.
  */
+import { lookup } from 'node:dns/promises';
 import { writeFile } from 'node:fs/promises';
 import { parseCliArgs, USAGE, type CliOptions, type ExportMetrics, type OpenCliOptions, type SteadyCliOptions } from './runner-cli-args.js';
 import { steadyPlan, warmToSteadyState } from '../steady/steady-state.js';
@@ -54,8 +55,17 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Every address of the URL's host (--spread-dns), or undefined: the host resolved once by the client. */
+async function spreadAddresses(url: string, spread: boolean): Promise<string[] | undefined> {
+  if (!spread) return undefined;
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const found = await lookup(host, { all: true });
+  return [...new Set(found.map((a) => a.address))].sort();
+}
+
 async function run(options: CliOptions, signal: AbortSignal): Promise<void> {
-  const common = { keepAlive: options.keepAlive, timeoutMs: options.timeoutMs, signal };
+  const addresses = await spreadAddresses(options.url, options.spreadDns);
+  const common = { keepAlive: options.keepAlive, timeoutMs: options.timeoutMs, signal, ...(addresses === undefined ? {} : { addresses }) };
   await warmUp(options.url, options.warmup, options.concurrency, common);
   const progress = progressReporter('', options.requests);
   const exporter = await startExport(options.exportMetrics);
@@ -117,7 +127,8 @@ async function runOpen(options: OpenCliOptions, signal: AbortSignal): Promise<vo
 
 /** The steady-state warm-up where the processes are (the Docker runtime runs it in one container, not one per window). */
 async function runSteady(options: SteadyCliOptions, signal: AbortSignal): Promise<void> {
-  const common = { keepAlive: options.keepAlive, timeoutMs: options.timeoutMs, signal };
+  const addresses = await spreadAddresses(options.url, options.spreadDns);
+  const common = { keepAlive: options.keepAlive, timeoutMs: options.timeoutMs, signal, ...(addresses === undefined ? {} : { addresses }) };
   const report = await warmToSteadyState(
     { load: (n) => warmUp(options.url, n, options.concurrency, common), read: () => snapshotAll(options.metrics), processes: options.metrics.length },
     steadyPlan({ warmupRequests: options.window, steadyMinRequests: options.min }),

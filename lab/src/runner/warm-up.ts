@@ -8,6 +8,8 @@ export interface WarmUpOptions {
   keepAlive?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Spread the connections over these addresses of the URL's host (RunOptions.addresses). */
+  addresses?: readonly string[];
 }
 
 /** Sends `requests` requests to `url` over `concurrency` connections and discards the results. Does nothing for 0. */

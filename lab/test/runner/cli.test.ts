@@ -16,11 +16,11 @@ const CLI = fileURLToPath(new URL('../../src/runner/runner-cli.js', import.meta.
 test('parses the flags, with defaults', () => {
   assert.deepEqual(parseCliArgs(['--url', 'http://127.0.0.1:3001/heavy', '-n', '1200', '-c', '200']), {
     kind: 'run',
-    options: { url: 'http://127.0.0.1:3001/heavy', requests: 1200, concurrency: 200, timeoutMs: 30_000, warmup: 0, keepAlive: true, json: undefined, metrics: [], exportMetrics: undefined },
+    options: { url: 'http://127.0.0.1:3001/heavy', requests: 1200, concurrency: 200, timeoutMs: 30_000, warmup: 0, keepAlive: true, json: undefined, metrics: [], exportMetrics: undefined, spreadDns: false },
   });
   assert.deepEqual(
-    parseCliArgs(['--url=http://h/x', '--requests=5', '--concurrency', '2', '--timeout-ms', '100', '--warmup', '3', '--no-keepalive', '--json', 'o.json']),
-    { kind: 'run', options: { url: 'http://h/x', requests: 5, concurrency: 2, timeoutMs: 100, warmup: 3, keepAlive: false, json: 'o.json', metrics: [], exportMetrics: undefined } },
+    parseCliArgs(['--url=http://h/x', '--requests=5', '--concurrency', '2', '--timeout-ms', '100', '--warmup', '3', '--no-keepalive', '--json', 'o.json', '--spread-dns']),
+    { kind: 'run', options: { url: 'http://h/x', requests: 5, concurrency: 2, timeoutMs: 100, warmup: 3, keepAlive: false, json: 'o.json', metrics: [], exportMetrics: undefined, spreadDns: true } },
   );
   assert.deepEqual(parseCliArgs(['-h']), { kind: 'help' });
   const exported = parseCliArgs(['--url', 'http://h/x', '-n', '5', '-c', '1', '--export-metrics', '9700', '--mode', 'pm2', '--testid', 'pm2-2026-12-04T10-00-00Z-r1']);

@@ -1,0 +1,144 @@
+/**
+ * The Swarm runtime on a real engine, through the lab's CLI: `make up RUNTIME=swarm
+ * SWARM_INIT=yes` creates a one-node swarm (when the engine is in none) and deploys
+ * docker-stack.yml, every task running and healthy with the Docker runtime's CPU budget;
+ * Prometheus finds every worker and both nginx replicas through Swarm's DNS (endpoint_mode
+ * dnsrr: no IPVS here); the lab's runner joins the stack's overlay network as a plain
+ * container and reaches every task, spreading its connections over a DNS round-robin
+ * service; `make compare RUNTIME=swarm` writes the same report as the other runtimes; `make
+ * down` removes the stack and leaves the swarm it created, the engine as it was. Runs when an
+ * engine answers; LAB_REQUIRE_DOCKER=1 (CI) makes "no engine" a failure.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { RUNNER_SCRIPT } from '../../src/docker/compose.js';
+import { defaultContext } from '../../src/docker/engine.js';
+import { NODE_IMAGE } from '../../src/docker/images.js';
+import { GATEWAY_BRIDGE, serviceTasks, STACK_LABEL, swarmState } from '../../src/docker/swarm.js';
+import { SWARM_NETWORK, SWARM_STACK_NAME } from '../../src/docker/swarm-stack.js';
+import { paths } from '../../src/paths.js';
+import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT } from '../../src/topologies.js';
+import { docker, dockerEngine, dockerLab, shiftedPorts } from './stack.js';
+import { assertCompareReport } from '../e2e/compare-shape.js';
+
+const STACK = SWARM_STACK_NAME;
+const PORTS = shiftedPorts(23000, 29090);
+const PROMETHEUS = `http://127.0.0.1:${PORTS['PROMETHEUS_PORT']}`;
+const ctx = { ...defaultContext(), print: (): void => undefined };
+const lab = dockerLab(PORTS, { RUNTIME: 'swarm' });
+
+const networkPresent = (name: string): boolean => spawnSync('docker', ['network', 'inspect', name], { stdio: 'ignore' }).status === 0;
+
+/** A node one-liner run in a container on the stack's overlay network, as the lab's runner joins it. */
+function onStackNetwork(script: string): string {
+  return docker('run', '--rm', '--network', `${STACK}_${SWARM_NETWORK}`, NODE_IMAGE, 'node', '-e', script);
+}
+
+const { usable, required, notRun } = await dockerEngine();
+
+describe('the Swarm runtime on a real engine', { skip: required ? false : notRun }, () => {
+  let gatewayBefore = false;
+  let swarmBefore = false;
+
+  before(async () => {
+    assert.ok(usable, `LAB_REQUIRE_DOCKER=1 but ${String(notRun).replace('not run: ', '')}`);
+    gatewayBefore = networkPresent(GATEWAY_BRIDGE);
+    swarmBefore = (await swarmState(ctx)).state === 'active';
+  });
+
+  after(async () => {
+    if (usable) await lab('down').catch(() => undefined);
+  });
+
+  it('make up RUNTIME=swarm SWARM_INIT=yes: a swarm, and every service but the ones Swarm cannot run, each task healthy', async () => {
+    const out = await lab('up', { WORKERS: '2', SWARM_INIT: 'yes' });
+    assert.match(out, new RegExp(`Swarm stack ${STACK} up \\(WORKERS=2, APP_CPUS=2`));
+    assert.equal((await swarmState(ctx)).state, 'active');
+    const tasks = docker('ps', '--filter', `label=${STACK_LABEL}=${STACK}`, '--format', '{{.Names}} {{.Status}}').trim().split('\n');
+    assert.equal(tasks.filter((t) => t.includes('_app-replica.')).length, 2, 'two nginx replicas');
+    assert.ok(tasks.every((t) => t.includes('(healthy)')), tasks.join('; '));
+    assert.ok(!tasks.some((t) => t.includes('proc-exporter')), 'the /proc exporter is left out');
+  });
+
+  it("gives every topology the Docker runtime's CPU budget: 2 CPUs per app service, 1 per nginx replica", () => {
+    const nano = (service: string): number => Number(docker('service', 'inspect', '--format', '{{.Spec.TaskTemplate.Resources.Limits.NanoCPUs}}', `${STACK}_${service}`).trim());
+    for (const service of ['app-single', 'app-cluster', 'app-cluster-none', 'app-pm2']) assert.equal(nano(service), 2e9, service);
+    assert.equal(nano('app-replica'), 1e9);
+    const mode = docker('service', 'inspect', '--format', '{{.Spec.EndpointSpec.Mode}}', `${STACK}_app-cluster`).trim();
+    assert.equal(mode, 'dnsrr');
+  });
+
+  it('Prometheus finds every worker, and both nginx replicas through Swarm DNS', async () => {
+    const deadline = Date.now() + 30_000;
+    let up: Record<string, number> = {};
+    while (Date.now() < deadline) {
+      const body = (await (await fetch(`${PROMETHEUS}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: { labels: Record<string, string>; health: string }[] } };
+      up = {};
+      for (const t of body.data.activeTargets) if (t.health === 'up') up[t.labels['job'] ?? ''] = (up[t.labels['job'] ?? ''] ?? 0) + 1;
+      if (up['app'] === 9 && up['app-replica'] === 2) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.equal(up['app'], 9, `single 1 + cluster 2 + primary + cluster-none 2 + primary + pm2 2 up: ${JSON.stringify(up)}`);
+    assert.equal(up['app-replica'], 2, JSON.stringify(up));
+  });
+
+  it("a container on the stack's overlay network reaches every task by its service name", () => {
+    const script = `const dns = require('node:dns/promises');
+      (async () => {
+        const replicas = await dns.resolve4('tasks.app-replica');
+        const ready = await Promise.all(replicas.map((ip) => fetch('http://' + ip + ':${CONTAINER_APP_PORT}/readyz').then((r) => r.status)));
+        const cluster = await fetch('http://app-cluster:${CONTAINER_METRICS_PORT}/metrics').then((r) => r.status);
+        console.log(JSON.stringify({ replicas: replicas.length, ready, cluster }));
+      })();`;
+    const seen = JSON.parse(onStackNetwork(script).trim()) as { replicas: number; ready: number[]; cluster: number };
+    assert.deepEqual(seen, { replicas: 2, ready: [200, 200], cluster: 200 });
+  });
+
+  it("the lab finds each task's container and address, as Swarm's DNS answers them", async () => {
+    const tasks = await serviceTasks(ctx, STACK, 'app-replica', SWARM_NETWORK);
+    assert.deepEqual(tasks.map((t) => t.slot), [1, 2]);
+    const dns = JSON.parse(onStackNetwork("require('node:dns/promises').resolve4('tasks.app-replica').then((a) => console.log(JSON.stringify(a.sort())))").trim()) as string[];
+    assert.deepEqual(tasks.map((t) => t.address).sort(), dns);
+    assert.ok(tasks.every((t) => t.container.startsWith(`${STACK}_app-replica.${t.slot}.`)), tasks.map((t) => t.container).join(', '));
+  });
+
+  it('the runner with --spread-dns loads both tasks of a DNS round-robin service from the overlay network', async () => {
+    const tasks = await serviceTasks(ctx, STACK, 'app-replica', SWARM_NETWORK);
+    const metrics = tasks.flatMap((t) => ['--metrics', `http://${t.address}:${CONTAINER_METRICS_PORT}/metrics`]);
+    const out = docker('run', '--rm', '--network', `${STACK}_${SWARM_NETWORK}`, '-v', `${paths.root}:/lab:ro`, '-w', '/lab', NODE_IMAGE,
+      'node', RUNNER_SCRIPT, '--url', `http://app-replica:${CONTAINER_APP_PORT}/`, '-n', '200', '-c', '8', '--spread-dns', ...metrics, '--json', '/dev/stdout');
+    const json = JSON.parse(out.slice(out.indexOf('{'))) as { result: { errors: { total: number } }; workers: { handlerCount: number }[] };
+    assert.equal(json.result.errors.total, 0);
+    // Every replica says worker 0: each one's own counter shows the spread (4 connections each).
+    const served = json.workers.map((w) => w.handlerCount);
+    assert.equal(served.length, 2);
+    // The runner's 200, and any health check (/readyz, every 5 s per task) that fell inside the run.
+    const total = served.reduce((a, b) => a + b, 0);
+    assert.ok(total >= 200 && total <= 210, `requests served per task: ${served.join(', ')}`);
+    assert.ok(served.every((n) => n >= 50), `both tasks served a share: ${served.join(', ')}`);
+  });
+
+  it('make compare RUNTIME=swarm: every Docker topology, zero errors, the same compare.json and compare.html as the other runtimes', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'lab-swarm-results-'));
+    try {
+      const out = await lab('compare', { REQUESTS: '300', CONCURRENCY: '50', REPEAT: '1', WARMUP: '0', RESULTS_DIR: results });
+      const report = assertCompareReport(results, out, { runtime: 'swarm', requests: 300, unavailable: ['reuseport'] });
+      assert.equal(report.machine.cpuLimit, 2, "the tasks' CPU limit is the machine's limit");
+      assert.equal(report.modes.find((m) => m.mode === 'nginx')?.workers, 2, "nginx's two replicas, each a worker");
+    } finally {
+      rmSync(results, { recursive: true, force: true });
+    }
+  });
+
+  it('make down RUNTIME=swarm: the stack removed, the swarm the lab created left, the engine as it was', async () => {
+    await lab('down');
+    assert.equal(docker('ps', '-aq', '--filter', `label=${STACK_LABEL}=${STACK}`).trim(), '');
+    assert.equal(docker('network', 'ls', '-q', '--filter', `label=${STACK_LABEL}=${STACK}`).trim(), '');
+    assert.equal((await swarmState(ctx)).state === 'active', swarmBefore, 'the swarm as before the test');
+    assert.equal(networkPresent(GATEWAY_BRIDGE), gatewayBefore, `${GATEWAY_BRIDGE} as before the test`);
+  });
+});
