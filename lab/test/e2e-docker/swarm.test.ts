@@ -125,7 +125,7 @@ describe('the Swarm runtime on a real engine', { skip: required ? false : notRun
   it('make compare RUNTIME=swarm: every Docker topology, zero errors, the same compare.json and compare.html as the other runtimes', async () => {
     const results = mkdtempSync(join(tmpdir(), 'lab-swarm-results-'));
     try {
-      const out = await lab('compare', { REQUESTS: '300', CONCURRENCY: '50', REPEAT: '1', WARMUP: '0', RESULTS_DIR: results });
+      const out = await lab('compare', { REQUESTS: '300', CONCURRENCY: '50', REPEAT: '1', WARMUP: '100', WARMUP_MIN: '0', RESULTS_DIR: results });
       const report = assertCompareReport(results, out, { runtime: 'swarm', requests: 300, unavailable: ['reuseport'] });
       assert.equal(report.machine.cpuLimit, 2, "the tasks' CPU limit is the machine's limit");
       assert.equal(report.modes.find((m) => m.mode === 'nginx')?.workers, 2, "nginx's two replicas, each a worker");
