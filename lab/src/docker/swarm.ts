@@ -170,7 +170,11 @@ export async function leaveSwarmIfCreated(ctx: DockerContext): Promise<boolean> 
   }
   const res = await capture(ctx, ['swarm', 'leave', '--force'], 60_000);
   if (res.code !== 0 && (await swarmState(ctx)).state !== 'inactive') throw new Error('`docker swarm leave --force` failed: `docker info` says why');
-  if (!gatewayBefore) await capture(ctx, ['network', 'rm', GATEWAY_BRIDGE]);
+  // Right after `swarm leave` the bridge may still hold the ingress endpoint for a moment: try again until it is gone.
+  for (let attempt = 0; !gatewayBefore && attempt < 20 && (await networkExists(ctx, GATEWAY_BRIDGE)); attempt++) {
+    await capture(ctx, ['network', 'rm', GATEWAY_BRIDGE]);
+    if (await networkExists(ctx, GATEWAY_BRIDGE)) await sleep(500);
+  }
   rmSync(createdMarker(), { force: true });
   return true;
 }
