@@ -176,6 +176,10 @@ export async function leaveSwarmIfCreated(ctx: DockerContext): Promise<boolean> 
     if (await networkExists(ctx, GATEWAY_BRIDGE)) await sleep(500);
   }
   rmSync(createdMarker(), { force: true });
+  if (!gatewayBefore && (await networkExists(ctx, GATEWAY_BRIDGE))) {
+    // Docker 20.10 can keep a stale endpoint on the bridge after `swarm leave` ("has active endpoints" with no container).
+    print(ctx, `lab: ${GATEWAY_BRIDGE} (made by \`swarm init\`) is still held by the engine after leaving the swarm: \`docker network rm ${GATEWAY_BRIDGE}\` removes it once dockerd has let go (after a restart at the latest)\n`);
+  }
   return true;
 }
 
