@@ -79,7 +79,16 @@ describe('lab resilience, for real: MODE=nginx (with single)', { timeout: 480_00
       // Not asserted: with keep-alive a warm server may empty its accept queue before the lab
       // sees it (the report then warns); nginx-queued.test.ts builds the queue by construction.
       t.diagnostic(`${topo.mode}: ${stop.waitingAtEvent} connection(s) queued at the stop`);
-      assert.equal(stop.failedTotal, 0, `${topo.mode}: a graceful stop loses nothing: ${JSON.stringify(stop)}`);
+      if (topo.mode === 'nginx') {
+        // nginx's graceful quit closes its idle keep-alive client connections at once: a
+        // request the client writes on one as it closes is reset (the race the rolling
+        // restart's reloads show below; seen once in CI: 1 of 352). Nothing else may fail.
+        const { reset, ...others } = stop.failed;
+        t.diagnostic(`nginx graceful stop: ${reset} reset by nginx's quit`);
+        assert.deepEqual(Object.values(others), Object.values(others).map(() => 0), `nginx: a graceful stop refuses, times out and 5xxs nothing: ${JSON.stringify(stop)}`);
+      } else {
+        assert.equal(stop.failedTotal, 0, `${topo.mode}: a graceful stop loses nothing: ${JSON.stringify(stop)}`);
+      }
       assert.equal(stop.drains?.graceful, topo.workers, `${topo.mode}: every serving process drained gracefully`);
       assert.equal(restart.slotsBack, true, `${topo.mode}: every slot served by a new process after the restart`);
       assert.equal(kill.slotsBack, false, `${topo.mode}: nothing restarts a killed ${topo.mode} process`);
@@ -95,7 +104,7 @@ describe('lab resilience, for real: MODE=nginx (with single)', { timeout: 480_00
         assert.deepEqual(Object.values(others), Object.values(others).map(() => 0), `nginx: ${JSON.stringify(restart.failed)}`);
       }
     }
-    assert.match(stdout, /^nginx\s+graceful stop\s+1\s+\d+\s+\d+\s+\d+\s+0\s+none/m);
+    assert.match(stdout, /^nginx\s+graceful stop\s+1\s+\d+\s+\d+\s+\d+\s+(0\s+none|\d+\s+\d+ reset)\s/m);
     assert.ok(existsSync(join(results, 'resilience.html')));
     // Nothing left: the registry is empty and no process of the run is alive.
     const registry = join(state, 'processes.json');
