@@ -60,7 +60,11 @@ export function assertCompareReport(dir: string, stdout: string, expected: Expec
     assert.equal(m.errors, 0, `${m.mode} errors`);
     assert.equal(m.completed, expected.requests, `${m.mode} completed`);
     const serving = m.perWorker.filter((w) => w.requests > 0).map((w) => w.worker);
-    assert.deepEqual(serving, Array.from({ length: m.workers }, (_, i) => i), `${m.mode}: every worker served requests`);
+    const everyWorker = Array.from({ length: m.workers }, (_, i) => i);
+    // The OS accept race (cluster-none) can hand every connection of a short keep-alive run
+    // to one worker (the unfairness the lab reports): there, every worker is listed and one serves at least.
+    if (m.mode === 'cluster-none') assert.ok(serving.length >= 1 && m.perWorker.length === m.workers, `${m.mode}: its workers listed, one serving at least`);
+    else assert.deepEqual(serving, everyWorker, `${m.mode}: every worker served requests`);
     assert.ok(m.perWorker.every((w) => w.cpuSeconds > 0), `${m.mode}: every worker's CPU was read`);
     const run = m.medianRun;
     assert.ok(run);
