@@ -16,9 +16,9 @@
 import { isAbsolute, join } from 'node:path';
 import type { RuntimeName } from '../model/report-model.js';
 import { byLabel } from '../model/numbers.js';
-import { BENCH_PROFILE, composeModel, K6_RESULTS_DIR, RUNNER_SERVICE } from './compose.js';
+import { BENCH_PROFILE, composeModel } from './compose.js';
 import { capture, composeArgs, stackVariables, type DockerContext } from './engine.js';
-import { SWARM_NETWORK } from './swarm-stack.js';
+import { SERVICE_LABEL, STACK_LABEL, SWARM_NETWORK } from './swarm-stack.js';
 
 export interface OneOff {
   /** The Compose service it runs as (runner or k6). */
@@ -72,9 +72,6 @@ export function composePlacement(ctx: DockerContext, project: string): Placement
   };
 }
 
-/** Docker's label naming a task container's service (`<stack>_<service>`). */
-const SERVICE_LABEL = 'com.docker.swarm.service.name';
-export const SWARM_STACK_LABEL = 'com.docker.stack.namespace';
 
 /**
  * A Compose service's mounts as `docker run -v` arguments: `.` is the repository, the
@@ -102,7 +99,7 @@ export function swarmPlacement(ctx: DockerContext, stack: string): Placement {
   return {
     runtime: 'swarm',
     stack,
-    stackLabel: SWARM_STACK_LABEL,
+    stackLabel: STACK_LABEL,
     oneOff: (run) => {
       const service = composeModel().services[run.service];
       if (service === undefined) throw new Error(`no Compose service ${run.service} to run on the swarm`);
@@ -119,14 +116,10 @@ export function swarmPlacement(ctx: DockerContext, stack: string): Placement {
     },
     containers: async (service) => (await tasksOf(['--filter', `label=${SERVICE_LABEL}=${stack}_${service}`])).sort(byLabel),
     runningServices: async () => {
-      const names = await tasksOf(['--filter', `label=${SWARM_STACK_LABEL}=${stack}`]);
+      const names = await tasksOf(['--filter', `label=${STACK_LABEL}=${stack}`]);
       // <stack>_<service>.<slot>.<task id>
       return [...new Set(names.map((n) => n.slice(stack.length + 1).replace(/\.\d+\.[^.]+$/, '')))].sort();
     },
-    containerIds: async () => lines((await capture(ctx, ['ps', '-q', '--filter', `label=${SWARM_STACK_LABEL}=${stack}`])).stdout),
+    containerIds: async () => lines((await capture(ctx, ['ps', '-q', '--filter', `label=${STACK_LABEL}=${stack}`])).stdout),
   };
 }
-
-/** Where the results folder is inside a one-off container (the runner's and k6's JSON). */
-export const ONE_OFF_RESULTS_DIR = K6_RESULTS_DIR;
-export { RUNNER_SERVICE };

@@ -29,6 +29,10 @@ import { BENCH_PROFILE, composeModel, GENERATE_COMMAND, PORT_VARIABLES, type Com
 export const SWARM_NETWORK = 'lab';
 /** The stack's default name (`docker stack deploy … NAME`); its network is NAME_lab. */
 export const SWARM_STACK_NAME = 'nodejs-clustering-lab';
+/** The label Swarm puts on every service, task container and network of a stack: its name. */
+export const STACK_LABEL = 'com.docker.stack.namespace';
+/** The label naming a task container's service (`<stack>_<service>`). */
+export const SERVICE_LABEL = 'com.docker.swarm.service.name';
 /** Services a Swarm stack cannot run (the reason is in the header). */
 export const SWARM_LEFT_OUT: readonly string[] = [PROC_EXPORTER_SERVICE];
 

@@ -17,13 +17,13 @@ import { composeArgs, capture, engineCpus, imageAvailable, print, requireEngine,
 import { GRAFANA_SERVICE } from './compose.js';
 import { IMAGES } from './images.js';
 import { stackEnv, stackUrls, targetsFile } from './stack.js';
-import { SWARM_LEFT_OUT, SWARM_STACK_NAME, swarmStackModel, type SwarmStackFile } from './swarm-stack.js';
+import { SERVICE_LABEL, STACK_LABEL, SWARM_LEFT_OUT, SWARM_STACK_NAME, swarmStackModel, type SwarmStackFile } from './swarm-stack.js';
+
+export { STACK_LABEL };
 
 /** The Compose service whose build makes the app image all app services run. */
 const APP_BUILD_SERVICE = 'app-single';
 
-/** The label Swarm puts on every service, task container and network of a stack. */
-export const STACK_LABEL = 'com.docker.stack.namespace';
 /** The bridge `docker swarm init` creates on the host; left behind by `swarm leave`. */
 export const GATEWAY_BRIDGE = 'docker_gwbridge';
 
@@ -183,8 +183,6 @@ export async function leaveSwarmIfCreated(ctx: DockerContext): Promise<boolean> 
   return true;
 }
 
-/** Docker's label naming a task container's service (`<stack>_<service>`) and its slot. */
-const SERVICE_LABEL = 'com.docker.swarm.service.name';
 /** The task's name, `<stack>_<service>.<slot>.<task id>`: where its slot is. */
 const TASK_NAME_LABEL = 'com.docker.swarm.task.name';
 
