@@ -13,7 +13,7 @@ import type { CheckedCommand } from './config/variables.js';
 import { bench, compare } from './core/commands.js';
 import type { Runtime, RuntimeName } from './core/runtime.js';
 import { dockerRuntime } from './docker/docker-runtime.js';
-import { defaultContext, dockerAvailable, runningServices } from './docker/engine.js';
+import { defaultContext, dockerAvailable, runningServices, type DockerContext } from './docker/engine.js';
 import { dockerResilience } from './docker/resilience.js';
 import { dockerSweep } from './docker/docker-sweep.js';
 import { hostPorts } from './docker/stack.js';
@@ -152,6 +152,11 @@ function setUpNative(config: LabConfig, purpose: Purpose): NativeOptions {
   return { ...options, modes: options.modes === undefined ? undefined : [...options.modes], node: options.node ?? defaultAppNode(), setup: setupResult };
 }
 
+/** The Docker engine's context for RUNTIME=docker (the Compose project) or swarm (the lab's Swarm stack). */
+function dockerContext(runtime: 'docker' | 'swarm'): DockerContext {
+  return runtime === 'swarm' ? { ...defaultContext(), swarmStack: SWARM_STACK_NAME } : defaultContext();
+}
+
 /** Variables a Docker command would silently ignore are refused instead. */
 function refuseForDocker(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean }): void {
   const { options } = config;
@@ -183,8 +188,7 @@ async function runtimeFor(command: string, config: LabConfig, refused: { mode?: 
   const name = await chooseRuntime(command, config);
   if (name === 'docker' || name === 'swarm') {
     if (takesOptions) refuseForDocker(command, config, refused);
-    const ctx = name === 'swarm' ? { ...defaultContext(), swarmStack: SWARM_STACK_NAME } : defaultContext();
-    return dockerRuntime(ctx, config.options.workersGiven ? config.options.workers : DEFAULT_DOCKER_WORKERS, config.swarmInit);
+    return dockerRuntime(dockerContext(name), config.options.workersGiven ? config.options.workers : DEFAULT_DOCKER_WORKERS, config.swarmInit);
   }
   if (!takesOptions) return nativeRuntime();
   refuseForNative(command, config);
@@ -204,11 +208,6 @@ function requireMode(config: LabConfig, command: string): Mode {
 
 function nativeOnly(command: string, config: LabConfig, why = 'yet'): void {
   if (config.runtime === 'docker' || config.runtime === 'swarm') throw new UsageError(`RUNTIME=${config.runtime} is not accepted by ${command} ${why}: run it with RUNTIME=native`);
-}
-
-/** Commands the Swarm runtime does not run yet: one line saying which do. */
-function notOnSwarm(command: string, config: LabConfig): void {
-  if (config.runtime === 'swarm') throw new UsageError(`RUNTIME=swarm is not accepted by ${command} yet: on Swarm the lab runs up, bench, compare, ps, logs and down (RUNTIME=docker runs ${command} on the Compose stack)`);
 }
 
 /**
@@ -257,23 +256,19 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
     const config = readConfig('sweep');
     const sweep = config.sweep;
     if (sweep === undefined) throw new Error('sweep: its options were not read');
-    notOnSwarm('sweep', config);
     const runtime = await chooseRuntime('sweep', config);
-    if (runtime === 'swarm') notOnSwarm('sweep', { ...config, runtime });
-    if (runtime === 'docker') {
+    if (runtime === 'docker' || runtime === 'swarm') {
       refuseForDocker('sweep', config, { workers: true });
-      return dockerSweep(scenarioFor(config.options), config.options.modes, sweep);
+      return dockerSweep(scenarioFor(config.options), config.options.modes, sweep, dockerContext(runtime));
     }
     return nativeSweep(setUpNative(config, 'lab'), sweep);
   },
   resilience: async () => {
     const config = readConfig('resilience');
-    notOnSwarm('resilience', config);
     const runtime = await chooseRuntime('resilience', config);
-    if (runtime === 'swarm') notOnSwarm('resilience', { ...config, runtime });
-    if (runtime === 'docker') {
+    if (runtime === 'docker' || runtime === 'swarm') {
       refuseForDocker('resilience', config, { workers: true });
-      return dockerResilience(config.options);
+      return dockerResilience(config.options, dockerContext(runtime));
     }
     return nativeResilience(setUpNative(config, 'lab'));
   },

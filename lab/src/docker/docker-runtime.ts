@@ -15,7 +15,7 @@ import { runIds, testId } from '../shared/ids.js';
 import { CONTAINER_APP_PORT, DEFAULT_DOCKER_WORKERS, topology, workerCount } from '../topologies.js';
 import { GRAFANA_SERVICE, PROMETHEUS_SERVICE, REPLICA_SERVICE } from './compose.js';
 import {
-  k6Args, metricsUrlsInNetwork, numbered, numberReplicas, runFromK6, runnerArgs, snapshotsInContainers, type LoadGenerator,
+  k6Args, metricsUrlsInNetwork, numbered, numberReplicas, runFromK6, runnerArgs, slotContainers, snapshotsInContainers, spreadsDns, type LoadGenerator,
 } from './container-load.js';
 import {
   capture, containers, cpuLimits, defaultContext, imageAvailable, placementOf, print, requireEngine, runningServices, runQuiet, stackVariables, type DockerContext,
@@ -83,23 +83,24 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
     },
     // Warm-up windows go through the lab's runner whichever generator measures: k6 reports no per-window figures.
     load: async (target, requests, scenario) => {
-      const url = `http://${topology(target.mode).service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
-      await runQuiet(ctx, runnerArgs(ctx, { url, requests, concurrency: Math.min(scenario.concurrency, requests), scenario }), `warm-up of ${target.mode}`);
+      const t = topology(target.mode);
+      const url = `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
+      await runQuiet(ctx, runnerArgs(ctx, { url, requests, concurrency: Math.min(scenario.concurrency, requests), scenario, spreadDns: spreadsDns(t) }), `warm-up of ${target.mode}`);
     },
     warmToSteadyState: async (target, scenario) => {
       const s = await stack();
       const t = topology(target.mode);
-      const metrics = metricsUrlsInNetwork(t, s.workers, s.replicas);
+      const metrics = metricsUrlsInNetwork(t, s.workers, await slotContainers(ctx, t));
       const json = `steady-${nextRunId(target.mode)}-${process.pid}.json`;
       const file = join(ctx.resultsDir, json);
       mkdirSync(dirname(file), { recursive: true });
       const window = scenario.warmupRequests;
-      const run = { url: `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`, requests: window, concurrency: Math.min(scenario.concurrency, window * metrics.length), scenario, json, metrics };
+      const run = { url: `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`, requests: window, concurrency: Math.min(scenario.concurrency, window * metrics.length), scenario, json, metrics, spreadDns: spreadsDns(t) };
       try {
         await runQuiet(ctx, [...runnerArgs(ctx, run), '--steady-window', String(window), '--steady-min', String(scenario.steadyMinRequests)], `the steady-state warm-up of ${target.mode}`);
         const report = readChecked('warmUp', file);
-        // As measure() numbers them: behind a proxy every replica says worker 0.
-        return t.proxy === null ? report : { ...report, reference: numbered(report.reference) };
+        // As measure() numbers them: every replica says worker 0.
+        return t.instances === 'one' ? report : { ...report, reference: numbered(report.reference) };
       } finally {
         rmSync(file, { force: true });
       }
@@ -107,9 +108,9 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
     readProcesses: async (target) => {
       const s = await stack();
       const t = topology(target.mode);
-      const snapshots = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
-      // As measure() numbers them: behind a proxy every replica says worker 0.
-      return t.proxy === null ? snapshots : numbered(snapshots);
+      const snapshots = await snapshotsInContainers(ctx, t, s.workers, await slotContainers(ctx, t));
+      // As measure() numbers them: every replica says worker 0.
+      return t.instances === 'one' ? snapshots : numbered(snapshots);
     },
     ownership: () => {
       const { stack, stackLabel } = placementOf(ctx);
@@ -120,26 +121,26 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       const t = topology(target.mode);
       if ((await generator()) === 'k6') {
         const testid = testId(target.mode, new Date());
-        const before = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
+        const before = await snapshotsInContainers(ctx, t, s.workers, await slotContainers(ctx, t));
         // Made here, as the caller: a folder Docker creates for a mount belongs to root.
         mkdirSync(ctx.resultsDir, { recursive: true });
         await runQuiet(ctx, k6Args(ctx, target.mode, scenario, testid), `k6 against ${target.mode}`);
-        const after = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
+        const after = await snapshotsInContainers(ctx, t, s.workers, await slotContainers(ctx, t));
         const file = join(ctx.resultsDir, `k6-${testid}.json`);
         const rep = { result: runFromK6(readChecked('k6Run', file)), workers: delta(before, after) };
-        return t.proxy === null ? rep : numberReplicas(rep);
+        return t.instances === 'one' ? rep : numberReplicas(rep);
       }
       const testid = nextRunId(target.mode);
       const json = `runner-${testid}-${process.pid}.json`;
       const file = join(ctx.resultsDir, json);
       mkdirSync(dirname(file), { recursive: true });
-      const metrics = metricsUrlsInNetwork(t, s.workers, s.replicas);
+      const metrics = metricsUrlsInNetwork(t, s.workers, await slotContainers(ctx, t));
       const url = `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
       try {
-        const run = { url, requests: scenario.requests, concurrency: scenario.concurrency, scenario, json, metrics, export: { mode: target.mode, testid } };
+        const run = { url, requests: scenario.requests, concurrency: scenario.concurrency, scenario, json, metrics, spreadDns: spreadsDns(t), export: { mode: target.mode, testid } };
         await runQuiet(ctx, runnerArgs(ctx, run), `the runner against ${target.mode}`);
         const rep = readChecked('repetition', file);
-        return t.proxy === null ? rep : numberReplicas(rep);
+        return t.instances === 'one' ? rep : numberReplicas(rep);
       } finally {
         rmSync(file, { force: true });
       }

@@ -23,11 +23,12 @@ export async function dockerResilience(options: Pick<LabOptions, 'modes' | 'requ
   const machine = await dockerMachine(ctx, "the lab's round load, on the host, against the stack's published ports (no CPU limit)");
   const urls = stackUrls(stackVariables(ctx));
   return resilience({
-    name: 'docker',
+    name: ctx.swarmStack === undefined ? 'docker' : 'swarm',
     scenario: scenarioFor(options),
     machine,
     workers: (mode) => workerCount(topology(mode), workers),
-    unavailability: (mode) => runtime.unavailability(mode),
+    // The rounds' load and probes run on this machine, through the topology's host port.
+    unavailability: async (mode) => (topology(mode).published ? runtime.unavailability(mode) : `${mode} has no host port, and the rounds load it from this machine (compare and bench run ${mode}, from the stack's network)`),
     // 127.0.0.1: the ports are published on it alone, and localhost may resolve to ::1 first.
     target: (mode) => new DockerTarget(mode, ctx, workers, (urls.apps[mode] ?? '').replace('//localhost:', '//127.0.0.1:')),
     close: () => runtime.close(),

@@ -31,7 +31,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
-import { APP_IMAGE, APP_SHUTDOWN_TIMEOUT_MS, DEFAULT_APP_CPUS, NGINX_IMAGE, NODE_IMAGE, PM2_KILL_TIMEOUT_MS } from '../containers.js';
+import { APP_IMAGE, APP_SHUTDOWN_TIMEOUT_MS, DEFAULT_APP_CPUS, LIVENESS_PERIOD_SECONDS, LIVENESS_TIMEOUT_SECONDS, livenessFailureThreshold, NGINX_IMAGE, NODE_IMAGE, PM2_KILL_TIMEOUT_MS } from '../containers.js';
 import { DOCKER_NGINX_FILES, DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers, renderDockerNginx } from '../render/nginx.js';
 import type { Scenario } from '../model/report-model.js';
 import { runnerCommand, type RunnerRun } from '../runner/runner-command.js';
@@ -184,28 +184,18 @@ function podLabels(name: string, component: 'app' | 'proxy' | 'runner', mode: st
  * saturates: under the seed load a probe waits behind the queued /heavy requests. So:
  * - readiness (/readyz, 503 from SIGTERM on): fails at once on a draining pod (a 503 is
  *   an answer), but only after `failureThreshold` unanswered periods on a busy one.
- * - liveness (/healthz): restarts a pod only once it has not answered for longer than the
- *   runner's own request timeout (the scenario's timeoutMs): a pod that still serves
- *   within the timeout the lab accepts is saturated, not dead, and a restart would turn
- *   a slow pod into lost requests.
+ * - liveness (/healthz): containers.ts' liveness rule, shared with the Swarm stack's health check.
  * - startup: liveness and readiness begin once the pod has answered /readyz once.
  */
 export const READINESS = { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1 } as const;
-export const LIVENESS_PERIOD_SECONDS = 10;
-export const LIVENESS_TIMEOUT_SECONDS = 10;
 export const STARTUP = { periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 30 } as const;
-
-/** Liveness' failure threshold: unanswered for longer than the scenario's request timeout before a restart. */
-export function livenessFailureThreshold(scenario: Pick<Scenario, 'timeoutMs'>): number {
-  return Math.ceil(scenario.timeoutMs / 1000 / LIVENESS_PERIOD_SECONDS) + 1;
-}
 
 function probes(readyPath: string, livePath: string, scenario: Scenario): Pick<IContainer, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
   const get = (path: string): IProbe['httpGet'] => ({ path, port: 'http' });
   return {
     startupProbe: { httpGet: get(readyPath), ...STARTUP },
     readinessProbe: { httpGet: get(readyPath), ...READINESS },
-    livenessProbe: { httpGet: get(livePath), periodSeconds: LIVENESS_PERIOD_SECONDS, timeoutSeconds: LIVENESS_TIMEOUT_SECONDS, failureThreshold: livenessFailureThreshold(scenario) },
+    livenessProbe: { httpGet: get(livePath), periodSeconds: LIVENESS_PERIOD_SECONDS, timeoutSeconds: LIVENESS_TIMEOUT_SECONDS, failureThreshold: livenessFailureThreshold(scenario.timeoutMs) },
   };
 }
 

@@ -40,9 +40,13 @@ export interface NativeOptions extends LabOptions {
   setup: SetupResult;
 }
 
+/** Why replicas never run natively, in one line. */
+export const REPLICAS_NATIVELY = 'replicas are WORKERS one-process containers behind one DNS name: RUNTIME=docker or RUNTIME=swarm runs them (natively, nginx and reuseport spread WORKERS processes)';
+
 /** Why a mode cannot run on this machine (one line with the command that enables it), or null: its row's rules. */
 export function unavailability(mode: Mode, app: AppRuntime, setup: SetupResult): string | null {
   const t = topology(mode);
+  if (t.requires === 'container-replicas') return REPLICAS_NATIVELY;
   if (t.requires === 'reuse-port' && app.reusePortUnavailable !== null) {
     const node24 = blockedRequirement(setup, 'Node 24');
     return node24 ? `the app's Node ${app.version} lacks listen({ reusePort }), and ${requirementLine(node24)}` : app.reusePortUnavailable;
