@@ -124,9 +124,14 @@ export interface KubernetesTopology {
   readonly service: string;
 }
 
-/** The Kubernetes-only topology: WORKERS single-process pods behind a ClusterIP Service. */
-export const REPLICAS_MODE = 'replicas';
-export const REPLICAS_SERVICE = 'app-replicas';
+/**
+ * The replicas row (topologies.ts): WORKERS single-process pods behind a ClusterIP
+ * Service, the orchestrator's own balancing (kube-proxy picks a pod per connection), where
+ * Docker and Swarm spread the client's connections over DNS round-robin.
+ */
+const REPLICAS_ROW = topology('replicas');
+export const REPLICAS_MODE = REPLICAS_ROW.mode;
+export const REPLICAS_SERVICE = REPLICAS_ROW.service ?? REPLICAS_ROW.mode;
 
 function entryWorkload(t: Topology): AppWorkload {
   if (t.service === null) throw new Error(`${t.mode} has no service: it runs natively only`);
@@ -134,25 +139,18 @@ function entryWorkload(t: Topology): AppWorkload {
 }
 
 /** WORKERS pods of the single-process app, each 1/WORKERS of the budget. */
-function splitWorkload(name: string, mode: string, headless: boolean): AppWorkload {
-  return { name, mode, row: topology('single'), replicas: WORKERS, cpusPerPod: CPU_BUDGET / WORKERS, processesPerPod: 1, headless };
+function splitWorkload(name: string, row: Topology, headless: boolean): AppWorkload {
+  return { name, mode: row.mode, row, replicas: WORKERS, cpusPerPod: CPU_BUDGET / WORKERS, processesPerPod: 1, headless };
 }
 
-/** Every topology the manifests hold, from the table's rows with a Docker service, plus replicas. */
+/** Every topology the manifests hold: the table's rows with a container service (replicas among them). */
 export function kubernetesTopologies(): KubernetesTopology[] {
-  const fromRows = TOPOLOGIES.filter((t) => t.service !== null).map((t): KubernetesTopology => {
+  return TOPOLOGIES.filter((t) => t.service !== null).map((t): KubernetesTopology => {
     const service = t.service ?? '';
-    if (t.proxy === 'nginx') return { mode: t.mode, title: t.title, apps: splitWorkload(DOCKER_REPLICA_HOST, t.mode, true), proxy: 'nginx', service };
+    if (t.proxy === 'nginx') return { mode: t.mode, title: t.title, apps: splitWorkload(DOCKER_REPLICA_HOST, t, true), proxy: 'nginx', service };
+    if (t.requires === 'container-replicas') return { mode: t.mode, title: `${WORKERS} single-process pods behind a Service`, apps: splitWorkload(service, t, false), proxy: null, service };
     return { mode: t.mode, title: t.title, apps: entryWorkload(t), proxy: null, service };
   });
-  const replicas: KubernetesTopology = {
-    mode: REPLICAS_MODE,
-    title: `${WORKERS} single-process pods behind a Service`,
-    apps: splitWorkload(REPLICAS_SERVICE, REPLICAS_MODE, false),
-    proxy: null,
-    service: REPLICAS_SERVICE,
-  };
-  return [...fromRows, replicas];
 }
 
 /** A CPU quantity: whole CPUs as a number's string, else millicores. */
