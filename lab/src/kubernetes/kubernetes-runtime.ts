@@ -56,9 +56,9 @@ function requireTopology(mode: string): KubernetesTopology {
 
 /** The report's line on where the figures come from and what was not measured there. */
 export function ranOnText(where: string): string {
-  return `${where}. The load: the lab's runner in a Job in the cluster. Machine, load average and interference above are this machine's (where kubectl ran), `
-    + "not the cluster nodes'. Per-process CPU: read by the Job through the Service's worker ports in the one-pod topologies; "
-    + 'not measured behind nginx or a replicas Service (a Service reaches one pod at random), and not between Jobs (each re-warm is one window-sized Job)';
+  return `${where}. Machine, load average, busy cores and interference are this machine's (where kubectl runs), not the cluster nodes'. `
+    + "Per-process CPU is read by the runner Job through the Service's worker ports in the one-pod topologies only: "
+    + 'not measured behind nginx or a replicas Service (a Service reaches one pod at random), nor between Jobs (each re-warm is one window)';
 }
 
 export function kubernetesRuntime(options: KubernetesOptions): Runtime {
