@@ -65,11 +65,13 @@ export function kubernetesRuntime(options: KubernetesOptions): Runtime {
   const { kubectl } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const where = options.ranOn ?? `Kubernetes, kubectl context ${options.context.context} (kubectl ${options.context.clientVersion})`;
-  let applied: Promise<void> | undefined;
+  let applying: Promise<void> | undefined;
+  let applied = false;
   const apply = (): Promise<void> =>
-    (applied ??= (async () => {
+    (applying ??= (async () => {
       log(`kubernetes: applying ${KUBERNETES_DIR} to context ${options.context.context} (namespace ${NAMESPACE})`);
       const out = await kubectlOk(kubectl, ['apply', '-k', KUBERNETES_DIR]);
+      applied = true;
       log(`kubernetes: ${out.trim().split('\n').filter((l) => l !== '').length} objects applied`);
     })());
   const rolledOut = new Set<string>();
@@ -87,7 +89,7 @@ export function kubernetesRuntime(options: KubernetesOptions): Runtime {
     const plan = steadyPlan(scenario);
     const window = scenario.warmupRequests;
     const processes = k.apps.replicas * k.apps.processesPerPod;
-    if (jobRun(k, scenario).metrics?.length) {
+    if ((jobRun(k, scenario).metrics ?? []).length > 0) {
       const steady = { ...scenario, requests: window, concurrency: Math.min(scenario.concurrency, window * processes) };
       const { name, json } = await measuredJob(k, steady, ['--steady-window', String(window), '--steady-min', String(scenario.steadyMinRequests)]);
       return parseChecked('warmUp', json, `the log of ${name}`);
@@ -144,7 +146,7 @@ export function kubernetesRuntime(options: KubernetesOptions): Runtime {
     },
     monitoring: () => Promise.resolve({ grafana: null, prometheus: null }),
     close: async () => {
-      if (applied === undefined) return;
+      if (!applied) return;
       if (jobsMade) {
         try {
           await deleteRunnerJobs(kubectl);
