@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
-import { compare } from '../../src/core/commands.js';
+import { bench, compare } from '../../src/core/commands.js';
 import { EXIT_USAGE } from '../../src/exit-codes.js';
 import type { Kubectl } from '../../src/kubernetes/kubectl.js';
 import { kubernetesRuntime } from '../../src/kubernetes/kubernetes-runtime.js';
@@ -127,6 +127,27 @@ test('compare: preflight, apply -k, rollout status per Deployment, then per topo
   assert.equal(reuseport?.available, false);
   assert.match(reuseport?.reason ?? '', /not in the Kubernetes manifests/);
   assert.ok(lines.some((l) => /topologies stay applied/.test(l)), lines.join('\n'));
+});
+
+test("bench: the same calls as compare's single part (the transcript's own calls, cut to one topology); its JSON says it was a replay", async () => {
+  const calls = transcript.transcripts.compare;
+  const cut = [
+    ...calls.filter((c) => !c.argv.some((a) => /app-cluster|runner-cluster|mode=cluster/.test(a)) && c.stdinJob?.mode !== 'cluster' && !(c.argv.includes('delete') && !c.argv.some((a) => /mode=/.test(a)))),
+    ...calls.slice(-1),
+  ];
+  assert.equal(cut.filter((c) => c.argv.includes('create')).length, 3, 'a warm-up, a re-warm and a measured Job');
+  const { kubectl, problems, left } = replay(cut);
+  const runtime = kubernetesRuntime({ kubectl, context: await kubernetesPreflight(kubectl, 'kubectl'), ranOn: transcript.ranOn, log: () => undefined });
+  const before = new Set(readdirSync(results));
+  const mode = await bench(runtime, 'single', { scenario, repeat: 1 });
+  assert.deepEqual(problems, []);
+  assert.equal(left(), 0);
+  assert.equal(mode.runsRps.length, 1);
+  const written = readdirSync(results).find((f) => !before.has(f) && f.endsWith('-single.json'));
+  assert.ok(written, 'the bench JSON was written');
+  const body = JSON.parse(readFileSync(join(results, written), 'utf8')) as { runtime: string; machine: { ranOn?: string } };
+  assert.equal(body.runtime, 'kubernetes');
+  assert.match(body.machine.ranOn ?? '', /^kubectl transcript replay, not a cluster/);
 });
 
 test('a runner Job that fails is one error naming it and the error line of its log; the runner Jobs are deleted', async () => {
