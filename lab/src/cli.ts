@@ -8,6 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseLabConfig, type LabConfig } from './config/lab-config.js';
+import { runtimeChoice } from './config/lab-options.js';
 import { UsageError } from './config/usage-error.js';
 import type { CheckedCommand } from './config/variables.js';
 import { bench, compare } from './core/commands.js';
@@ -20,6 +21,7 @@ import { hostPorts } from './docker/stack.js';
 import { swarmStackRuns } from './docker/swarm.js';
 import { SWARM_STACK_NAME } from './docker/swarm-stack.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
+import { kubernetesRuntimeFor, refuseOnKubernetes } from './kubernetes/command.js';
 import { nativeRuntime, type NativeOptions } from './native/native-runtime.js';
 import { defaultAppNode, requireNodeBinary } from './native/node-binary.js';
 import { nativeResilience } from './native/resilience.js';
@@ -76,7 +78,8 @@ Variables:
   DURATION     bench: run back to back for this many seconds instead of REPEAT times
   RUNTIME      auto (docker when this lab's Compose stack is up, swarm when its Swarm stack is, else
                native; \`up\`: docker when an engine answers), native, docker or swarm (up, bench,
-               compare, ps, logs, down on a Docker Swarm: docker-stack.yml)
+               compare, ps, logs, down on a Docker Swarm: docker-stack.yml), or kubernetes (compare and
+               bench on the current kubectl context, KUBECTL names another kubectl: docs/kubernetes.md)
   SWARM_INIT   up with RUNTIME=swarm: yes creates a one-node swarm when the engine is in none (default no)
   NODE         node binary that runs the app natively (default: Node 24 from tools/node24, the image's)
   LAB_INSTALL  auto (install what is missing when root or passwordless sudo allows) or no (only report)
@@ -186,6 +189,7 @@ function refuseForNative(command: string, config: LabConfig): void {
 async function runtimeFor(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean } = {}): Promise<Runtime> {
   const takesOptions = command !== 'ps' && command !== 'logs';
   const name = await chooseRuntime(command, config);
+  if (name === 'kubernetes') return kubernetesRuntimeFor(command, config);
   if (name === 'docker' || name === 'swarm') {
     if (takesOptions) refuseForDocker(command, config, refused);
     return dockerRuntime(dockerContext(name), config.options.workersGiven ? config.options.workers : DEFAULT_DOCKER_WORKERS, config.swarmInit);
@@ -288,6 +292,7 @@ async function main(command = 'help'): Promise<void> {
   const name = command === '--help' || command === '-h' ? 'help' : command;
   const run = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!run) throw new UsageError(`unknown command ${command}: expected ${Object.keys(COMMANDS).join(', ')}`);
+  if (name !== 'help' && name !== 'setup' && runtimeChoice(process.env) === 'kubernetes') refuseOnKubernetes(name);
   await run(process.argv.slice(3));
 }
 

@@ -21,7 +21,7 @@ import {
   capture, containers, cpuLimits, defaultContext, imageAvailable, placementOf, print, requireEngine, runningServices, runQuiet, stackVariables, type DockerContext,
 } from './engine.js';
 import { IMAGES, NODE_IMAGE } from './images.js';
-import { readChecked } from './read-back.js';
+import { readChecked } from '../read-back.js';
 import { dockerDown, dockerLogs, dockerPs, dockerUp, stackUrls } from './stack.js';
 import { swarmDown, swarmLogs, swarmPs, swarmUp } from './swarm.js';
 
