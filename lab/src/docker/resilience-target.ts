@@ -404,8 +404,8 @@ export class DockerTarget implements ResilienceTarget {
     for (const name of names) await this.#ready(name);
     if (this.mode === 'nginx') {
       if ((await placementOf(this.#ctx).containers(NGINX_SERVICE)).length === 0) await scaleService(this.#ctx, stack, NGINX_SERVICE, 1);
-      // nginx resolves app-replica when it (re)loads: new tasks have new addresses.
-      else if (before.join() !== names.join()) await this.#reloadNginx();
+      // nginx resolves app-replica when it (re)loads, and a task Swarm replaced (a kill, an update) has a new address.
+      else await this.#reloadNginx();
     }
     await this.#fullStrength();
   }
