@@ -7,41 +7,25 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { appCpus } from '../config/docker-options.js';
 import type { Runtime } from '../core/runtime.js';
-import { machineInfo } from '../machine.js';
 import type { MachineInfo } from '../model/report-model.js';
 import { delta } from '../runner/worker-metrics.js';
 import { runIds, testId } from '../shared/ids.js';
 import { CONTAINER_APP_PORT, DEFAULT_DOCKER_WORKERS, topology, workerCount } from '../topologies.js';
-import { GRAFANA_SERVICE, PROMETHEUS_SERVICE, REPLICA_SERVICE } from './compose.js';
+import { GRAFANA_SERVICE, PROMETHEUS_SERVICE } from './compose.js';
 import {
   k6Args, metricsUrlsInNetwork, numbered, numberReplicas, runFromK6, runnerArgs, snapshotsInContainers, type LoadGenerator,
 } from './container-load.js';
 import {
-  capture, containers, cpuLimits, defaultContext, imageAvailable, placementOf, print, requireEngine, runningServices, runQuiet, stackVariables, type DockerContext,
+  capture, defaultContext, imageAvailable, placementOf, print, runningServices, runQuiet, stackVariables, type DockerContext,
 } from './engine.js';
-import { IMAGES, NODE_IMAGE } from './images.js';
+import { IMAGES } from './images.js';
 import { readChecked } from './read-back.js';
 import { dockerSweep } from './docker-sweep.js';
 import { dockerResilience } from './resilience.js';
+import { dockerMachine, readStack, type StackFacts } from './stack-facts.js';
 import { dockerDown, dockerLogs, dockerPs, dockerUp, stackUrls } from './stack.js';
 import { swarmDown, swarmLogs, swarmPs, swarmUp } from './swarm.js';
-
-/** The machine facts of a Docker run: the app containers' CPU limit (docker inspect) and who loads them. */
-export async function dockerMachine(ctx: DockerContext, generator: string): Promise<MachineInfo> {
-  const limits = [...(await cpuLimits(ctx))].filter(([name]) => /[-_]app-(?!replica)/.test(name)).map(([, cpus]) => cpus);
-  const cpuLimit = limits.length > 0 ? Math.max(...limits) : appCpus(stackVariables(ctx));
-  return machineInfo(NODE_IMAGE.replace(/^node:([\d.]+).*$/, '$1'), { cpuLimit, generator });
-}
-
-/** What the runtime reads of the stack `make up` started, once. */
-export interface StackFacts {
-  /** WORKERS as `up` sized the stack: the app replicas running. */
-  workers: number;
-  running: Set<string>;
-  replicas: string[];
-}
 
 /**
  * The Docker runtime: the stack `make up` started (containers sized there), loaded by
@@ -50,14 +34,7 @@ export interface StackFacts {
  */
 export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers = DEFAULT_DOCKER_WORKERS, swarmInit = false): Runtime {
   let ready: Promise<StackFacts> | undefined;
-  const stack = (): Promise<StackFacts> =>
-    (ready ??= (async () => {
-      await requireEngine(ctx);
-      const running = new Set(await runningServices(ctx));
-      const replicas = await containers(ctx, REPLICA_SERVICE);
-      if (replicas.length === 0) throw new Error(`the ${placementOf(ctx).runtime === 'swarm' ? 'Swarm' : 'Docker'} stack is not up (no app-replica runs): run \`make up RUNTIME=${placementOf(ctx).runtime}\` first`);
-      return { workers: replicas.length, running, replicas };
-    })());
+  const stack = (): Promise<StackFacts> => (ready ??= readStack(ctx));
   const nextRunId = runIds();
   let chosen: Promise<LoadGenerator> | undefined;
   const generator = (): Promise<LoadGenerator> =>

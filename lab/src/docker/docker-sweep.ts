@@ -21,7 +21,7 @@ import { testId } from '../shared/ids.js';
 import { CONTAINER_APP_PORT, topology, workerCount, type Topology } from '../topologies.js';
 import { BENCH_PROFILE, K6_RESULTS_DIR, RUNNER_SCRIPT, RUNNER_SERVICE } from './compose.js';
 import { metricsUrlsInNetwork, runnerArgs } from './container-load.js';
-import { dockerMachine, type StackFacts } from './docker-runtime.js';
+import { dockerMachine, type StackFacts } from './stack-facts.js';
 import { composeArgs, imageAvailable, runQuiet, stackVariables, type DockerContext } from './engine.js';
 import { stackUrls } from './stack.js';
 import { k6SweepStep } from './k6-sweep.js';

@@ -6,7 +6,7 @@
  * compare's reason.
  */
 import type { ResilienceCapability } from '../core/runtime.js';
-import { dockerMachine, type StackFacts } from './docker-runtime.js';
+import { dockerMachine, type StackFacts } from './stack-facts.js';
 import { stackVariables, type DockerContext } from './engine.js';
 import { stackUrls } from './stack.js';
 import { DockerTarget } from './resilience-target.js';
