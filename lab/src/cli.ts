@@ -16,6 +16,7 @@ import { scalableMode, scale } from './commands/scale.js';
 import { down, logs, ps, up } from './commands/stack.js';
 import { sweep } from './commands/sweep.js';
 import { parseLabConfig, type LabConfig } from './config/lab-config.js';
+import { refuseForDocker, refuseForNative, requireMode } from './config/refusals.js';
 import { UsageError } from './config/usage-error.js';
 import type { CheckedCommand } from './config/variables.js';
 import { hasCapability, type Capability, type Runtime, type RuntimeName, type RuntimeWith } from './core/runtime.js';
@@ -31,7 +32,7 @@ import { scenarioFor } from './scenario-file.js';
 import { ensureSetup } from './setup/ensure.js';
 import { blockedLine } from './setup/plan.js';
 import { PURPOSES, type Purpose } from './setup/requirements.js';
-import { DEFAULT_DOCKER_WORKERS, isMode, MODES, type Mode } from './topologies.js';
+import { DEFAULT_DOCKER_WORKERS, MODES } from './topologies.js';
 
 /** The help text; Docker's host ports are read from the compose model, never repeated here. */
 function helpText(): string {
@@ -178,28 +179,6 @@ function setUpNative(config: LabConfig, purpose: Purpose): NativeOptions {
   return { ...options, modes: options.modes === undefined ? undefined : [...options.modes], node: options.node ?? defaultAppNode(), setup: setupResult };
 }
 
-/** Variables a Docker command would silently ignore are refused instead. */
-function refuseForDocker(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean }): void {
-  const { options } = config;
-  const runtime = config.runtime === 'swarm' ? 'swarm' : 'docker';
-  if (refused.mode && options.modes !== undefined) {
-    throw new UsageError(`MODE=${options.modes.join(',')} is not accepted by \`${command}\` with RUNTIME=${runtime}: it starts every topology with a Docker service`);
-  }
-  if (refused.workers && options.workersGiven) {
-    throw new UsageError(`WORKERS=${options.workers} is not accepted by \`${command}\` with RUNTIME=${runtime}: containers are sized by \`make up WORKERS=…\``);
-  }
-  if (options.node !== undefined) {
-    throw new UsageError(`NODE=${options.node} is not accepted by \`${command}\` with RUNTIME=${runtime}: the image's Node 24 runs the app (NODE applies to RUNTIME=native)`);
-  }
-}
-
-/** Native-only variables of `up` with Docker: APP_CPUS is Docker's. */
-function refuseForNative(command: string, config: LabConfig): void {
-  if (config.given['APP_CPUS'] === true) {
-    throw new UsageError(`APP_CPUS=${process.env['APP_CPUS'] ?? ''} is not used by \`${command}\` with RUNTIME=native: it sizes Docker's app containers`);
-  }
-}
-
 /**
  * The runtime a command runs with. Options are read only by commands that take them
  * (ps, logs and down read RUNTIME alone, so a stray bad variable never blocks them).
@@ -215,7 +194,7 @@ async function runtimeFor(command: string, config: LabConfig, refused: { mode?: 
     return construct(name, { workers: config.options.workersGiven ? config.options.workers : DEFAULT_DOCKER_WORKERS, swarmInit: config.swarmInit });
   }
   if (!takesOptions) return construct('native');
-  refuseForNative(command, config);
+  refuseForNative(command, config, process.env);
   return construct('native', { native: setUpNative(config, command === 'up' ? 'up' : 'lab') });
 }
 
@@ -235,17 +214,6 @@ async function* runtimesToStop(config: LabConfig): AsyncGenerator<Runtime> {
   if (config.runtime !== 'swarm') yield construct('docker');
   // The Swarm stack too, where a swarm runs it (RUNTIME=auto or swarm).
   if (config.runtime === 'swarm' || (await swarmStackRuns(defaultContext()))) yield construct('swarm');
-}
-
-/** The one mode of bench and scale. */
-function requireMode(config: LabConfig, command: string): Mode {
-  const modes = config.options.modes ?? [];
-  const mode = modes[0];
-  if (modes.length > 1) {
-    throw new UsageError(`MODE=${modes.join(',')} is not accepted by ${command}: expected one mode, one of ${MODES.join(', ')} (\`make compare MODE=${modes.join(',')}\` runs several)`);
-  }
-  if (!mode || !isMode(mode)) throw new UsageError(`MODE is required for ${command}: expected one of ${MODES.join(', ')}`);
-  return mode;
 }
 
 /**
