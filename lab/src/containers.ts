@@ -23,3 +23,19 @@ export const DEFAULT_APP_CPUS = 2;
  */
 export const APP_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const PM2_KILL_TIMEOUT_MS = APP_SHUTDOWN_TIMEOUT_MS + 3000;
+
+/**
+ * Liveness: a container is restarted (Kubernetes' liveness probe) or replaced (a Swarm
+ * task's health check: Swarm replaces an unhealthy task) only once it has not answered
+ * for longer than the runner's own request timeout (the scenario's timeoutMs). Every
+ * probe goes through the app's event loop, the one /heavy saturates: a container that
+ * still answers within the timeout the lab accepts is saturated, not dead, and replacing
+ * it turns a slow container into lost requests.
+ */
+export const LIVENESS_PERIOD_SECONDS = 10;
+export const LIVENESS_TIMEOUT_SECONDS = 10;
+
+/** Liveness' failure threshold: unanswered for longer than the request timeout before a restart. */
+export function livenessFailureThreshold(timeoutMs: number): number {
+  return Math.ceil(timeoutMs / 1000 / LIVENESS_PERIOD_SECONDS) + 1;
+}

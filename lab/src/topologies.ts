@@ -8,7 +8,7 @@
  * targets are rendered from it. A new topology is one new row plus its tests.
  */
 
-export type Mode = 'single' | 'cluster' | 'cluster-none' | 'pm2' | 'nginx' | 'reuseport';
+export type Mode = 'single' | 'cluster' | 'cluster-none' | 'pm2' | 'nginx' | 'reuseport' | 'replicas';
 
 /** How connections reach the workers, the thing the comparison is about. */
 export type Strategy =
@@ -17,7 +17,8 @@ export type Strategy =
   | 'OS accept race'
   | 'PM2 round-robin handoff'
   | 'proxy balancing'
-  | 'kernel reuse-port hashing';
+  | 'kernel reuse-port hashing'
+  | 'DNS round-robin over replicas';
 
 /** The app's entry point: a serving process, a node:cluster primary, or PM2 in cluster mode. */
 export type Entry = 'server' | 'primary' | 'pm2';
@@ -30,10 +31,12 @@ export const ENTRY_FILES: Readonly<Record<Entry, string>> = {
 };
 
 /**
- * When a topology can run: always, or only where the app's Node has listen({ reusePort }).
- * A front proxy adds its own rule (the proxy's binary natively).
+ * When a topology can run: always, only where the app's Node has listen({ reusePort }),
+ * or only where WORKERS one-process containers answer to one DNS name (a container
+ * runtime: Docker's network, a Swarm service with endpoint_mode dnsrr, a headless
+ * Kubernetes Service). A front proxy adds its own rule (the proxy's binary natively).
  */
-export type Requirement = 'reuse-port' | null;
+export type Requirement = 'reuse-port' | 'container-replicas' | null;
 
 export interface Topology {
   readonly mode: Mode;
@@ -60,14 +63,17 @@ export interface Topology {
   readonly multiProcess: boolean;
   /** Whether a cluster primary (with its own metrics port) runs beside the workers: derived from entry. */
   readonly hasPrimary: boolean;
+  /** Whether a container runtime publishes its port on the host: not for replicas, which answer on the stack's network only. */
+  readonly published: boolean;
 }
 
-type Row = Omit<Topology, 'multiProcess' | 'hasPrimary'>;
+type Row = Omit<Topology, 'multiProcess' | 'hasPrimary' | 'published'>;
 
 const row = (r: Row): Topology => ({
   ...r,
   multiProcess: r.entry !== 'server' || r.instances === 'per-worker',
   hasPrimary: r.entry === 'primary',
+  published: r.requires !== 'container-replicas',
 });
 
 /** Largest WORKERS value: each topology owns a block of 100 metrics ports. */
@@ -84,6 +90,10 @@ export const TOPOLOGIES: readonly Topology[] = [
   row({ mode: 'nginx', title: 'nginx upstream (least_conn)', strategy: 'proxy balancing', entry: 'server', instances: 'per-worker', env: {}, proxy: 'nginx', requires: null, port: 3004, metricsPort: 9400, service: 'nginx', colour: '#9333ea' }),
   // One container cannot hold WORKERS entry processes on one port: native only.
   row({ mode: 'reuseport', title: 'reusePort instances', strategy: 'kernel reuse-port hashing', entry: 'server', instances: 'per-worker', env: { REUSE_PORT: 'true' }, proxy: null, requires: 'reuse-port', port: 3005, metricsPort: 9500, service: null, colour: '#0891b2' }),
+  // WORKERS one-process containers, each with CPU budget / WORKERS, behind one DNS name: the
+  // client spreads its connections over the addresses (the runner's --spread-dns). No host
+  // port (one port cannot reach WORKERS containers without a balancer); natively unavailable.
+  row({ mode: 'replicas', title: 'replicas (DNS round-robin)', strategy: 'DNS round-robin over replicas', entry: 'server', instances: 'per-worker', env: {}, proxy: null, requires: 'container-replicas', port: 3007, metricsPort: 9800, service: 'app-replicas', colour: '#db2777' }),
 ];
 
 /** nginx's upstream app instances listen on upstreamPort + i (natively; in Docker each replica listens on 3000). */

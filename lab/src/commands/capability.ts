@@ -15,9 +15,6 @@ const WHY: Partial<Record<Capability, Partial<Record<RuntimeName, string>>>> = {
 
 /** The one line refusing `capability` on `runtime`; `runners`: the runtimes that declare it. */
 export function refusal(runtime: RuntimeName, capability: Capability, runners: readonly RuntimeName[]): UsageError {
-  if (runtime === 'swarm' && runners.includes('docker')) {
-    return new UsageError(`RUNTIME=swarm is not accepted by ${capability} yet: on Swarm the lab runs up, bench, compare, ps, logs and down (RUNTIME=docker runs ${capability} on the Compose stack)`);
-  }
   return new UsageError(`RUNTIME=${runtime} is not accepted by ${capability}${WHY[capability]?.[runtime] ?? ''}: run it with ${runners.map((r) => `RUNTIME=${r}`).join(' or ')}`);
 }
 

@@ -43,7 +43,7 @@ export async function resilience(runtime: RuntimeWith<'resilience'>, plan: Resil
     for (const mode of modesWithSingle(plan.modes)) {
       const t = topology(mode);
       const workers = workerCount(t, await runtime.workers());
-      const reason = await runtime.unavailability(mode);
+      const reason = await runtime.resilience.unavailability(mode);
       if (reason) {
         log(`${mode}: unavailable: ${reason}`);
         topologies.push({ mode, title: t.title, workers, available: false, reason, rounds: [], repeats: [] });

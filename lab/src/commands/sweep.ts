@@ -93,7 +93,7 @@ export async function sweep(runtime: RuntimeWith<'sweep'>, plan: SweepPlan): Pro
     const generator = await runtime.sweep.generator();
     const topologies: SweepTopology[] = [];
     for (const mode of modesWithSingle(plan.modes)) {
-      const reason = await runtime.unavailability(mode);
+      const reason = await runtime.sweep.unavailability(mode);
       if (reason !== null) {
         log(`${mode}: unavailable: ${reason}`);
         topologies.push(unavailableTopology(mode, workerCount(topology(mode), await runtime.workers()), reason));

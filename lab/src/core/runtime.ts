@@ -39,6 +39,8 @@ export interface SweepCapability {
   machine(): Promise<MachineInfo>;
   /** The load generator and where it runs, as the report names it. */
   generator(): Promise<string>;
+  /** Why a mode cannot be swept here (the runtime's reasons and the sweep's own), or null. */
+  unavailability(mode: Mode): Promise<string | null>;
   /** Starts (or finds) the topology and warms it up. */
   start(mode: Mode, scenario: Scenario): Promise<SweepSession>;
 }
@@ -47,6 +49,8 @@ export interface SweepCapability {
 export interface ResilienceCapability {
   /** The machine as the resilience report states it (who sends the round load). */
   machine(): Promise<MachineInfo>;
+  /** Why a mode's rounds cannot run here (the runtime's reasons and the rounds' own), or null. */
+  unavailability(mode: Mode): Promise<string | null>;
   target(mode: Mode): Promise<ResilienceTarget>;
 }
 

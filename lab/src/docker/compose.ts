@@ -21,7 +21,7 @@ import {
   type Topology,
 } from '../topologies.js';
 import { APP_IMAGE, IMAGES, NODE_IMAGE } from './images.js';
-import { APP_SHUTDOWN_TIMEOUT_MS, DEFAULT_APP_CPUS, PM2_KILL_TIMEOUT_MS } from '../containers.js';
+import { APP_SHUTDOWN_TIMEOUT_MS, DEFAULT_APP_CPUS, LIVENESS_PERIOD_SECONDS, LIVENESS_TIMEOUT_SECONDS, livenessFailureThreshold, PM2_KILL_TIMEOUT_MS } from '../containers.js';
 import { RUNNER_SCRIPT } from '../runner/runner-command.js';
 
 export const PROJECT_NAME = 'nodejs-clustering-lab';
@@ -104,7 +104,7 @@ export function portVariable(mode: string): string {
 
 /** Host ports: each overridable by a variable, so the stack can move off ports in use. */
 export const PORT_VARIABLES: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(TOPOLOGIES.flatMap((t) => (t.service === null ? [] : [[t.service, portVariable(t.mode)]]))),
+  ...Object.fromEntries(TOPOLOGIES.flatMap((t) => (t.service === null || !t.published ? [] : [[t.service, portVariable(t.mode)]]))),
   prometheus: 'PROMETHEUS_PORT',
   grafana: 'GRAFANA_PORT',
 };
@@ -123,10 +123,15 @@ export function appCommand(t: Topology): string[] {
  * start (~2 ms of CPU), not a Node process's (~40 ms): with nine containers checked every
  * 5 s, `node -e fetch(…)` used 0.1 of the machine's cores while the lab measured.
  */
-export const APP_HEALTHCHECK: readonly string[] = [
-  'bash', '-c',
-  "exec 3<>/dev/tcp/127.0.0.1/${PORT:-3000} && printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && read -r -t 2 status <&3 && [[ $status == 'HTTP/1.1 200 '* ]]",
-];
+export const APP_HEALTHCHECK: readonly string[] = appProbe('/readyz', 2);
+
+/** GET `path` on the app's port from inside its container; healthy when a 200 answers within `readSeconds`. */
+export function appProbe(path: string, readSeconds: number): string[] {
+  return [
+    'bash', '-c',
+    `exec 3<>/dev/tcp/127.0.0.1/\${PORT:-3000} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&3 && read -r -t ${readSeconds} status <&3 && [[ $status == 'HTTP/1.1 200 '* ]]`,
+  ];
+}
 
 /** `$` escaped for Compose's interpolation (`$$` is a literal `$`). */
 const composeLiteral = (arg: string): string => arg.replaceAll('$', '$$$$');
@@ -182,6 +187,26 @@ function healthcheck(test: string[], startPeriod = '30s'): Healthcheck {
 
 const appHealthcheck = (): Healthcheck => healthcheck(['CMD', ...APP_HEALTHCHECK.map(composeLiteral)]);
 
+/** Whether a service's health check is the app's (its containers run the app). */
+export const isAppHealthcheck = (h: Healthcheck | undefined): boolean => h !== undefined && h.test.join(' ') === appHealthcheck().test.join(' ');
+
+/**
+ * The app's health check where the engine acts on it: Swarm replaces an unhealthy task
+ * (Compose only reports it). There it is containers.ts' liveness rule, on /healthz: a
+ * task is replaced only once it has not answered for longer than the scenario's request
+ * timeout. With Compose's 2 s check, a single task saturated by the seed load failed it
+ * and Swarm replaced it four times in one rolling restart (the development machine).
+ */
+export function appLivenessHealthcheck(timeoutMs: number): Healthcheck {
+  return {
+    test: ['CMD', ...appProbe('/healthz', LIVENESS_TIMEOUT_SECONDS).map(composeLiteral)],
+    interval: `${LIVENESS_PERIOD_SECONDS}s`,
+    timeout: `${LIVENESS_TIMEOUT_SECONDS + 1}s`,
+    retries: livenessFailureThreshold(timeoutMs),
+    start_period: '30s',
+  };
+}
+
 /** busybox wget is in the nginx (alpine), Prometheus and Grafana images. */
 const wgetHealthcheck = (url: string, startPeriod?: string): Healthcheck =>
   healthcheck(['CMD', 'wget', '-q', '-O', '/dev/null', url], startPeriod);
@@ -224,6 +249,12 @@ function appService(t: Topology, extra: Partial<ComposeService>): ComposeService
 const healthy = (...services: string[]): Record<string, DependsOn> =>
   Object.fromEntries([...services].sort((a, b) => a.localeCompare(b)).map((s) => [s, { condition: 'service_healthy' }]));
 
+/** The service whose containers are a topology's worker slots: its own, or behind nginx its replicas'. */
+export function slotService(t: Topology): string {
+  if (t.service === null) throw new Error(`${t.mode} has no Docker service`);
+  return t.proxy === null ? t.service : REPLICA_SERVICE;
+}
+
 function serviceOf(t: Topology): string {
   if (t.service === null) throw new Error(`${t.mode} has no Docker service`);
   return t.service;
@@ -236,13 +267,13 @@ function serviceOf(t: Topology): string {
  */
 export function topologyServices(t: Topology): Record<string, ComposeService> {
   if (t.service === null) return {};
+  const replicaBudget = { cpus: `\${REPLICA_CPUS:-${DEFAULT_APP_CPUS / DEFAULT_DOCKER_WORKERS}}`, deploy: { replicas: `\${WORKERS:-${DEFAULT_DOCKER_WORKERS}}` } };
+  // replicas: WORKERS one-process containers answering to the service's name, no host port (see topologies.ts).
+  if (!t.published) return { [t.service]: appService(t, replicaBudget) };
   const ports = [publish(t.service, t.port, CONTAINER_APP_PORT)];
   if (t.proxy === null) return { [t.service]: appService(t, { ports }) };
   return {
-    [REPLICA_SERVICE]: appService(t, {
-      cpus: `\${REPLICA_CPUS:-${DEFAULT_APP_CPUS / DEFAULT_DOCKER_WORKERS}}`,
-      deploy: { replicas: `\${WORKERS:-${DEFAULT_DOCKER_WORKERS}}` },
-    }),
+    [REPLICA_SERVICE]: appService(t, replicaBudget),
     // The main config and server block the lab renders (nginx/docker/, `make generate`),
     // run directly: no image entrypoint or templating, so any nginx image runs them alike
     // (only its sh, to write the upstream list first: NGINX_ENTRYPOINT).
@@ -407,7 +438,7 @@ Start: the lab's \`make up\` writes prometheus/targets/docker.json for WORKERS, 
 
 Variables: WORKERS (default ${DEFAULT_DOCKER_WORKERS}) processes per multi-process topology and nginx replicas;
 APP_CPUS (default ${DEFAULT_APP_CPUS}) CPU limit of every app container; REPLICA_CPUS (the lab sets
-APP_CPUS / WORKERS, default ${DEFAULT_APP_CPUS / DEFAULT_DOCKER_WORKERS}) CPU limit of each nginx replica, so every topology gets
+APP_CPUS / WORKERS, default ${DEFAULT_APP_CPUS / DEFAULT_DOCKER_WORKERS}) CPU limit of each replica (nginx's and the replicas topology's), so every topology gets
 the same CPU budget; GRAFANA_ADMIN_PASSWORD (default admin; read only when the grafana-data
 volume is first created). Host ports: ${Object.values(PORT_VARIABLES).join(', ')}
 (defaults: the native lab's ports, Prometheus 9090, Grafana 3000). LAB_RESULTS_DIR (default
@@ -417,7 +448,7 @@ in the image).`;
 
 function comment(service: string): string | undefined {
   const t = TOPOLOGIES.find((x) => x.service === service);
-  if (t) return ` MODE=${t.mode}: ${t.title} (${t.strategy}), http://localhost:${t.port}`;
+  if (t) return ` MODE=${t.mode}: ${t.title} (${t.strategy}), ${t.published ? `http://localhost:${t.port}` : `WORKERS one-process containers, no host port: the runner spreads its connections over ${t.service ?? ''}'s addresses`}`;
   if (service === REPLICA_SERVICE) return ` MODE=nginx's upstream: WORKERS single-process replicas, found by nginx and Prometheus through DNS`;
   if (service === K6_SERVICE) return ` The load generator, profile ${BENCH_PROFILE} only: never started by \`up\``;
   if (service === RUNNER_SERVICE) return ` The lab's load runner, the load generator where k6's image cannot be had (profile ${BENCH_PROFILE})`;

@@ -10,7 +10,7 @@ import { parseSnapshot, type WorkerSnapshot } from '../runner/worker-metrics.js'
 import type { K6RunSummary } from '../shared/k6-summary.js';
 import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology, workerCount, type Mode, type Topology } from '../topologies.js';
 import { runnerCommand, type RunnerRun } from '../runner/runner-command.js';
-import { K6_RESULTS_DIR, K6_RUN_ARGS, K6_SERVICE, RUNNER_SERVICE } from './compose.js';
+import { K6_RESULTS_DIR, K6_RUN_ARGS, K6_SERVICE, RUNNER_SERVICE, slotService } from './compose.js';
 import { containers, placementOf, runQuiet, type DockerContext } from './engine.js';
 import { parseChecked } from './read-back.js';
 
@@ -33,9 +33,17 @@ export function runnerArgs(ctx: DockerContext, run: RunnerRun): string[] {
   });
 }
 
+/** Whether the load spreads its connections over the addresses of the topology's name (replicas: DNS round-robin, no balancer). */
+export const spreadsDns = (t: Topology): boolean => t.requires === 'container-replicas';
+
+/** A topology's replica containers (nginx's replicas, replicas'), in replica order; none where one container holds every slot. */
+export async function slotContainers(ctx: DockerContext, t: Topology): Promise<string[]> {
+  return t.instances === 'one' ? [] : containers(ctx, slotService(t));
+}
+
 /** Each serving process's /metrics as the Compose network reaches it: a service's ports, or each replica's container. */
 export function metricsUrlsInNetwork(t: Topology, workers: number, replicas: readonly string[]): string[] {
-  if (t.proxy !== null) return replicas.map((name) => `http://${name}:${CONTAINER_METRICS_PORT}/metrics`);
+  if (t.instances === 'per-worker') return replicas.map((name) => `http://${name}:${CONTAINER_METRICS_PORT}/metrics`);
   return Array.from({ length: workerCount(t, workers) }, (_, i) => `http://${t.service ?? t.mode}:${CONTAINER_METRICS_PORT + i}/metrics`);
 }
 
@@ -100,7 +108,7 @@ const FETCH_ALL = 'Promise.all(process.argv.slice(1).map((u)=>fetch(u).then((r)=
 
 /** Each worker's metrics read inside its container (k6 reads none): a service's ports, or each replica's. */
 export async function snapshotsInContainers(ctx: DockerContext, t: Topology, workers: number, replicas: readonly string[]): Promise<WorkerSnapshot[]> {
-  const byContainer = t.proxy !== null
+  const byContainer = t.instances === 'per-worker'
     ? replicas.map((name) => [name, [`http://127.0.0.1:${CONTAINER_METRICS_PORT}/metrics`]] as const)
     : [[(await containers(ctx, t.service ?? t.mode))[0] ?? '', Array.from({ length: workerCount(t, workers) }, (_, i) => `http://127.0.0.1:${CONTAINER_METRICS_PORT + i}/metrics`)] as const];
   const texts = await Promise.all(byContainer.map(async ([container, urls]) => {

@@ -2,8 +2,8 @@
  * The Docker runtime (the core's Runtime interface): the stack `make up` started
  * (stack.ts), loaded from the Compose network by k6 or the lab's runner
  * (container-load.ts), each worker's CPU read from its own metrics port there.
- * What it learns of the stack (the replicas, so WORKERS) it learns once. On Compose
- * it declares the sweep (docker-sweep.ts) and resilience (resilience.ts) capabilities.
+ * What it learns of the stack (the replicas, so WORKERS) it learns once. On Compose and
+ * on Swarm it declares the sweep (docker-sweep.ts) and resilience (resilience.ts) capabilities.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,7 +14,7 @@ import { runIds, testId } from '../shared/ids.js';
 import { CONTAINER_APP_PORT, DEFAULT_DOCKER_WORKERS, topology, workerCount } from '../topologies.js';
 import { GRAFANA_SERVICE, PROMETHEUS_SERVICE } from './compose.js';
 import {
-  k6Args, metricsUrlsInNetwork, numbered, numberReplicas, runFromK6, runnerArgs, snapshotsInContainers, type LoadGenerator,
+  k6Args, metricsUrlsInNetwork, numbered, numberReplicas, runFromK6, runnerArgs, slotContainers, snapshotsInContainers, spreadsDns, type LoadGenerator,
 } from './container-load.js';
 import {
   capture, defaultContext, imageAvailable, placementOf, print, runningServices, runQuiet, stackVariables, type DockerContext,
@@ -68,23 +68,24 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
     },
     // Warm-up windows go through the lab's runner whichever generator measures: k6 reports no per-window figures.
     load: async (target, requests, scenario) => {
-      const url = `http://${topology(target.mode).service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
-      await runQuiet(ctx, runnerArgs(ctx, { url, requests, concurrency: Math.min(scenario.concurrency, requests), scenario }), `warm-up of ${target.mode}`);
+      const t = topology(target.mode);
+      const url = `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
+      await runQuiet(ctx, runnerArgs(ctx, { url, requests, concurrency: Math.min(scenario.concurrency, requests), scenario, spreadDns: spreadsDns(t) }), `warm-up of ${target.mode}`);
     },
     warmToSteadyState: async (target, scenario) => {
       const s = await stack();
       const t = topology(target.mode);
-      const metrics = metricsUrlsInNetwork(t, s.workers, s.replicas);
+      const metrics = metricsUrlsInNetwork(t, s.workers, await slotContainers(ctx, t));
       const json = `steady-${nextRunId(target.mode)}-${process.pid}.json`;
       const file = join(ctx.resultsDir, json);
       mkdirSync(dirname(file), { recursive: true });
       const window = scenario.warmupRequests;
-      const run = { url: `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`, requests: window, concurrency: Math.min(scenario.concurrency, window * metrics.length), scenario, json, metrics };
+      const run = { url: `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`, requests: window, concurrency: Math.min(scenario.concurrency, window * metrics.length), scenario, json, metrics, spreadDns: spreadsDns(t) };
       try {
         await runQuiet(ctx, [...runnerArgs(ctx, run), '--steady-window', String(window), '--steady-min', String(scenario.steadyMinRequests)], `the steady-state warm-up of ${target.mode}`);
         const report = readChecked('warmUp', file);
-        // As measure() numbers them: behind a proxy every replica says worker 0.
-        return t.proxy === null ? report : { ...report, reference: numbered(report.reference) };
+        // As measure() numbers them: every replica says worker 0.
+        return t.instances === 'one' ? report : { ...report, reference: numbered(report.reference) };
       } finally {
         rmSync(file, { force: true });
       }
@@ -92,9 +93,9 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
     readProcesses: async (target) => {
       const s = await stack();
       const t = topology(target.mode);
-      const snapshots = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
-      // As measure() numbers them: behind a proxy every replica says worker 0.
-      return t.proxy === null ? snapshots : numbered(snapshots);
+      const snapshots = await snapshotsInContainers(ctx, t, s.workers, await slotContainers(ctx, t));
+      // As measure() numbers them: every replica says worker 0.
+      return t.instances === 'one' ? snapshots : numbered(snapshots);
     },
     ownership: () => {
       const { stack, stackLabel } = placementOf(ctx);
@@ -105,26 +106,26 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       const t = topology(target.mode);
       if ((await generator()) === 'k6') {
         const testid = testId(target.mode, new Date());
-        const before = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
+        const before = await snapshotsInContainers(ctx, t, s.workers, await slotContainers(ctx, t));
         // Made here, as the caller: a folder Docker creates for a mount belongs to root.
         mkdirSync(ctx.resultsDir, { recursive: true });
         await runQuiet(ctx, k6Args(ctx, target.mode, scenario, testid), `k6 against ${target.mode}`);
-        const after = await snapshotsInContainers(ctx, t, s.workers, s.replicas);
+        const after = await snapshotsInContainers(ctx, t, s.workers, await slotContainers(ctx, t));
         const file = join(ctx.resultsDir, `k6-${testid}.json`);
         const rep = { result: runFromK6(readChecked('k6Run', file)), workers: delta(before, after) };
-        return t.proxy === null ? rep : numberReplicas(rep);
+        return t.instances === 'one' ? rep : numberReplicas(rep);
       }
       const testid = nextRunId(target.mode);
       const json = `runner-${testid}-${process.pid}.json`;
       const file = join(ctx.resultsDir, json);
       mkdirSync(dirname(file), { recursive: true });
-      const metrics = metricsUrlsInNetwork(t, s.workers, s.replicas);
+      const metrics = metricsUrlsInNetwork(t, s.workers, await slotContainers(ctx, t));
       const url = `http://${t.service ?? ''}:${CONTAINER_APP_PORT}${scenario.path}`;
       try {
-        const run = { url, requests: scenario.requests, concurrency: scenario.concurrency, scenario, json, metrics, export: { mode: target.mode, testid } };
+        const run = { url, requests: scenario.requests, concurrency: scenario.concurrency, scenario, json, metrics, spreadDns: spreadsDns(t), export: { mode: target.mode, testid } };
         await runQuiet(ctx, runnerArgs(ctx, run), `the runner against ${target.mode}`);
         const rep = readChecked('repetition', file);
-        return t.proxy === null ? rep : numberReplicas(rep);
+        return t.instances === 'one' ? rep : numberReplicas(rep);
       } finally {
         rmSync(file, { force: true });
       }
@@ -135,8 +136,6 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
     ps: () => (ctx.swarmStack === undefined ? dockerPs(ctx) : swarmPs(ctx)),
     logs: () => (ctx.swarmStack === undefined ? dockerLogs(false, ctx) : swarmLogs(ctx)),
   };
-  // Swarm runs neither yet: without the capability, the command is refused by name.
-  if (ctx.swarmStack !== undefined) return runtime;
-  return { ...runtime, sweep: dockerSweep(ctx, runtime, stack), resilience: dockerResilience(ctx, stack) };
+  return { ...runtime, sweep: dockerSweep(ctx, runtime, stack), resilience: dockerResilience(ctx, runtime, stack) };
 }
 

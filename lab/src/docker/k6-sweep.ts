@@ -14,14 +14,14 @@ import { testId } from '../shared/ids.js';
 import { K6_STEP_UNMEASURED, stepFromK6 } from '../sweep/k6-step.js';
 import type { StepRequest, StepRunner } from '../sweep/run-curve.js';
 import { CONTAINER_APP_PORT, type Topology } from '../topologies.js';
-import { BENCH_PROFILE, K6_SERVICE } from './compose.js';
+import { K6_SERVICE } from './compose.js';
 import { snapshotsInContainers } from './container-load.js';
-import { composeArgs, runQuiet, type DockerContext } from './engine.js';
+import { placementOf, runQuiet, type DockerContext } from './engine.js';
 import { workersCpu } from './workers-cpu.js';
 
 export const K6_SWEEP_SCRIPT = 'sweep.ts';
 
-/** `docker compose … run` arguments of one k6 sweep run of one rate against a service. */
+/** `docker …` arguments (placement.ts: Compose or Swarm) of one k6 sweep run of one rate against a service. */
 export function k6SweepArgs(ctx: DockerContext, t: Topology, scenario: Scenario, request: StepRequest, testid: string): string[] {
   const env = {
     BASE_URL: `http://${t.service ?? t.mode}:${CONTAINER_APP_PORT}`,
@@ -32,12 +32,10 @@ export function k6SweepArgs(ctx: DockerContext, t: Topology, scenario: Scenario,
     STEP_MS: String(Math.round(request.durationMs)),
     CONNECTIONS: String(request.connections),
   };
-  return [
-    ...composeArgs(ctx), '--profile', BENCH_PROFILE, 'run', '--rm', '--no-deps',
-    '--user', `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
-    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-    K6_SERVICE, 'run', '-o', 'experimental-prometheus-rw', K6_SWEEP_SCRIPT,
-  ];
+  return placementOf(ctx).oneOff({
+    service: K6_SERVICE, alias: false, user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`, env,
+    command: ['run', '-o', 'experimental-prometheus-rw', K6_SWEEP_SCRIPT],
+  });
 }
 
 export function k6SweepStep(ctx: DockerContext, t: Topology, scenario: Scenario, replicas: readonly string[], workers: number): StepRunner {

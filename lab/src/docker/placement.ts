@@ -114,7 +114,11 @@ export function swarmPlacement(ctx: DockerContext, stack: string): Placement {
         service.image, ...run.command,
       ];
     },
-    containers: async (service) => (await tasksOf(['--filter', `label=${SERVICE_LABEL}=${stack}_${service}`])).sort(byLabel),
+    // Tasks Swarm wants running: an old task still draining in an update or a scale-down is no slot of the service.
+    containers: async (service) => {
+      const wanted = new Set(lines((await capture(ctx, ['service', 'ps', '--no-trunc', '--filter', 'desired-state=running', '--format', '{{.Name}}.{{.ID}}', `${stack}_${service}`])).stdout));
+      return (await tasksOf(['--filter', `label=${SERVICE_LABEL}=${stack}_${service}`])).filter((name) => wanted.has(name)).sort(byLabel);
+    },
     runningServices: async () => {
       const names = await tasksOf(['--filter', `label=${STACK_LABEL}=${stack}`]);
       // <stack>_<service>.<slot>.<task id>

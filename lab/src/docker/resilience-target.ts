@@ -27,7 +27,8 @@ import { REPLICA_SERVICE } from './compose.js';
 import { nginxWorkers, oldNginxWorkers, reloadDockerNginxUpstreams } from './nginx-rotation.js';
 import { countDrainLines, parseContainerPids, parseContainerSockets, rollingRestartOutcome, SOCKETS_SCRIPT } from './container-sockets.js';
 import { snapshotsInContainers } from './container-load.js';
-import { capture, composeArgs, runQuiet, type DockerContext } from './engine.js';
+import { capture, composeArgs, placementOf, runQuiet, type DockerContext } from './engine.js';
+import { followServiceLogs, forceUpdate, publishedHostPorts, scaleService, swarmNodes, updatePlan, type UpdatePlan } from './swarm-service.js';
 import { byLabel } from '../model/numbers.js';
 
 /** A restarted container or worker must serve again within this long. */
@@ -48,16 +49,21 @@ export class DockerTarget implements ResilienceTarget {
   readonly baseUrl: string;
   readonly slots: number;
   readonly supervised: boolean;
-  readonly actions: ResilienceTarget['actions'];
   readonly frontName: string;
   readonly servedPerSlot?: () => Promise<number[]>;
   readonly #ctx: DockerContext;
   readonly #service: string;
   /** Where the slots are containers of their own (single, nginx's replicas), not processes in one. */
   readonly #perContainer: boolean;
+  /** RUNTIME=swarm: the Swarm stack whose services the rounds act on (swarm-service.ts); undefined: the Compose project. */
+  readonly #swarm: string | undefined;
+  /** Swarm: the order its rolling restart (`docker service update --force`) can run in here, learned at start(). */
+  #update: UpdatePlan | undefined;
   /** Start of the round: drains are counted in the logs from then on. */
   #since = new Date().toISOString();
   #drains: Drains = { graceful: 0, forced: 0 };
+  /** Swarm: each slot's host pid of the last slotPids() with its pid inside the container (one-container topologies). */
+  #pidInContainer = new Map<number, number>();
   /** The container each host pid of the last slotPids() belongs to (per-container slots). */
   #containerOf = new Map<number, string>();
   /** Each container's host pid where its /proc can be read from here (null: it cannot), by container name. */
@@ -73,13 +79,29 @@ export class DockerTarget implements ResilienceTarget {
     this.baseUrl = baseUrl;
     this.slots = workerCount(topology(mode), workers);
     this.#perContainer = mode === 'single' || mode === 'nginx';
-    this.supervised = !this.#perContainer;
+    this.#swarm = ctx.swarmStack;
+    // On Swarm a killed task is replaced by a new one (the stack's restart_policy): the orchestrator supervises.
+    this.supervised = !this.#perContainer || this.#swarm !== undefined;
     this.frontName = mode === 'nginx' ? 'nginx' : mode === 'single' ? 'the container' : mode === 'pm2' ? "PM2's cluster primary" : 'the primary';
     // nginx's replicas are one image with one environment: every one answers as worker 0.
     if (mode === 'nginx') {
       this.servedPerSlot = async () => (await snapshotsInContainers(this.#ctx, topology(mode), this.slots, await this.#appContainers())).map((w) => w.handlerCount);
     }
-    this.actions = {
+  }
+
+  /** In words, what each round does to this topology on this runtime. */
+  get actions(): ResilienceTarget['actions'] {
+    const mode = this.mode;
+    const service = this.#service;
+    if (this.#swarm !== undefined) {
+      const slots = this.mode === 'nginx' ? REPLICA_SERVICE : service;
+      return {
+        gracefulStop: mode === 'nginx' ? 'docker service scale nginx=0, then its replicas=0' : `docker service scale ${service}=0`,
+        rollingRestart: `docker service update --force ${slots}, ${this.#update?.why ?? 'its order learned at start'}${mode === 'nginx' ? '; then nginx reloaded (it resolves its replicas\' name only when it loads)' : ''}`,
+        killWorker: mode === 'single' ? 'docker kill -s KILL of the task\'s container (Swarm starts a new task)' : mode === 'nginx' ? 'docker kill -s KILL of one replica\'s task (Swarm starts a new task)' : 'kill -9 of one worker inside the task\'s container',
+      };
+    }
+    return {
       gracefulStop: mode === 'nginx' ? 'docker compose stop nginx, then its replicas' : `docker compose stop ${service}`,
       rollingRestart: mode === 'cluster' || mode === 'cluster-none' ? 'docker compose kill -s SIGHUP (the primary\'s rolling restart)'
         : mode === 'pm2' ? 'pm2 reload cluster_app inside the container'
@@ -89,9 +111,16 @@ export class DockerTarget implements ResilienceTarget {
     };
   }
 
+  /** The service holding the slots (nginx's replicas for nginx). */
+  get #slotService(): string {
+    return this.mode === 'nginx' ? REPLICA_SERVICE : this.#service;
+  }
+
   /** Containers holding the slots (or the one holding all of them), stopped ones too, in replica order. */
   async #appContainers(): Promise<string[]> {
-    const service = this.mode === 'nginx' ? REPLICA_SERVICE : this.#service;
+    const service = this.#slotService;
+    // A Swarm task that stopped is not started again (a new task replaces it): the running ones are the slots.
+    if (this.#swarm !== undefined) return placementOf(this.#ctx).containers(service);
     const res = await capture(this.#ctx, [...composeArgs(this.#ctx), 'ps', '-a', '--format', '{{.Name}}', service]);
     return res.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort(byLabel);
   }
@@ -113,11 +142,14 @@ export class DockerTarget implements ResilienceTarget {
 
   async #only(): Promise<string> {
     const name = (await this.#appContainers())[0];
-    if (name === undefined) throw new Error(`the Docker stack has no ${this.#service} container: run \`make up RUNTIME=docker\` first`);
+    if (name === undefined) throw new Error(`the Docker stack has no ${this.#service} container: run \`make up RUNTIME=${placementOf(this.#ctx).runtime}\` first`);
     return name;
   }
 
   async start(): Promise<void> {
+    if (this.#swarm !== undefined && this.#update === undefined) {
+      this.#update = updatePlan(await publishedHostPorts(this.#ctx, this.#swarm, this.#slotService), await swarmNodes(this.#ctx));
+    }
     await this.#ensureUp();
     this.#since = new Date().toISOString();
     this.#drains = { graceful: 0, forced: 0 };
@@ -130,8 +162,32 @@ export class DockerTarget implements ResilienceTarget {
       this.#containerOf = new Map(names.flatMap((n) => (pids.get(n) ? [[pids.get(n) as number, n] as const] : [])));
       return Array.from({ length: this.slots }, (_, i) => pids.get(names[i] ?? '') ?? null);
     }
-    const rows = await this.#sockets(await this.#only(), this.#metricsPorts());
-    return this.#metricsPorts().map((port) => listener(rows, port));
+    const container = await this.#only();
+    const rows = await this.#sockets(container, this.#metricsPorts());
+    const inContainer = this.#metricsPorts().map((port) => listener(rows, port));
+    if (this.#swarm === undefined) return inContainer;
+    // A Swarm update replaces the whole container, whose new workers may get the old pids
+    // in their new pid namespace: slots are told apart by host pid where it can be read.
+    const hostOf = await this.#hostPidsIn(container);
+    const slots = inContainer.map((pid) => (pid === null ? null : hostOf.get(pid) ?? pid));
+    this.#pidInContainer = new Map(inContainer.flatMap((pid, i) => (pid === null ? [] : [[slots[i] ?? pid, pid] as const])));
+    return slots;
+  }
+
+  /** Each process of a container by its pid inside it, with its host pid (NSpid in the host's /proc); empty where the engine runs elsewhere. */
+  async #hostPidsIn(container: string): Promise<Map<number, number>> {
+    const top = await capture(this.#ctx, ['top', container, '-eo', 'pid']);
+    const map = new Map<number, number>();
+    for (const hostPid of top.stdout.split('\n').slice(1).map((l) => Number(l.trim())).filter((n) => n > 0)) {
+      try {
+        const ns = /^NSpid:\s+(.+)$/m.exec(readFileSync(`/proc/${hostPid}/status`, 'utf8'))?.[1]?.trim().split(/\s+/);
+        const inner = Number(ns?.at(-1));
+        if (inner > 0) map.set(inner, hostPid);
+      } catch {
+        // gone since, or not on this host
+      }
+    }
+    return map;
   }
 
   async waiting(thorough: boolean): Promise<number> {
@@ -186,6 +242,11 @@ export class DockerTarget implements ResilienceTarget {
   }
 
   async #nginxContainer(): Promise<string> {
+    if (this.#swarm !== undefined) {
+      const task = (await placementOf(this.#ctx).containers(NGINX_SERVICE))[0];
+      if (task === undefined) throw new Error('the Swarm stack has no running nginx task: run `make up RUNTIME=swarm` first');
+      return task;
+    }
     const res = await this.#compose(['ps', '-a', '--format', '{{.Name}}', NGINX_SERVICE], 'docker compose ps nginx');
     const name = res.trim().split('\n')[0];
     if (!name) throw new Error('the Docker stack has no nginx container: run `make up RUNTIME=docker` first');
@@ -220,10 +281,18 @@ export class DockerTarget implements ResilienceTarget {
       if (container === undefined) return 0;
       return (await this.#sockets(container, [CONTAINER_APP_PORT])).filter((r) => r.state === 'ESTAB').length;
     }
-    return heldBy(await this.#sockets(await this.#only(), [CONTAINER_APP_PORT]), [CONTAINER_APP_PORT], pid);
+    return heldBy(await this.#sockets(await this.#only(), [CONTAINER_APP_PORT]), [CONTAINER_APP_PORT], this.#pidInContainer.get(pid) ?? pid);
   }
 
   async gracefulStop(): Promise<void> {
+    if (this.#swarm !== undefined) {
+      const stack = this.#swarm;
+      this.#drains = await this.#drainsDuring(async () => {
+        if (this.mode === 'nginx') await scaleService(this.#ctx, stack, NGINX_SERVICE, 0);
+        await scaleService(this.#ctx, stack, this.#slotService, 0);
+      });
+      return;
+    }
     // nginx first (its graceful quit), then what it proxies to, as the native lab does.
     if (this.mode === 'nginx') await this.#compose(['stop', NGINX_SERVICE], 'docker compose stop nginx');
     const service = this.mode === 'nginx' ? REPLICA_SERVICE : this.#service;
@@ -236,6 +305,12 @@ export class DockerTarget implements ResilienceTarget {
   }
 
   async rollingRestart(): Promise<void> {
+    if (this.#swarm !== undefined) {
+      const stack = this.#swarm;
+      this.#drains = await this.#drainsDuring(() => forceUpdate(this.#ctx, stack, this.#slotService, this.#update?.order ?? 'stop-first'));
+      if (this.mode === 'nginx') await this.#reloadNginx();
+      return;
+    }
     if (this.mode === 'cluster' || this.mode === 'cluster-none') await this.#sighup();
     else if (this.mode === 'pm2') await this.#compose(['exec', '-T', this.#service, 'pm2', 'reload', 'cluster_app'], 'pm2 reload inside app-pm2');
     else for (const name of await this.#appContainers()) await this.#restartContainer(name);
@@ -251,7 +326,8 @@ export class DockerTarget implements ResilienceTarget {
       return pid;
     }
     const container = await this.#only();
-    await runQuiet(this.#ctx, ['exec', container, 'node', '-e', `process.kill(${pid},'SIGKILL')`], `kill -9 of pid ${pid} in ${container}`);
+    const inside = this.#pidInContainer.get(pid) ?? pid;
+    await runQuiet(this.#ctx, ['exec', container, 'node', '-e', `process.kill(${inside},'SIGKILL')`], `kill -9 of pid ${inside} in ${container}`);
     // It is gone once it no longer listens on the slot's metrics port.
     const deadline = Date.now() + 5000;
     while ((await this.slotPids())[slot] === pid && Date.now() < deadline) await sleep(10);
@@ -268,15 +344,31 @@ export class DockerTarget implements ResilienceTarget {
   }
 
   async #countDrains(): Promise<Drains> {
-    const service = this.mode === 'nginx' ? REPLICA_SERVICE : this.#service;
+    const service = this.#slotService;
     const res = await capture(this.#ctx, [...composeArgs(this.#ctx), 'logs', '--no-color', '--since', this.#since, service], 30_000);
     return countDrainLines(res.stdout);
   }
 
+  /** Swarm: the drains logged while `event` ran, read as they happen (a scale-down removes the stopped tasks' containers and their logs). */
+  async #drainsDuring(event: () => Promise<void>): Promise<Drains> {
+    const logs = followServiceLogs(this.#ctx, this.#swarm ?? '', this.#slotService, new Date(Date.now() - 1000).toISOString());
+    let text = '';
+    try {
+      await event();
+    } finally {
+      text = await logs.stop();
+    }
+    return countDrainLines(text);
+  }
+
   /** Starts every stopped container of the topology and waits until each slot serves. */
   async #ensureUp(): Promise<void> {
+    if (this.#swarm !== undefined) {
+      await this.#ensureTasks(this.#swarm);
+      return;
+    }
     const names = await this.#appContainers();
-    if (names.length === 0) throw new Error(`the Docker stack has no ${this.#service} container: run \`make up RUNTIME=docker\` first`);
+    if (names.length === 0) throw new Error(`the Docker stack has no ${this.#service} container: run \`make up RUNTIME=${placementOf(this.#ctx).runtime}\` first`);
     const pids = await this.#containerPids(names);
     const stopped = names.filter((n) => !pids.get(n));
     if (stopped.length > 0) await runQuiet(this.#ctx, ['start', ...stopped], `docker start ${stopped.join(' ')}`);
@@ -288,6 +380,11 @@ export class DockerTarget implements ResilienceTarget {
       // nginx resolves app-replica when it (re)loads: a replica started again may have a new address.
       else if (stopped.length > 0) await this.#reloadNginx();
     }
+    await this.#fullStrength();
+  }
+
+  /** Waits until every slot has a process and the topology answers /readyz from this machine. */
+  async #fullStrength(): Promise<void> {
     const deadline = Date.now() + READY_MS;
     for (;;) {
       const slots = await this.slotPids();
@@ -297,6 +394,25 @@ export class DockerTarget implements ResilienceTarget {
       if (Date.now() > deadline) throw new Error(`${this.mode}: not serving at full strength ${READY_MS / 1000} s after starting its containers (slots: ${slots.join(', ')})`);
       await sleep(100);
     }
+  }
+
+  /** Swarm: every service of the topology back at its task count (a round may have scaled it to 0), then at full strength. */
+  async #ensureTasks(stack: string): Promise<void> {
+    const before = await this.#appContainers();
+    if (before.length !== this.#slotContainers()) await scaleService(this.#ctx, stack, this.#slotService, this.#slotContainers());
+    const names = await this.#appContainers();
+    for (const name of names) await this.#ready(name);
+    if (this.mode === 'nginx') {
+      if ((await placementOf(this.#ctx).containers(NGINX_SERVICE)).length === 0) await scaleService(this.#ctx, stack, NGINX_SERVICE, 1);
+      // nginx resolves app-replica when it (re)loads: new tasks have new addresses.
+      else if (before.join() !== names.join()) await this.#reloadNginx();
+    }
+    await this.#fullStrength();
+  }
+
+  /** Task containers the slots need: one per slot where each slot is a container, else one. */
+  #slotContainers(): number {
+    return this.#perContainer ? this.slots : 1;
   }
 
   /** Waits until the app in `container` answers /readyz from inside it. */

@@ -10,7 +10,7 @@ import { appCpus, hostPort } from '../config/docker-options.js';
 import type { Env } from '../config/environment.js';
 import { integer, UsageError } from '../config/values.js';
 import { renderTargets } from '../render/prometheus.js';
-import { GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, type Mode } from '../topologies.js';
+import { CONTAINER_APP_PORT, GRAFANA_PORT, MAX_WORKERS, PROMETHEUS_PORT, TOPOLOGIES, type Mode } from '../topologies.js';
 import { BENCH_PROFILE, composeModel, GRAFANA_SERVICE, PORT_VARIABLES, PROMETHEUS_SERVICE } from './compose.js';
 import {
   composeArgs, cpuLimits, defaultContext, engineCpus, imageAvailable, print, requireEngine, run, runningServices, stackVariables, type DockerContext,
@@ -70,7 +70,7 @@ export function stackEnv(workers: number, env: Env, engineCpuCount?: number): Re
 export function stackUrls(env: Env): StackUrls {
   const port = new Map(hostPorts(env).map((p) => [p.service, p.port]));
   const apps: Partial<Record<Mode, string>> = {};
-  for (const t of TOPOLOGIES) if (t.service !== null) apps[t.mode] = `http://localhost:${port.get(t.service) ?? t.port}`;
+  for (const t of TOPOLOGIES) if (t.service !== null && t.published) apps[t.mode] = `http://localhost:${port.get(t.service) ?? t.port}`;
   return {
     grafana: `http://localhost:${port.get(GRAFANA_SERVICE) ?? GRAFANA_PORT}`,
     prometheus: `http://localhost:${port.get(PROMETHEUS_SERVICE) ?? PROMETHEUS_PORT}`,
@@ -99,12 +99,12 @@ export async function dockerUp(workers: number, ctx: DockerContext = defaultCont
   const urls = stackUrls(vars);
   const lines = [
     '',
-    `Docker stack up (WORKERS=${env['WORKERS']}, APP_CPUS=${env['APP_CPUS']} per app container, ${env['REPLICA_CPUS']} per nginx replica)`,
+    `Docker stack up (WORKERS=${env['WORKERS']}, APP_CPUS=${env['APP_CPUS']} per app container, ${env['REPLICA_CPUS']} per replica (nginx's and replicas'))`,
     withGrafana
       ? `  Grafana       ${urls.grafana}   (dashboard "Node.js clustering lab"; anonymous viewer, admin password GRAFANA_ADMIN_PASSWORD or admin, set when its volume is first created)`
       : `  Grafana       not run (${IMAGES.grafana} cannot be had)`,
     `  Prometheus    ${urls.prometheus}`,
-    ...TOPOLOGIES.filter((t) => t.service !== null).map((t) => `  ${t.mode.padEnd(14)}${urls.apps[t.mode]}   ${t.title}`),
+    ...TOPOLOGIES.filter((t) => t.service !== null).map((t) => `  ${t.mode.padEnd(14)}${urls.apps[t.mode] ?? `${t.service ?? ''}:${CONTAINER_APP_PORT} on the stack's network only`}   ${t.title}`),
     '',
   ];
   print(ctx, `${lines.join('\n')}\n`);

@@ -6,6 +6,8 @@
  *
  *   - the CPU limit is `deploy.resources.limits.cpus` (Compose's `cpus`), the replica count
  *     `deploy.replicas`;
+ *   - the app's health check is the liveness rule (containers.ts, appLivenessHealthcheck):
+ *     Swarm replaces an unhealthy task, and Compose's 2 s check fails on a saturated one;
  *   - `endpoint_mode: dnsrr`: the service name resolves to every task's address (the VIP
  *     needs IPVS in the kernel; where it is missing, as on the development machine, a VIP
  *     service would not answer at all), so a client spreads its connections over the tasks;
@@ -23,7 +25,8 @@
  */
 import { Document } from 'yaml';
 import { PROC_EXPORTER_SERVICE } from '../render/prometheus.js';
-import { BENCH_PROFILE, composeModel, GENERATE_COMMAND, PORT_VARIABLES, type ComposeFile, type ComposeService, type Healthcheck } from './compose.js';
+import { readScenario } from '../scenario-file.js';
+import { appLivenessHealthcheck, BENCH_PROFILE, composeModel, GENERATE_COMMAND, isAppHealthcheck, PORT_VARIABLES, type ComposeFile, type ComposeService, type Healthcheck } from './compose.js';
 
 /** The stack's one network: overlay, attachable (the runner's container joins it). */
 export const SWARM_NETWORK = 'lab';
@@ -83,7 +86,7 @@ export function hostModePort(short: string): SwarmPort {
 }
 
 /** One Compose service as a Swarm service (see the header for what changes and why). */
-export function swarmService(s: ComposeService): SwarmService {
+export function swarmService(s: ComposeService, timeoutMs: number): SwarmService {
   const { image, volumes, environment, ports, command, entrypoint, working_dir, healthcheck, user, init, stop_grace_period } = s;
   return {
     image,
@@ -94,7 +97,7 @@ export function swarmService(s: ComposeService): SwarmService {
     ...(command === undefined ? {} : { command }),
     ...(entrypoint === undefined ? {} : { entrypoint }),
     ...(working_dir === undefined ? {} : { working_dir }),
-    ...(healthcheck === undefined ? {} : { healthcheck }),
+    ...(healthcheck === undefined ? {} : { healthcheck: isAppHealthcheck(healthcheck) ? appLivenessHealthcheck(timeoutMs) : healthcheck }),
     ...(user === undefined ? {} : { user }),
     ...(init === undefined ? {} : { init }),
     ...(stop_grace_period === undefined ? {} : { stop_grace_period }),
@@ -110,13 +113,13 @@ export function swarmService(s: ComposeService): SwarmService {
 }
 
 /** The stack model: every service `up` starts in Compose but the ones Swarm cannot run. */
-export function swarmStackModel(compose: ComposeFile = composeModel()): SwarmStackFile {
+export function swarmStackModel(compose: ComposeFile = composeModel(), timeoutMs = readScenario().timeoutMs): SwarmStackFile {
   const services = Object.entries(compose.services).filter(
     ([name, s]) => !(s.profiles ?? []).includes(BENCH_PROFILE) && !SWARM_LEFT_OUT.includes(name),
   );
   return {
     version: '3.8',
-    services: Object.fromEntries(services.map(([name, s]) => [name, swarmService(s)])),
+    services: Object.fromEntries(services.map(([name, s]) => [name, swarmService(s, timeoutMs)])),
     networks: { [SWARM_NETWORK]: { driver: 'overlay', attachable: true } },
     volumes: compose.volumes,
   };

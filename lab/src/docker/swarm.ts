@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { inheritedEnv, locations } from '../config/environment.js';
 import { renderTargets } from '../render/prometheus.js';
-import { TOPOLOGIES } from '../topologies.js';
+import { CONTAINER_APP_PORT, TOPOLOGIES } from '../topologies.js';
 import { composeArgs, capture, engineCpus, imageAvailable, print, requireEngine, run, stackVariables, type DockerContext } from './engine.js';
 import { GRAFANA_SERVICE } from './compose.js';
 import { IMAGES } from './images.js';
@@ -230,10 +230,10 @@ export async function swarmUp(workers: number, ctx: DockerContext, options: Swar
   const urls = stackUrls(vars);
   print(ctx, `${[
     '',
-    `Swarm stack ${stack} up (WORKERS=${env['WORKERS']}, APP_CPUS=${env['APP_CPUS']} per app service, ${env['REPLICA_CPUS']} per nginx replica; endpoint_mode dnsrr; host-mode ports listen on every interface)`,
+    `Swarm stack ${stack} up (WORKERS=${env['WORKERS']}, APP_CPUS=${env['APP_CPUS']} per app service, ${env['REPLICA_CPUS']} per replica (nginx's and replicas'); endpoint_mode dnsrr; host-mode ports listen on every interface)`,
     withGrafana ? `  Grafana       ${urls.grafana}` : `  Grafana       not run (${IMAGES.grafana} cannot be had)`,
     `  Prometheus    ${urls.prometheus}`,
-    ...TOPOLOGIES.filter((t) => t.service !== null).map((t) => `  ${t.mode.padEnd(14)}${urls.apps[t.mode]}   ${t.title}`),
+    ...TOPOLOGIES.filter((t) => t.service !== null).map((t) => `  ${t.mode.padEnd(14)}${urls.apps[t.mode] ?? `${t.service ?? ''}:${CONTAINER_APP_PORT} on the stack's network only`}   ${t.title}`),
     `  left out      ${SWARM_LEFT_OUT.join(', ')} (a Swarm service cannot share the host's pid namespace)`,
     '',
   ].join('\n')}\n`);

@@ -31,7 +31,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IPodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
-import { APP_IMAGE, APP_SHUTDOWN_TIMEOUT_MS, DEFAULT_APP_CPUS, NGINX_IMAGE, NODE_IMAGE, PM2_KILL_TIMEOUT_MS } from '../containers.js';
+import { APP_IMAGE, APP_SHUTDOWN_TIMEOUT_MS, DEFAULT_APP_CPUS, LIVENESS_PERIOD_SECONDS, LIVENESS_TIMEOUT_SECONDS, livenessFailureThreshold, NGINX_IMAGE, NODE_IMAGE, PM2_KILL_TIMEOUT_MS } from '../containers.js';
 import { DOCKER_NGINX_FILES, DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers, renderDockerNginx } from '../render/nginx.js';
 import type { Scenario } from '../model/report-model.js';
 import { runnerCommand, type RunnerRun } from '../runner/runner-command.js';
@@ -124,9 +124,14 @@ export interface KubernetesTopology {
   readonly service: string;
 }
 
-/** The Kubernetes-only topology: WORKERS single-process pods behind a ClusterIP Service. */
-export const REPLICAS_MODE = 'replicas';
-export const REPLICAS_SERVICE = 'app-replicas';
+/**
+ * The replicas row (topologies.ts): WORKERS single-process pods behind a ClusterIP
+ * Service, the orchestrator's own balancing (kube-proxy picks a pod per connection), where
+ * Docker and Swarm spread the client's connections over DNS round-robin.
+ */
+const REPLICAS_ROW = topology('replicas');
+export const REPLICAS_MODE = REPLICAS_ROW.mode;
+export const REPLICAS_SERVICE = REPLICAS_ROW.service ?? REPLICAS_ROW.mode;
 
 function entryWorkload(t: Topology): AppWorkload {
   if (t.service === null) throw new Error(`${t.mode} has no service: it runs natively only`);
@@ -134,25 +139,18 @@ function entryWorkload(t: Topology): AppWorkload {
 }
 
 /** WORKERS pods of the single-process app, each 1/WORKERS of the budget. */
-function splitWorkload(name: string, mode: string, headless: boolean): AppWorkload {
-  return { name, mode, row: topology('single'), replicas: WORKERS, cpusPerPod: CPU_BUDGET / WORKERS, processesPerPod: 1, headless };
+function splitWorkload(name: string, row: Topology, headless: boolean): AppWorkload {
+  return { name, mode: row.mode, row, replicas: WORKERS, cpusPerPod: CPU_BUDGET / WORKERS, processesPerPod: 1, headless };
 }
 
-/** Every topology the manifests hold, from the table's rows with a Docker service, plus replicas. */
+/** Every topology the manifests hold: the table's rows with a container service (replicas among them). */
 export function kubernetesTopologies(): KubernetesTopology[] {
-  const fromRows = TOPOLOGIES.filter((t) => t.service !== null).map((t): KubernetesTopology => {
+  return TOPOLOGIES.filter((t) => t.service !== null).map((t): KubernetesTopology => {
     const service = t.service ?? '';
-    if (t.proxy === 'nginx') return { mode: t.mode, title: t.title, apps: splitWorkload(DOCKER_REPLICA_HOST, t.mode, true), proxy: 'nginx', service };
+    if (t.proxy === 'nginx') return { mode: t.mode, title: t.title, apps: splitWorkload(DOCKER_REPLICA_HOST, t, true), proxy: 'nginx', service };
+    if (t.requires === 'container-replicas') return { mode: t.mode, title: `${WORKERS} single-process pods behind a Service`, apps: splitWorkload(service, t, false), proxy: null, service };
     return { mode: t.mode, title: t.title, apps: entryWorkload(t), proxy: null, service };
   });
-  const replicas: KubernetesTopology = {
-    mode: REPLICAS_MODE,
-    title: `${WORKERS} single-process pods behind a Service`,
-    apps: splitWorkload(REPLICAS_SERVICE, REPLICAS_MODE, false),
-    proxy: null,
-    service: REPLICAS_SERVICE,
-  };
-  return [...fromRows, replicas];
 }
 
 /** A CPU quantity: whole CPUs as a number's string, else millicores. */
@@ -184,28 +182,18 @@ function podLabels(name: string, component: 'app' | 'proxy' | 'runner', mode: st
  * saturates: under the seed load a probe waits behind the queued /heavy requests. So:
  * - readiness (/readyz, 503 from SIGTERM on): fails at once on a draining pod (a 503 is
  *   an answer), but only after `failureThreshold` unanswered periods on a busy one.
- * - liveness (/healthz): restarts a pod only once it has not answered for longer than the
- *   runner's own request timeout (the scenario's timeoutMs): a pod that still serves
- *   within the timeout the lab accepts is saturated, not dead, and a restart would turn
- *   a slow pod into lost requests.
+ * - liveness (/healthz): containers.ts' liveness rule, shared with the Swarm stack's health check.
  * - startup: liveness and readiness begin once the pod has answered /readyz once.
  */
 export const READINESS = { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3, successThreshold: 1 } as const;
-export const LIVENESS_PERIOD_SECONDS = 10;
-export const LIVENESS_TIMEOUT_SECONDS = 10;
 export const STARTUP = { periodSeconds: 2, timeoutSeconds: 5, failureThreshold: 30 } as const;
-
-/** Liveness' failure threshold: unanswered for longer than the scenario's request timeout before a restart. */
-export function livenessFailureThreshold(scenario: Pick<Scenario, 'timeoutMs'>): number {
-  return Math.ceil(scenario.timeoutMs / 1000 / LIVENESS_PERIOD_SECONDS) + 1;
-}
 
 function probes(readyPath: string, livePath: string, scenario: Scenario): Pick<IContainer, 'startupProbe' | 'readinessProbe' | 'livenessProbe'> {
   const get = (path: string): IProbe['httpGet'] => ({ path, port: 'http' });
   return {
     startupProbe: { httpGet: get(readyPath), ...STARTUP },
     readinessProbe: { httpGet: get(readyPath), ...READINESS },
-    livenessProbe: { httpGet: get(livePath), periodSeconds: LIVENESS_PERIOD_SECONDS, timeoutSeconds: LIVENESS_TIMEOUT_SECONDS, failureThreshold: livenessFailureThreshold(scenario) },
+    livenessProbe: { httpGet: get(livePath), periodSeconds: LIVENESS_PERIOD_SECONDS, timeoutSeconds: LIVENESS_TIMEOUT_SECONDS, failureThreshold: livenessFailureThreshold(scenario.timeoutMs) },
   };
 }
 

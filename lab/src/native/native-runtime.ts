@@ -44,9 +44,13 @@ export interface NativeOptions extends LabOptions {
   setup: SetupResult;
 }
 
+/** Why replicas never run natively, in one line. */
+export const REPLICAS_NATIVELY = 'replicas are WORKERS one-process containers behind one DNS name: RUNTIME=docker or RUNTIME=swarm runs them (natively, nginx and reuseport spread WORKERS processes)';
+
 /** Why a mode cannot run on this machine (one line with the command that enables it), or null: its row's rules. */
 export function unavailability(mode: Mode, app: AppRuntime, setup: SetupResult): string | null {
   const t = topology(mode);
+  if (t.requires === 'container-replicas') return REPLICAS_NATIVELY;
   if (t.requires === 'reuse-port' && app.reusePortUnavailable !== null) {
     const node24 = blockedRequirement(setup, 'Node 24');
     return node24 ? `the app's Node ${app.version} lacks listen({ reusePort }), and ${requirementLine(node24)}` : app.reusePortUnavailable;
@@ -260,7 +264,7 @@ export function nativeRuntime(options?: NativeOptions): Runtime {
     if (!r) throw new Error(`${target.mode} was not started by this runtime`);
     return r;
   };
-  return {
+  const runtime: Runtime = {
     name: 'native',
     workers: () => Promise.resolve(opts().workers),
     machine: machineNow,
@@ -287,10 +291,8 @@ export function nativeRuntime(options?: NativeOptions): Runtime {
       for (const p of readRegistry()) process.stdout.write(`  ${p.name}: ${p.log}\n`);
       return Promise.resolve();
     },
-    sweep: nativeSweep(opts, scopeNow, machineNow),
-    resilience: nativeResilience(opts, scopeNow, machineNow),
-    scale: nativeScale(opts, scopeNow),
   };
+  return { ...runtime, sweep: nativeSweep(runtime, opts, scopeNow), resilience: nativeResilience(runtime, opts, scopeNow), scale: nativeScale(opts, scopeNow) };
 }
 
 export async function nativeUp(options: NativeOptions): Promise<void> {

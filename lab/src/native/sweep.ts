@@ -4,17 +4,17 @@
  * RunScope, so nothing is left behind) or found running, loaded by the lab's runner in
  * this process, and its CPU read from /proc for every role (workers, primary, PM2 daemon, nginx).
  */
-import type { SweepCapability } from '../core/runtime.js';
-import type { MachineInfo } from '../model/report-model.js';
+import type { Runtime, SweepCapability } from '../core/runtime.js';
 import { ensureRunning, warm, type NativeOptions, type RunScope } from './native-runtime.js';
 import { cpuDelta, snapshotCpu } from './process-cpu.js';
 import { stopGroups } from './processes.js';
 
 export const NATIVE_SWEEP_GENERATOR = "the lab's runner (open model), in the lab's own process on this machine";
 
-export function nativeSweep(options: () => NativeOptions, scope: () => RunScope, machine: () => Promise<MachineInfo>): SweepCapability {
+export function nativeSweep(runtime: Pick<Runtime, 'machine' | 'unavailability'>, options: () => NativeOptions, scope: () => RunScope): SweepCapability {
   return {
-    machine,
+    machine: () => runtime.machine(),
+    unavailability: (mode) => runtime.unavailability(mode),
     generator: () => Promise.resolve(NATIVE_SWEEP_GENERATOR),
     start: async (mode, scenario) => {
       const { running, ownedByThisRun } = await ensureRunning(mode, options(), scope());

@@ -37,7 +37,7 @@ const NATIVE_STATIC_PORTS: Readonly<Record<string, number>> = {
 /** The jobs that scrape the app's own /metrics, answered by each worker's event loop. */
 export const APP_JOBS: readonly string[] = ['app', 'app-replica'];
 
-/** The job that finds nginx's replicas by DNS: Docker only. */
+/** The job that finds nginx's replicas and the replicas topology's containers by DNS: Docker only. */
 export const DOCKER_ONLY_JOB = 'app-replica';
 
 function workerAddresses(t: Topology, runtime: Runtime, workers: number): string[] {
@@ -54,6 +54,8 @@ function workerAddresses(t: Topology, runtime: Runtime, workers: number): string
 export function scrapeTargets(runtime: Runtime, workers: number): TargetGroup[] {
   const groups: TargetGroup[] = [];
   for (const t of TOPOLOGIES) {
+    // Containers of their own (nginx's replicas, replicas) are found by DNS in Docker, and replicas never run natively.
+    if (t.requires === 'container-replicas') continue;
     if (runtime === 'docker' && (t.service === null || t.mode === 'nginx')) continue;
     groups.push({ targets: workerAddresses(t, runtime, workers), labels: { topology: t.mode, role: 'worker' } });
     if (t.hasPrimary) {

@@ -19,6 +19,8 @@ export interface RunnerRun {
   /** File name inside the results folder for the run's JSON, if one is wanted. */
   json?: string;
   metrics?: readonly string[];
+  /** Spread the connections over every address of the URL's host (replicas behind DNS round-robin). */
+  spreadDns?: boolean;
   /** A measured run's labels: its client-side metrics are served for Prometheus' lab-runner job. */
   export?: { mode: Mode; testid: string };
 }
@@ -30,6 +32,7 @@ export function runnerCommand(run: RunnerRun, resultsDir: string): string[] {
     '--url', run.url, '-n', String(run.requests), '-c', String(run.concurrency),
     '--timeout-ms', String(run.scenario.timeoutMs),
     ...(run.scenario.keepAlive ? [] : ['--no-keepalive']),
+    ...(run.spreadDns === true ? ['--spread-dns'] : []),
     ...(run.json === undefined ? [] : ['--json', `${resultsDir}/${run.json}`]),
     ...(run.metrics ?? []).flatMap((m) => ['--metrics', m]),
     ...(run.export === undefined ? [] : ['--export-metrics', String(RUNNER_METRICS_PORT), '--mode', run.export.mode, '--testid', run.export.testid]),

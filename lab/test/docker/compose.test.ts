@@ -95,24 +95,26 @@ test("every topology with a service runs in Docker, on the native lab's host por
     [GRAFANA_PORT, GRAFANA_SERVICE],
     [PROMETHEUS_PORT, PROMETHEUS_SERVICE],
   ]);
-  for (const t of TOPOLOGIES) if (t.service !== null) expected.set(t.port, t.service);
+  for (const t of TOPOLOGIES) if (t.service !== null && t.published) expected.set(t.port, t.service);
   assert.deepEqual(new Map([...published].sort()), new Map([...expected].sort()));
   for (const t of TOPOLOGIES) {
     if (t.service === null) continue;
-    assert.deepEqual(service(t.service).ports, [`127.0.0.1:\${${PORT_VARIABLES[t.service]}:-${t.port}}:${CONTAINER_APP_PORT}`]);
+    assert.deepEqual(service(t.service).ports, t.published ? [`127.0.0.1:\${${PORT_VARIABLES[t.service]}:-${t.port}}:${CONTAINER_APP_PORT}`] : undefined);
   }
   assert.equal(TOPOLOGIES.find((t) => t.mode === 'reuseport')?.service, null, 'reuseport is native-only');
+  assert.equal(TOPOLOGIES.find((t) => t.mode === 'replicas')?.published, false, 'replicas: WORKERS containers cannot share one host port');
 });
 
 test('the app services: one image from app/Dockerfile, the mode commands, the same WORKERS and CPU budget', () => {
   const apps = appServiceNames(readComposeFile());
-  assert.deepEqual(apps.sort(), ['app-cluster', 'app-cluster-none', 'app-pm2', 'app-replica', 'app-single']);
+  assert.deepEqual(apps.sort(), ['app-cluster', 'app-cluster-none', 'app-pm2', 'app-replica', 'app-replicas', 'app-single']);
   const commands: Record<string, string> = {
     'app-single': 'node dist/server.js',
     'app-cluster': 'node dist/primary.js',
     'app-cluster-none': 'node dist/primary.js',
     'app-pm2': 'pm2-runtime start ecosystem.config.cjs',
     'app-replica': 'node dist/server.js',
+    'app-replicas': 'node dist/server.js',
   };
   for (const name of apps) {
     const s = service(name);
@@ -128,7 +130,7 @@ test('the app services: one image from app/Dockerfile, the mode commands, the sa
     assert.equal(s.init, true);
     assert.deepEqual(s.healthcheck?.test, ['CMD', ...APP_HEALTHCHECK.map((a) => a.replaceAll('$', '$$$$'))], `${name}: bash's /dev/tcp check of /readyz, $ escaped for Compose`);
     assert.ok(!JSON.stringify(s.healthcheck).includes('curl'));
-    assert.equal(s.cpus, name === REPLICA_SERVICE ? '${REPLICA_CPUS:-1}' : '${APP_CPUS:-2}');
+    assert.equal(s.cpus, name === REPLICA_SERVICE || name === 'app-replicas' ? '${REPLICA_CPUS:-1}' : '${APP_CPUS:-2}', `${name}: every topology has the same CPU budget`);
   }
   for (const t of TOPOLOGIES) {
     if (t.service === null || t.mode === 'nginx') continue;
@@ -140,6 +142,7 @@ test('the app services: one image from app/Dockerfile, the mode commands, the sa
   assert.equal(service(REPLICA_SERVICE).environment?.['LAB_MODE'], 'nginx');
   assert.deepEqual(service(REPLICA_SERVICE).deploy, { replicas: '${WORKERS:-2}' });
   assert.equal(service(REPLICA_SERVICE).ports, undefined, 'replicas are reached through nginx only');
+  assert.deepEqual(service('app-replicas').deploy, { replicas: '${WORKERS:-2}' }, 'replicas: WORKERS containers');
 });
 
 test("nginx: the lab's rendered main config and server block, run directly, restarted when the replicas change", () => {
@@ -173,12 +176,12 @@ test('Prometheus: remote-write receiver on, config mounted read-only, data in a 
       assert.ok(Number(port) >= CONTAINER_METRICS_PORT && Number(port) <= CONTAINER_METRICS_PORT + workers, target);
     }
   }
-  // nginx's replicas: by DNS, the replica label keeps their series apart.
+  // nginx's replicas and the replicas topology's containers: by DNS, the replica label keeps their series apart.
   const job = readPrometheusConfig().scrape_configs.find((j) => j.job_name === DOCKER_ONLY_JOB) as unknown as {
     dns_sd_configs: { names: string[]; port: number }[];
     relabel_configs: { target_label: string }[];
   };
-  assert.deepEqual(job.dns_sd_configs[0]?.names, [REPLICA_SERVICE]);
+  assert.deepEqual(job.dns_sd_configs[0]?.names, [REPLICA_SERVICE, 'app-replicas']);
   assert.equal(job.dns_sd_configs[0]?.port, CONTAINER_METRICS_PORT);
   assert.ok(job.relabel_configs.some((r) => r.target_label === 'replica'));
 });

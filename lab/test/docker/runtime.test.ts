@@ -135,13 +135,14 @@ test('dockerUp(): writes the targets for WORKERS, then compose up --build --wait
   const { printed } = await quietly((c) => dockerUp(3, c));
   assert.equal(readFileSync(targetsFile(ctx), 'utf8'), renderTargets('docker', 3));
   const up = recorded().find((c) => c.args.includes('up'));
-  const everyService = ['app-cluster', 'app-cluster-none', 'app-pm2', 'app-replica', 'app-single', 'grafana', 'nginx', 'proc-exporter', 'prometheus'];
+  const everyService = ['app-cluster', 'app-cluster-none', 'app-pm2', 'app-replica', 'app-replicas', 'app-single', 'grafana', 'nginx', 'proc-exporter', 'prometheus'];
   assert.deepEqual(up?.args, [...compose, 'up', '-d', '--build', '--wait', '--remove-orphans', ...everyService]);
   assert.deepEqual(up?.env, { WORKERS: '3', APP_CPUS: '2', REPLICA_CPUS: '0.666' });
   assert.match(printed, /Grafana +http:\/\/localhost:3000/);
   assert.match(printed, /Prometheus +http:\/\/localhost:9090/);
   for (const t of TOPOLOGIES) {
-    if (t.service !== null) assert.match(printed, new RegExp(`${t.mode} +http://localhost:${t.port}`));
+    if (t.service !== null && !t.published) assert.match(printed, new RegExp(`${t.mode} +${t.service}:3000 on the stack's network only`), `${t.mode}: no host port`);
+    else if (t.service !== null) assert.match(printed, new RegExp(`${t.mode} +http://localhost:${t.port}`));
     else assert.doesNotMatch(printed, new RegExp(`localhost:${t.port}`), `${t.mode} has no Docker service`);
   }
   assert.deepEqual(stackEnv(2, {}), { WORKERS: '2', APP_CPUS: '2', REPLICA_CPUS: '1' });

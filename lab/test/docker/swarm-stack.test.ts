@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { BENCH_PROFILE, composeModel } from '../../src/docker/compose.js';
+import { appLivenessHealthcheck, BENCH_PROFILE, composeModel, isAppHealthcheck } from '../../src/docker/compose.js';
+import { readScenario } from '../../src/scenario-file.js';
 import { hostModePort, renderSwarmStack, SWARM_LEFT_OUT, SWARM_NETWORK, swarmStackModel } from '../../src/docker/swarm-stack.js';
 import { paths } from '../../src/paths.js';
 
@@ -28,7 +29,9 @@ test("the same image, command, environment, health check and CPU budget as Compo
     assert.equal(s.image, c.image, name);
     assert.deepEqual(s.command, c.command, name);
     assert.deepEqual(s.environment, c.environment, name);
-    assert.deepEqual(s.healthcheck, c.healthcheck, name);
+    // The app's check becomes the liveness rule (Swarm replaces an unhealthy task); every other service keeps its own.
+    if (isAppHealthcheck(c.healthcheck)) assert.deepEqual(s.healthcheck, appLivenessHealthcheck(readScenario().timeoutMs), name);
+    else assert.deepEqual(s.healthcheck, c.healthcheck, name);
     assert.equal(s.deploy.resources?.limits.cpus, c.cpus, `${name}: Compose's cpus is Swarm's limit`);
     assert.equal(s.deploy.replicas, c.deploy?.replicas ?? 1, name);
     assert.equal(s.deploy.endpoint_mode, 'dnsrr', `${name}: no VIP (IPVS) needed`);
@@ -47,4 +50,15 @@ test('a Compose port is carried over as a host-mode port, or refused with the po
   assert.deepEqual(hostModePort('127.0.0.1:${SINGLE_PORT:-3001}:3000'), { target: 3000, published: '${SINGLE_PORT:-3001}', protocol: 'tcp', mode: 'host' });
   assert.deepEqual(hostModePort('8080:80'), { target: 80, published: '8080', protocol: 'tcp', mode: 'host' });
   assert.throws(() => hostModePort('3000-3005:3000'), /3000-3005:3000/);
+});
+
+test('Swarm replaces a task only once it has not answered for longer than the runner waits: a saturated one stays', () => {
+  const h = appLivenessHealthcheck(readScenario().timeoutMs);
+  const seconds = (d: string): number => Number(/^(\d+)s$/.exec(d)?.[1]);
+  assert.ok(h.retries * seconds(h.interval) > readScenario().timeoutMs / 1000, `${h.retries} × ${h.interval} above the ${readScenario().timeoutMs} ms request timeout`);
+  assert.ok(seconds(h.timeout) > 2, 'longer than the Compose check, which a saturated single task failed');
+  assert.match(h.test.join(' '), /GET \/healthz /, 'liveness, not readiness: a draining task is not dead');
+  const apps = Object.entries(swarmStackModel().services).filter(([, s]) => s.image === composeModel().services['app-single']?.image);
+  assert.ok(apps.length >= 6, 'every app service');
+  for (const [name, s] of apps) assert.deepEqual(s.healthcheck, h, name);
 });

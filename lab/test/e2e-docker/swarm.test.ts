@@ -5,13 +5,15 @@
  * Prometheus finds every worker and both nginx replicas through Swarm's DNS (endpoint_mode
  * dnsrr: no IPVS here); the lab's runner joins the stack's overlay network as a plain
  * container and reaches every task, spreading its connections over a DNS round-robin
- * service; `make compare RUNTIME=swarm` writes the same report as the other runtimes; `make
+ * service; `make compare RUNTIME=swarm` writes the same report as the other runtimes (replicas
+ * among them, its tasks loaded evenly); `make resilience RUNTIME=swarm` stops, updates and kills
+ * a service's task with Swarm's own operations and gets it back; `make
  * down` removes the stack and leaves the swarm it created, the engine as it was. Runs when an
  * engine answers; LAB_REQUIRE_DOCKER=1 (CI) makes "no engine" a failure.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +26,7 @@ import { paths } from '../../src/paths.js';
 import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT } from '../../src/topologies.js';
 import { docker, dockerEngine, dockerLab, shiftedPorts } from './stack.js';
 import { assertCompareReport } from '../e2e/compare-shape.js';
+import type { ResilienceReport } from '../../src/model/resilience.js';
 
 const STACK = SWARM_STACK_NAME;
 const PORTS = shiftedPorts(23000, 29090);
@@ -129,6 +132,40 @@ describe('the Swarm runtime on a real engine', { skip: required ? false : notRun
       const report = assertCompareReport(results, out, { runtime: 'swarm', requests: 300, unavailable: ['reuseport'] });
       assert.equal(report.machine.cpuLimit, 2, "the tasks' CPU limit is the machine's limit");
       assert.equal(report.modes.find((m) => m.mode === 'nginx')?.workers, 2, "nginx's two replicas, each a worker");
+      // replicas: two tasks of their own behind DNS round-robin, each loaded through the runner's --spread-dns.
+      const replicas = report.modes.find((m) => m.mode === 'replicas');
+      assert.equal(replicas?.workers, 2);
+      assert.ok(replicas.perWorker.every((w) => w.requests >= 100), `both tasks served a share: ${JSON.stringify(replicas.perWorker)}`);
+    } finally {
+      rmSync(results, { recursive: true, force: true });
+    }
+  });
+
+  it("make resilience RUNTIME=swarm: Swarm's own operations under load, a killed task replaced by Swarm, every service back at its task count", async (t) => {
+    const results = mkdtempSync(join(tmpdir(), 'lab-swarm-resilience-'));
+    try {
+      // single alone (it always runs): the rounds that differ from Compose's are the service-level ones.
+      await lab('resilience', { MODE: 'single', REQUESTS: '300', CONCURRENCY: '50', REPEAT: '1', RESULTS_DIR: results });
+      const report = JSON.parse(readFileSync(join(results, 'resilience.json'), 'utf8')) as ResilienceReport;
+      assert.equal(report.runtime, 'swarm');
+      const single = report.topologies.find((x) => x.mode === 'single');
+      assert.ok(single?.available, single?.reason ?? 'single');
+      const [stop, restart, kill] = single.rounds;
+      assert.ok(stop && restart && kill);
+      for (const round of [stop, restart, kill]) t.diagnostic(`${round.kind}: ${round.action}; ${round.note}; failed ${JSON.stringify(round.failed)}`);
+      assert.ok(single.rounds.every((r) => r.verified), single.rounds.map((r) => r.verification).join('\n'));
+      assert.match(stop.action, /docker service scale app-single=0/);
+      assert.equal(stop.failedTotal, 0, `a graceful stop loses nothing: ${stop.note}`);
+      assert.deepEqual(stop.drains, { graceful: 1, forced: 0 }, `the drain read from the task's logs before Swarm removed them: ${stop.note}`);
+      assert.match(restart.action, /docker service update --force app-single, stop-first: on a one-node swarm/);
+      assert.equal(restart.slotsBack, true, restart.note);
+      assert.equal((restart.drains?.graceful ?? 0) + (restart.drains?.forced ?? 0), 1, `the old task's drain: ${restart.note}`);
+      assert.match(kill.action, /Swarm starts a new task/);
+      assert.equal(kill.slotsBack, true, `Swarm replaced the killed task: ${kill.note}`);
+      const replicas = docker('service', 'ls', '--filter', `label=${STACK_LABEL}=${STACK}`, '--format', '{{.Name}} {{.Replicas}}').trim().split('\n');
+      assert.ok(replicas.every((line) => /(\d+)\/\1$/.test(line)), `every service at its task count: ${replicas.join('; ')}`);
+      const order = docker('service', 'inspect', '--format', '{{.Spec.UpdateConfig.Order}}', `${STACK}_app-single`).trim();
+      assert.equal(order, 'start-first', "the stack's own update order is put back");
     } finally {
       rmSync(results, { recursive: true, force: true });
     }

@@ -61,8 +61,11 @@ function recorded(): Recorded[] {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Recorded[]) : [];
 }
 
+/** The topologies that run natively: every row but replicas (containers behind one DNS name). */
+const NATIVE_MODES = MODES.filter((mode) => topology(mode).requires !== 'container-replicas');
+
 /** Every (mode, worker) pair the lab serves with WORKERS=2. */
-const expectedWorkers = MODES.flatMap((mode) => Array.from({ length: workerCount(topology(mode), WORKERS) }, (_, i) => `${mode}/${i}`)).sort();
+const expectedWorkers = NATIVE_MODES.flatMap((mode) => Array.from({ length: workerCount(topology(mode), WORKERS) }, (_, i) => `${mode}/${i}`)).sort();
 
 describe('the native lab, end to end', { timeout: 600_000 }, () => {
   let started: Recorded[] = [];
@@ -84,7 +87,7 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
 
   test('make up starts every topology and Prometheus', () => {
     const groups = new Set(started.map((p) => p.group));
-    assert.deepEqual([...groups].sort(), [...MODES, 'prometheus'].sort());
+    assert.deepEqual([...groups].sort(), [...NATIVE_MODES, 'prometheus'].sort());
   });
 
   test('the Prometheus make up starts is Prometheus 3 from tools/prometheus3 (not the OS package), and up says which version ran', async (t) => {
@@ -99,7 +102,7 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
 
   test('make compare measures every topology with zero errors and every worker serving', async () => {
     const { stdout } = await make('compare');
-    const report = assertCompareReport(results, stdout, { runtime: 'native', requests: 400, unavailable: [] });
+    const report = assertCompareReport(results, stdout, { runtime: 'native', requests: 400, unavailable: ['replicas'] });
     assert.match(report.machine.appNodeVersion, /^24\./, 'the app ran on Node 24 by default');
     assert.equal(report.machine.nodeVersion, process.versions.node, 'the lab ran on the host\'s Node');
     assert.match(stdout, new RegExp(`node: +${process.versions.node.replaceAll('.', '\\.')} \\(lab\\), 24\\.[0-9.]+ \\(app\\)`));
@@ -125,7 +128,7 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
     const dashboard = JSON.parse(readFileSync(join(paths.root, 'grafana', 'dashboards', 'nodejs-clustering-lab.json'), 'utf8')) as DashboardJson;
     const targets = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
     assert.ok(targets.length >= 10, `the dashboard has its queries (${targets.length})`);
-    const primaries = MODES.filter((m) => topology(m).hasPrimary).sort();
+    const primaries = NATIVE_MODES.filter((m) => topology(m).hasPrimary).sort();
     for (const { panel, expr } of targets) {
       const promql = expr.replaceAll('$__rate_interval', '1m').replaceAll('$mode', '.*').replaceAll('$testid', '.*');
       if (expr.includes('k6_')) {
@@ -138,7 +141,7 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
         // A subquery's steps fall on whole seconds: the last run's final sample (read by the
         // scrape the lab waits for before it exits) is in the step after it, a second later.
         let series = await queryPrometheus(`max_over_time((${promql})[10m:1s])`);
-        for (const deadline = Date.now() + 10_000; new Set(series.map((s) => s.metric['mode'])).size < MODES.length && Date.now() < deadline;) {
+        for (const deadline = Date.now() + 10_000; new Set(series.map((s) => s.metric['mode'])).size < NATIVE_MODES.length && Date.now() < deadline;) {
           await sleep(500);
           series = await queryPrometheus(`max_over_time((${promql})[10m:1s])`);
         }
@@ -147,7 +150,7 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
           return raw.map((s) => `${s.metric['testid'] ?? ''}: ${s.values.map(([t, v]) => `${t.toFixed(1)}=${v}`).join(' ')}`).join('\n');
         };
         const modes = [...new Set(series.map((s) => s.metric['mode']))].sort();
-        if (modes.length !== MODES.length) assert.fail(`${panel}: ${promql} shows the runner's runs on ${modes.join(', ')} only; the runner's samples:\n${await samples()}`);
+        if (modes.length !== NATIVE_MODES.length) assert.fail(`${panel}: ${promql} shows the runner's runs on ${modes.join(', ')} only; the runner's samples:\n${await samples()}`);
         const testids = series.map((s) => s.metric['testid'] ?? '');
         assert.ok(testids.every((id) => /^[a-z0-9-]+-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-r\d+$/.test(id)), `${panel}: each run has its testid: ${testids.join(', ')}`);
         continue;
@@ -183,7 +186,7 @@ describe('the native lab, end to end', { timeout: 600_000 }, () => {
       const series = await queryPrometheus(promql);
       if (expr.includes('k6_')) continue; // k6 writes these during a Docker bench; natively the query must still run.
       // Every marker, the runner's included, has a stretch on every topology; no series lacks a mode.
-      assert.deepEqual([...new Set(series.map((s) => s.metric['mode']))].sort(), [...MODES].sort(), `${name}: ${promql} marks the compare's load on every topology`);
+      assert.deepEqual([...new Set(series.map((s) => s.metric['mode']))].sort(), [...NATIVE_MODES].sort(), `${name}: ${promql} marks the compare's load on every topology`);
     }
   });
 

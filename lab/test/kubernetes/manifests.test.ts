@@ -104,9 +104,10 @@ test('kustomize layout: the base lists the namespace and every topology, all in 
   assert.deepEqual(filesUnder(join(dir, JOBS_DIR)).length, kubernetesTopologies().length);
 });
 
-test('every topology with a Docker service is rendered, plus replicas; reuseport (no Docker service) is not', () => {
+test('every topology with a Docker service is rendered, replicas among them; reuseport (no Docker service) is not', () => {
   const modes = kubernetesTopologies().map((k) => k.mode);
-  assert.deepEqual(modes, [...TOPOLOGIES.filter((t) => t.service !== null).map((t) => t.mode), REPLICAS_MODE]);
+  assert.deepEqual(modes, TOPOLOGIES.filter((t) => t.service !== null).map((t) => t.mode));
+  assert.ok(modes.includes(REPLICAS_MODE));
   assert.ok(!modes.includes('reuseport'));
   assert.match(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'), /reuseport is left out/);
 });

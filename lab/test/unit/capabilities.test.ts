@@ -99,7 +99,7 @@ test('a runtime without the capability is refused in one line naming it and the 
     return 'accepted';
   };
   assert.equal(refused('docker', 'scale', ['native']), 'RUNTIME=docker is not accepted by scale (it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`): run it with RUNTIME=native');
-  assert.equal(refused('swarm', 'sweep', ['native', 'docker']), 'RUNTIME=swarm is not accepted by sweep yet: on Swarm the lab runs up, bench, compare, ps, logs and down (RUNTIME=docker runs sweep on the Compose stack)');
+  assert.equal(refused('swarm', 'scale', ['native']), 'RUNTIME=swarm is not accepted by scale (it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`): run it with RUNTIME=native');
   assert.equal(refused('native', 'sweep', ['docker']), 'RUNTIME=native is not accepted by sweep: run it with RUNTIME=docker');
   const declared = { ...bare('native'), scale: { start: () => Promise.reject(new Error('not used')) } };
   assert.equal(requireCapability(declared, 'scale', ['native']), declared);

@@ -45,8 +45,6 @@ for (const [args, env, message] of [
   [['compare'], { RUNTIME: 'docker', LAB_INSTALL: 'maybe' }, /^lab: LAB_INSTALL=maybe is not accepted: expected auto/],
   [['bench'], { RUNTIME: 'native', MODE: 'single', LAB_INSTALL: 'no', NODE: '/bin/true' }, /^lab: NODE=\/bin\/true is not accepted: expected the path of a node binary that runs the built app \(it printed no answer to the lab's probe\)$/],
   // A command the runtime does not declare as a capability: one line naming the runtime and the runtimes that run it, before its variables.
-  [['sweep'], { RUNTIME: 'swarm' }, /^lab: RUNTIME=swarm is not accepted by sweep yet: on Swarm the lab runs up, bench, compare, ps, logs and down \(RUNTIME=docker runs sweep on the Compose stack\)$/],
-  [['resilience'], { RUNTIME: 'swarm', WORKERS: '3' }, /^lab: RUNTIME=swarm is not accepted by resilience yet: on Swarm the lab runs up, bench, compare, ps, logs and down \(RUNTIME=docker runs resilience on the Compose stack\)$/],
   [['scale'], { RUNTIME: 'swarm', MODE: 'cluster' }, /^lab: RUNTIME=swarm is not accepted by scale \(it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`\): run it with RUNTIME=native$/],
 ] as const) {
   test(`${args.join(' ')} with ${JSON.stringify(env)}: exit 2 and one line`, () => {

@@ -4,7 +4,7 @@ import { DOCKER_REPLICA_HOST, DOCKER_UPSTREAMS_FILE, dockerUpstreamServers, ngin
 import { renderPrometheusConfig, scrapeTargets, APP_JOBS, DOCKER_ONLY_JOB, PROC_EXPORTER_SERVICE, PROC_JOB, RUNNER_JOB, SELF_JOB } from '../../src/render/prometheus.js';
 import { parse } from 'yaml';
 import { RUNNER_SERVICE } from '../../src/docker/compose.js';
-import { CONTAINER_METRICS_PORT, NGINX_UPSTREAM_PORT, PROC_EXPORTER_PORT, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES } from '../../src/topologies.js';
+import { CONTAINER_METRICS_PORT, NGINX_UPSTREAM_PORT, PROC_EXPORTER_PORT, PROMETHEUS_PORT, RUNNER_METRICS_PORT, TOPOLOGIES, topology } from '../../src/topologies.js';
 
 test('topologies: ports are unique and metrics blocks never overlap', () => {
   const appPorts = TOPOLOGIES.map((t) => t.port);
@@ -53,7 +53,8 @@ test('native targets cover every worker of every topology and the cluster primar
   assert.equal(new Set(all).size, all.length, 'no target twice');
   for (const t of TOPOLOGIES) {
     const workers = groups.filter((g) => g.labels['topology'] === t.mode && g.labels['role'] === 'worker').flatMap((g) => g.targets);
-    assert.deepEqual(workers, t.multiProcess ? [`127.0.0.1:${t.metricsPort}`, `127.0.0.1:${t.metricsPort + 1}`] : [`127.0.0.1:${t.metricsPort}`]);
+    const expected = t.multiProcess ? [`127.0.0.1:${t.metricsPort}`, `127.0.0.1:${t.metricsPort + 1}`] : [`127.0.0.1:${t.metricsPort}`];
+    assert.deepEqual(workers, t.requires === 'container-replicas' ? [] : expected, `${t.mode}: replicas never run natively`);
   }
   assert.ok(all.includes('127.0.0.1:9202'), 'cluster primary right after its 2 workers');
 });
@@ -85,10 +86,10 @@ test("Prometheus' own target is the lab's Prometheus port in both renderings", (
   }
 });
 
-test('the Docker-only DNS job asks for the replicas nginx balances, on their metrics port', () => {
+test("the Docker-only DNS job asks for nginx's replicas and the replicas topology's, on their metrics port", () => {
   const config = parse(renderPrometheusConfig('docker')) as { scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; port: number }[] }[] };
   const dns = config.scrape_configs.find((j) => j.job_name === DOCKER_ONLY_JOB)?.dns_sd_configs?.[0];
-  assert.deepEqual(dns?.names, [DOCKER_REPLICA_HOST]);
+  assert.deepEqual(dns?.names, [DOCKER_REPLICA_HOST, topology('replicas').service]);
   assert.equal(dns?.port, CONTAINER_METRICS_PORT);
 });
 

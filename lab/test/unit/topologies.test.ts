@@ -44,10 +44,16 @@ for (const t of TOPOLOGIES) {
       assert.deepEqual(services, {});
       return;
     }
-    assert.ok(PORT_VARIABLES[t.service], 'a host port variable');
     const front = services[t.service];
     assert.ok(front, 'its service');
-    assert.deepEqual(front.ports, [`127.0.0.1:\${${PORT_VARIABLES[t.service]}:-${t.port}}:${CONTAINER_APP_PORT}`]);
+    if (t.published) {
+      assert.ok(PORT_VARIABLES[t.service], 'a host port variable');
+      assert.deepEqual(front.ports, [`127.0.0.1:\${${PORT_VARIABLES[t.service]}:-${t.port}}:${CONTAINER_APP_PORT}`]);
+    } else {
+      assert.equal(front.ports, undefined, 'replicas: no host port (WORKERS containers cannot share one)');
+      assert.equal(t.requires, 'container-replicas');
+      assert.ok(front.deploy?.replicas, 'WORKERS containers of its own');
+    }
     const app = t.proxy === null ? front : services[REPLICA_SERVICE];
     assert.ok(app, 'the app service');
     assert.equal(app.image, APP_IMAGE);
@@ -67,7 +73,8 @@ test('rows do not collide: modes, services, host ports and metrics blocks are ea
   assert.ok(unique(TOPOLOGIES.map((t) => t.port)));
   assert.ok(unique(TOPOLOGIES.map((t) => t.metricsPort)));
   assert.ok(unique(TOPOLOGIES.map((t) => t.colour)));
-  for (const t of TOPOLOGIES) assert.ok(t.metricsPort + MAX_WORKERS < 9700, `${t.mode}: its block stays below the next`);
+  // replicas never run natively (their metrics are on each container's own port): their block is nominal, above the runner's.
+  for (const t of TOPOLOGIES.filter((x) => x.requires !== 'container-replicas')) assert.ok(t.metricsPort + MAX_WORKERS < 9700, `${t.mode}: its block stays below the next`);
 });
 
 test('with a CPU split (4 cores and more), every process of a topology starts on the app cores through taskset; without, as it is', async () => {
