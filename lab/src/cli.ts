@@ -17,6 +17,7 @@ import { down, logs, ps, up } from './commands/stack.js';
 import { sweep } from './commands/sweep.js';
 import { parseLabConfig, type LabConfig } from './config/lab-config.js';
 import { refuseForDocker, refuseForNative, requireMode } from './config/refusals.js';
+import { runtimeChoice } from './config/lab-options.js';
 import { UsageError } from './config/usage-error.js';
 import type { CheckedCommand } from './config/variables.js';
 import { hasCapability, type Capability, type Runtime, type RuntimeName, type RuntimeWith } from './core/runtime.js';
@@ -26,6 +27,7 @@ import { hostPorts } from './docker/stack.js';
 import { swarmStackRuns } from './docker/swarm.js';
 import { SWARM_STACK_NAME } from './docker/swarm-stack.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
+import { kubernetesRuntimeFor, refuseOnKubernetes } from './kubernetes/command.js';
 import { nativeRuntime, type NativeOptions } from './native/native-runtime.js';
 import { defaultAppNode, requireNodeBinary } from './native/node-binary.js';
 import { scenarioFor } from './scenario-file.js';
@@ -79,7 +81,8 @@ Variables:
   DURATION     bench: run back to back for this many seconds instead of REPEAT times
   RUNTIME      auto (docker when this lab's Compose stack is up, swarm when its Swarm stack is, else
                native; \`up\`: docker when an engine answers), native, docker or swarm (up, bench,
-               compare, ps, logs, down on a Docker Swarm: docker-stack.yml)
+               compare, ps, logs, down on a Docker Swarm: docker-stack.yml), or kubernetes (compare and
+               bench on the current kubectl context, KUBECTL names another kubectl: docs/kubernetes.md)
   SWARM_INIT   up with RUNTIME=swarm: yes creates a one-node swarm when the engine is in none (default no)
   NODE         node binary that runs the app natively (default: Node 24 from tools/node24, the image's)
   LAB_INSTALL  auto (install what is missing when root or passwordless sudo allows) or no (only report)
@@ -115,15 +118,16 @@ const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** Every runtime the lab has, by name. */
-const RUNTIME_NAMES: readonly RuntimeName[] = ['native', 'docker', 'swarm'];
+/** The runtimes constructed here; Kubernetes' takes kubectl's preflight first (kubernetes/command.ts) and runs compare and bench alone. */
+type LocalRuntimeName = Exclude<RuntimeName, 'kubernetes'>;
+const LOCAL_RUNTIMES: readonly LocalRuntimeName[] = ['native', 'docker', 'swarm'];
 
 /**
  * The one place a runtime is constructed (construction does no I/O: what the runtime
  * reads, it reads when a command asks). Without options, a runtime that only says
  * what it declares, or runs down, ps and logs.
  */
-function construct(name: RuntimeName, options: { native?: NativeOptions; workers?: number; swarmInit?: boolean } = {}): Runtime {
+function construct(name: LocalRuntimeName, options: { native?: NativeOptions; workers?: number; swarmInit?: boolean } = {}): Runtime {
   switch (name) {
     case 'native':
       return nativeRuntime(options.native);
@@ -135,7 +139,7 @@ function construct(name: RuntimeName, options: { native?: NativeOptions; workers
 }
 
 /** The runtimes that declare a capability: the ones its refusal names. */
-const runners = (capability: Capability): RuntimeName[] => RUNTIME_NAMES.filter((name) => hasCapability(construct(name), capability));
+const runners = (capability: Capability): RuntimeName[] => LOCAL_RUNTIMES.filter((name) => hasCapability(construct(name), capability));
 
 /**
  * RUNTIME, resolved: auto means Docker only when this lab's Compose stack is up (its
@@ -188,6 +192,8 @@ function setUpNative(config: LabConfig, purpose: Purpose): NativeOptions {
 async function runtimeFor(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean } = {}, capability?: Capability): Promise<Runtime> {
   const takesOptions = command !== 'ps' && command !== 'logs';
   const name = await chooseRuntime(command, config, capability);
+  // compare and bench alone: main() refused every other command on Kubernetes first.
+  if (name === 'kubernetes') return kubernetesRuntimeFor(command, config);
   if (capability !== undefined) requireCapability(construct(name), capability, runners(capability));
   if (name === 'docker' || name === 'swarm') {
     if (takesOptions) refuseForDocker(command, config, refused);
@@ -279,6 +285,7 @@ async function main(command = 'help'): Promise<void> {
   const name = command === '--help' || command === '-h' ? 'help' : command;
   const run = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!run) throw new UsageError(`unknown command ${command}: expected ${Object.keys(COMMANDS).join(', ')}`);
+  if (name !== 'help' && name !== 'setup' && runtimeChoice(process.env) === 'kubernetes') refuseOnKubernetes(name);
   await run(process.argv.slice(3));
 }
 

@@ -22,7 +22,7 @@ export interface LabConfig {
   readonly command: ConfigCommand;
   /** MODE, WORKERS, the scenario's overrides, REPEAT, NODE (defaults where the command takes none). */
   readonly options: Readonly<LabOptions>;
-  /** RUNTIME: auto, native, docker or swarm. */
+  /** RUNTIME: auto, native, docker, swarm or kubernetes. */
   readonly runtime: RuntimeChoice;
   /** LAB_INSTALL: what the set-up step may do. */
   readonly installPolicy: InstallPolicy;

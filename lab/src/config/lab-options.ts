@@ -27,8 +27,8 @@ export function modeList(env: Env, name = 'MODE'): Mode[] | undefined {
 
 export function runtimeChoice(env: Env): RuntimeChoice {
   const raw = value(env, 'RUNTIME') ?? 'auto';
-  if (raw !== 'auto' && raw !== 'native' && raw !== 'docker' && raw !== 'swarm') {
-    throw new UsageError(`RUNTIME=${raw} is not accepted: expected auto, native, docker or swarm`);
+  if (raw !== 'auto' && raw !== 'native' && raw !== 'docker' && raw !== 'swarm' && raw !== 'kubernetes') {
+    throw new UsageError(`RUNTIME=${raw} is not accepted: expected auto, native, docker, swarm or kubernetes`);
   }
   return raw;
 }

@@ -1,7 +1,7 @@
 /**
  * Where the lab's moving parts are, from the variables that move them (tests and
  * users point them elsewhere): the results and state folders, the nginx, Prometheus
- * and promtool binaries, the docker client and the Compose project. Each is the
+ * and promtool binaries, the docker and kubectl clients and the Compose project. Each is the
  * variable's value when given, else the default written here once.
  */
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ export interface Locations {
   readonly promtool: string;
   /** The docker client the lab runs (LAB_DOCKER). */
   readonly docker: string;
+  /** The kubectl RUNTIME=kubernetes runs (KUBECTL; default: kubectl on PATH). */
+  readonly kubectl: string;
   /** The Compose project the stack runs as (COMPOSE_PROJECT_NAME); undefined: the Compose file's own name. */
   readonly composeProject: string | undefined;
 }
@@ -35,6 +37,7 @@ export function locationsFrom(env: LocationEnv): Locations {
     prometheus: env['PROMETHEUS'] ?? paths.prometheus3,
     promtool: env['PROMTOOL'] ?? paths.promtool3,
     docker: env['LAB_DOCKER'] ?? 'docker',
+    kubectl: env['KUBECTL'] ?? 'kubectl',
     composeProject: env['COMPOSE_PROJECT_NAME'],
   });
 }

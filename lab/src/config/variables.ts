@@ -37,7 +37,7 @@ export const LAB_VARIABLES: readonly LabVariable[] = [
   row('WARMUP_MIN', SCENARIO, 'an integer from 0 to 1000000 (requests each serving process serves before it can count as warm)'),
   row('REPEAT', ['bench', 'compare', 'scale', 'resilience'], 'auto (repeat until the 95% interval is within ±3%) or an integer from 1 to 100'),
   row('DURATION', ['bench'], 'whole seconds from 1 to 3600'),
-  row('RUNTIME', EVERY, 'auto, native, docker or swarm'),
+  row('RUNTIME', EVERY, 'auto, native, docker, swarm or kubernetes'),
   row('SWARM_INIT', ['up'], 'yes (create a one-node swarm when the engine is in none) or no'),
   row('NODE', EVERY, 'the path of a node binary'),
   row('LAB_INSTALL', [...EVERY, 'setup'], 'auto or no'),

@@ -12,7 +12,7 @@ import { CONTAINER_APP_PORT, CONTAINER_METRICS_PORT, topology, workerCount, type
 import { runnerCommand, type RunnerRun } from '../runner/runner-command.js';
 import { K6_RESULTS_DIR, K6_RUN_ARGS, K6_SERVICE, RUNNER_SERVICE, slotService } from './compose.js';
 import { containers, placementOf, runQuiet, type DockerContext } from './engine.js';
-import { parseChecked } from './read-back.js';
+import { parseChecked } from '../read-back.js';
 
 /** The load generator: k6 where its image exists, else the lab's runner on the Compose network. */
 export type LoadGenerator = 'k6' | 'runner';

@@ -20,7 +20,7 @@ import {
   capture, defaultContext, imageAvailable, placementOf, print, runningServices, runQuiet, stackVariables, type DockerContext,
 } from './engine.js';
 import { IMAGES } from './images.js';
-import { readChecked } from './read-back.js';
+import { readChecked } from '../read-back.js';
 import { dockerSweep } from './docker-sweep.js';
 import { dockerResilience } from './resilience.js';
 import { dockerMachine, readStack, type StackFacts } from './stack-facts.js';

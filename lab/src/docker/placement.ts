@@ -105,6 +105,8 @@ export function swarmPlacement(ctx: DockerContext, stack: string): Placement {
       if (service === undefined) throw new Error(`no Compose service ${run.service} to run on the swarm`);
       return [
         'run', '--rm', '--init',
+        // The stack's label, so the interference meter counts the runner as the lab's (Compose's run has its project's).
+        '--label', `${STACK_LABEL}=${stack}`,
         '--network', `${stack}_${SWARM_NETWORK}`,
         ...(run.alias ? ['--network-alias', run.service] : []),
         '--user', run.user,

@@ -124,6 +124,8 @@ export interface MachineInfo {
   cpuLimit: number | null;
   /** What generated the load and where it ran, one phrase. */
   generator: string;
+  /** Where the topologies ran when not on this machine, and what of it was not measured (Kubernetes: the context, or a kubectl transcript replay). */
+  ranOn?: string;
 }
 
 export interface PerWorker {
@@ -209,7 +211,7 @@ export interface RepetitionRecord {
 }
 
 /** The runtimes the lab runs topologies with, declared once. */
-export type RuntimeName = 'native' | 'docker' | 'swarm';
+export type RuntimeName = 'native' | 'docker' | 'swarm' | 'kubernetes';
 
 /** Bumped when a report's shape changes: 2 added schemaVersion, the runtime's facts (cpuLimit, generator) and one casing (camelCase); 3 the intervals, repetitions, warm-up, statements and faults. */
 export const SCHEMA_VERSION = 3;

@@ -25,6 +25,7 @@ export function machineLines(machine: MachineInfo): ContextLine[] {
     { label: 'node', text: appNode },
     ...(machine.cpuLimit === null ? [] : [{ label: 'CPU limit', text: `${machine.cpuLimit} CPUs per app container (nginx's replicas share it): the limit each figure is read against` }]),
     { label: 'load generator', text: machine.generator },
+    ...(machine.ranOn === undefined ? [] : [{ label: 'ran on', text: machine.ranOn }]),
     { label: 'load average', text: `${load} (1, 5, 15 min) at start` },
     ...(machine.busyCoresAtStart === undefined || machine.busyCoresAtStart === null
       ? []

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { composeModel, RUNNER_SERVICE } from '../../src/docker/compose.js';
 import { composePlacement, mountArgs, swarmPlacement } from '../../src/docker/placement.js';
+import { STACK_LABEL } from '../../src/docker/swarm-stack.js';
 
 const ctx = { root: '/repo', docker: 'docker', resultsDir: '/repo/results', env: {} };
 
@@ -14,7 +15,7 @@ test('Compose runs the one-off as its service; Swarm runs the same image, mounts
   const swarm = swarmPlacement(ctx, 'lab').oneOff(run);
   const service = composeModel().services[RUNNER_SERVICE];
   assert.ok(service);
-  assert.deepEqual(swarm.slice(0, 6), ['run', '--rm', '--init', '--network', 'lab_lab', '--network-alias']);
+  assert.deepEqual(swarm.slice(0, 8), ['run', '--rm', '--init', '--label', `${STACK_LABEL}=lab`, '--network', 'lab_lab', '--network-alias'], "the stack's label: the interference meter counts the runner as the lab's");
   assert.deepEqual(swarm.slice(-3), [service.image, 'node', 'x.js']);
   assert.ok(swarm.includes('/repo:/lab:ro'), swarm.join(' '));
   assert.ok(swarm.includes('/repo/results:/results'), 'the results mount is the lab results folder');

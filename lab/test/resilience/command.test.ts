@@ -34,7 +34,7 @@ describe('lab resilience: bad input', () => {
     [{ RUNTIME: 'native', WORKERS: '0' }, /^lab: WORKERS=0 is not accepted/],
     [{ RUNTIME: 'native', REQUESTS: 'many' }, /^lab: REQUESTS=many is not accepted/],
     [{ RUNTIME: 'docker', WORKERS: '3' }, /^lab: WORKERS=3 is not accepted by `resilience` with RUNTIME=docker: containers are sized by `make up WORKERS=…`/],
-    [{ RUNTIME: 'sideways' }, /^lab: RUNTIME=sideways is not accepted: expected auto, native, docker or swarm/],
+    [{ RUNTIME: 'sideways' }, /^lab: RUNTIME=sideways is not accepted: expected auto, native, docker, swarm or kubernetes/],
   ] as const) {
     it(`${JSON.stringify(env)}: exit 2 and one line`, () => {
       const res = spawnSync(process.execPath, [cli, 'resilience'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', LAB_STATE_DIR: state, ...env }, timeout: 30_000 });

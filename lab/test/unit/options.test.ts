@@ -32,7 +32,7 @@ for (const [name, value, accepted] of [
   ['REQUESTS', '-5', /REQUESTS=-5 is not accepted: expected an integer/],
   ['CONCURRENCY', '1.5', /CONCURRENCY=1.5 is not accepted/],
   ['REPEAT', '1000', /^REPEAT=1000 is not accepted: expected auto \(repeat until the 95% interval is within ±3%\) or an integer from 1 to 100$/],
-  ['RUNTIME', 'podman', /RUNTIME=podman is not accepted: expected auto, native, docker or swarm/],
+  ['RUNTIME', 'podman', /RUNTIME=podman is not accepted: expected auto, native, docker, swarm or kubernetes/],
   ['TARGET_PATH', 'heavy', /TARGET_PATH=heavy is not accepted: expected a path starting with \//],
 ] as const) {
   test(`${name}=${value} is refused with one line naming it`, () => {

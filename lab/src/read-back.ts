@@ -1,13 +1,13 @@
 /**
- * The JSON a container hands back (the runner's and k6's result files, the metrics
+ * The JSON a container or a Job hands back (the runner's and k6's result files, the metrics
  * fetched inside a container), checked against the shape the lab reads before it is
  * used: a file that is not what was expected is one line naming it and the first
  * field that is wrong, never a report with undefined in it.
  */
 import { readFileSync } from 'node:fs';
-import type { RunResult, WarmUpReport } from '../model/report-model.js';
-import type { K6RunSummary } from '../shared/k6-summary.js';
-import type { WorkerDelta } from '../runner/worker-metrics.js';
+import type { RunResult, WarmUpReport } from './model/report-model.js';
+import type { K6RunSummary } from './shared/k6-summary.js';
+import type { WorkerDelta } from './runner/worker-metrics.js';
 
 /** A check: the path of the first field that is wrong, or null. */
 type Check = (value: unknown, at: string) => string | null;
