@@ -12,8 +12,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { inheritedEnv, locations } from '../config/environment.js';
 import { renderTargets } from '../render/prometheus.js';
-import { CONTAINER_APP_PORT, TOPOLOGIES } from '../topologies.js';
-import { composeArgs, capture, engineCpus, imageAvailable, print, requireEngine, run, stackVariables, type DockerContext } from './engine.js';
+import { CONTAINER_APP_PORT, TOPOLOGIES, topology } from '../topologies.js';
+import { composeArgs, capture, engineCpus, imageAvailable, placementOf, print, requireEngine, run, stackVariables, type DockerContext } from './engine.js';
+import { reloadDockerNginxUpstreams } from './nginx-rotation.js';
 import { GRAFANA_SERVICE } from './compose.js';
 import { IMAGES } from './images.js';
 import { stackEnv, stackUrls, targetsFile } from './stack.js';
@@ -204,6 +205,18 @@ export interface SwarmUpOptions {
 }
 
 /**
+ * nginx resolves its replicas' name when it loads, and a Swarm stack has no depends_on
+ * restart: a deploy that replaced the replicas' tasks (a new image, a new health check, a
+ * new WORKERS) but not nginx's leaves it sending to addresses that are gone (every request
+ * of a compare failed that way on the development machine). A reload with the default
+ * upstream list makes it resolve them again.
+ */
+async function reresolveReplicas(ctx: DockerContext): Promise<void> {
+  const nginx = (await placementOf(ctx).containers(topology('nginx').service ?? 'nginx'))[0];
+  if (nginx !== undefined) await reloadDockerNginxUpstreams(ctx, nginx, [], undefined);
+}
+
+/**
  * `make up RUNTIME=swarm`: Prometheus' targets for WORKERS, the app image built as the
  * Docker runtime builds it, a swarm (created only when asked), the stack deployed and
  * waited for until every task runs healthy, and where everything answers.
@@ -227,6 +240,7 @@ export async function swarmUp(workers: number, ctx: DockerContext, options: Swar
   }
   await deployStack(ctx, stack, model, inheritedEnv({ ...vars, ...env, COMPOSE_PROJECT_NAME: stack }));
   await waitConverged(ctx, stack, Object.keys(model.services));
+  await reresolveReplicas(ctx);
   const urls = stackUrls(vars);
   print(ctx, `${[
     '',

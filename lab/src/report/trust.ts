@@ -45,6 +45,11 @@ export function separationStatements(modes: readonly ModeReport[]): string[] {
 export function physicalFaults(modes: readonly ModeReport[], machine: MachineInfo): string[] {
   const out: string[] = [];
   for (const m of modes) {
+    if (m.available && m.errors > 0) {
+      // A refused or reset request returns at once: req/s over failures is no throughput.
+      out.push(`${m.mode}: ${m.errors} of ${m.completed} requests failed in the median run: its req/s and speedup count failures, not a result (is every serving process reachable? \`make ps\`, \`make logs\`).`);
+      continue;
+    }
     const s = m.intervals?.speedup;
     if (!m.available || s === undefined) continue;
     const limit = Math.min(m.coresUsable, machine.availableParallelism);

@@ -38,6 +38,14 @@ test('a speedup whose whole interval is above the cores is a fault; above the ge
   assert.match(limitCautions(cautioned)[0] ?? '', /^cluster: speedup 1\.80× .* above the 1\.50 estimated/);
 });
 
+test('a topology whose requests failed has no throughput figure: a fault, whatever its interval (a failure returns at once)', () => {
+  const single = withRuns('single', [500, 505, 495]);
+  const failing = withSpeedups([single, { ...withRuns('nginx', [4900, 380, 5000]), errors: 1200, completed: 1200 }]);
+  const faults = physicalFaults(failing, base.machine);
+  assert.equal(faults.length, 1, faults.join('\n'));
+  assert.match(faults[0] ?? '', /^nginx: 1200 of 1200 requests failed in the median run: its req\/s and speedup count failures, not a result/);
+});
+
 test('the verdict line says in how many repetitions it held', () => {
   assert.equal(heldText({ held: 4, of: 5 }), 'held in 4 of 5 repetitions');
   assert.equal(heldText({ held: 1, of: 1 }), 'one repetition');
