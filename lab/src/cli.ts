@@ -2,21 +2,27 @@
 /**
  * The lab's command line; the Makefile's targets call it. Inputs come from the
  * environment (the make variables), so `make bench MODE=cluster` and
- * `MODE=cluster node lab/dist/cli.js bench` are the same thing. It parses and
- * dispatches: one entry per command in COMMANDS; what runs is in core/ (against the
- * Runtime interface), native/, docker/, setup/.
+ * `MODE=cluster node lab/dist/cli.js bench` are the same thing. It parses, chooses the
+ * runtime and dispatches: one entry per command in COMMANDS, each a call of commands/
+ * (written once against the Runtime interface, core/runtime.ts) with the runtime this
+ * file constructs, the one place that knows native/ and docker/.
  */
 import { availableParallelism } from 'node:os';
+import { requireCapability } from './commands/capability.js';
+import { bench } from './commands/bench.js';
+import { compare } from './commands/compare.js';
+import { resilience } from './commands/resilience.js';
+import { scalableMode, scale } from './commands/scale.js';
+import { down, logs, ps, up } from './commands/stack.js';
+import { sweep } from './commands/sweep.js';
 import { parseLabConfig, type LabConfig } from './config/lab-config.js';
+import { refuseForDocker, refuseForNative, requireMode } from './config/refusals.js';
 import { runtimeChoice } from './config/lab-options.js';
 import { UsageError } from './config/usage-error.js';
 import type { CheckedCommand } from './config/variables.js';
-import { bench, compare } from './core/commands.js';
-import type { Runtime, RuntimeName } from './core/runtime.js';
+import { hasCapability, type Capability, type Runtime, type RuntimeName, type RuntimeWith } from './core/runtime.js';
 import { dockerRuntime } from './docker/docker-runtime.js';
-import { defaultContext, dockerAvailable, runningServices, type DockerContext } from './docker/engine.js';
-import { dockerResilience } from './docker/resilience.js';
-import { dockerSweep } from './docker/docker-sweep.js';
+import { defaultContext, dockerAvailable, runningServices } from './docker/engine.js';
 import { hostPorts } from './docker/stack.js';
 import { swarmStackRuns } from './docker/swarm.js';
 import { SWARM_STACK_NAME } from './docker/swarm-stack.js';
@@ -24,14 +30,11 @@ import { EXIT_FAILURE, EXIT_USAGE } from './exit-codes.js';
 import { kubernetesRuntimeFor, refuseOnKubernetes } from './kubernetes/command.js';
 import { nativeRuntime, type NativeOptions } from './native/native-runtime.js';
 import { defaultAppNode, requireNodeBinary } from './native/node-binary.js';
-import { nativeResilience } from './native/resilience.js';
-import { nativeScale, scalableMode } from './native/scale.js';
-import { nativeSweep } from './native/sweep.js';
 import { scenarioFor } from './scenario-file.js';
 import { ensureSetup } from './setup/ensure.js';
 import { blockedLine } from './setup/plan.js';
 import { PURPOSES, type Purpose } from './setup/requirements.js';
-import { DEFAULT_DOCKER_WORKERS, isMode, MODES, type Mode } from './topologies.js';
+import { DEFAULT_DOCKER_WORKERS, MODES } from './topologies.js';
 
 /** The help text; Docker's host ports are read from the compose model, never repeated here. */
 function helpText(): string {
@@ -115,15 +118,40 @@ const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+/** The runtimes constructed here; Kubernetes' takes kubectl's preflight first (kubernetes/command.ts) and runs compare and bench alone. */
+type LocalRuntimeName = Exclude<RuntimeName, 'kubernetes'>;
+const LOCAL_RUNTIMES: readonly LocalRuntimeName[] = ['native', 'docker', 'swarm'];
+
+/**
+ * The one place a runtime is constructed (construction does no I/O: what the runtime
+ * reads, it reads when a command asks). Without options, a runtime that only says
+ * what it declares, or runs down, ps and logs.
+ */
+function construct(name: LocalRuntimeName, options: { native?: NativeOptions; workers?: number; swarmInit?: boolean } = {}): Runtime {
+  switch (name) {
+    case 'native':
+      return nativeRuntime(options.native);
+    case 'docker':
+      return dockerRuntime(defaultContext(), options.workers, options.swarmInit);
+    case 'swarm':
+      return dockerRuntime({ ...defaultContext(), swarmStack: SWARM_STACK_NAME }, options.workers, options.swarmInit);
+  }
+}
+
+/** The runtimes that declare a capability: the ones its refusal names. */
+const runners = (capability: Capability): RuntimeName[] => LOCAL_RUNTIMES.filter((name) => hasCapability(construct(name), capability));
+
 /**
  * RUNTIME, resolved: auto means Docker only when this lab's Compose stack is up (its
  * services run), so a fresh clone measures natively whether or not an engine runs;
- * `up` (starting is its job) means Docker whenever an engine answers. The first line
- * says which runtime and why.
+ * `up` (starting is its job) means Docker whenever an engine answers; a command only
+ * the native runtime runs (scale) means native, nothing probed. The first line says
+ * which runtime and why.
  */
-async function chooseRuntime(command: string, config: LabConfig): Promise<RuntimeName> {
+async function chooseRuntime(command: string, config: LabConfig, capability?: Capability): Promise<RuntimeName> {
   const choice = config.runtime;
   if (choice !== 'auto') return choice;
+  if (capability !== undefined && runners(capability).every((name) => name === 'native')) return 'native';
   if (!(await dockerAvailable())) {
     say(`RUNTIME=auto: native (no Docker engine answers${command === 'up' ? '' : '; the Docker stack is `make up` with an engine running'})`);
     return 'native';
@@ -155,63 +183,43 @@ function setUpNative(config: LabConfig, purpose: Purpose): NativeOptions {
   return { ...options, modes: options.modes === undefined ? undefined : [...options.modes], node: options.node ?? defaultAppNode(), setup: setupResult };
 }
 
-/** The Docker engine's context for RUNTIME=docker (the Compose project) or swarm (the lab's Swarm stack). */
-function dockerContext(runtime: 'docker' | 'swarm'): DockerContext {
-  return runtime === 'swarm' ? { ...defaultContext(), swarmStack: SWARM_STACK_NAME } : defaultContext();
-}
-
-/** Variables a Docker command would silently ignore are refused instead. */
-function refuseForDocker(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean }): void {
-  const { options } = config;
-  const runtime = config.runtime === 'swarm' ? 'swarm' : 'docker';
-  if (refused.mode && options.modes !== undefined) {
-    throw new UsageError(`MODE=${options.modes.join(',')} is not accepted by \`${command}\` with RUNTIME=${runtime}: it starts every topology with a Docker service`);
-  }
-  if (refused.workers && options.workersGiven) {
-    throw new UsageError(`WORKERS=${options.workers} is not accepted by \`${command}\` with RUNTIME=${runtime}: containers are sized by \`make up WORKERS=…\``);
-  }
-  if (options.node !== undefined) {
-    throw new UsageError(`NODE=${options.node} is not accepted by \`${command}\` with RUNTIME=${runtime}: the image's Node 24 runs the app (NODE applies to RUNTIME=native)`);
-  }
-}
-
-/** Native-only variables of `up` with Docker: APP_CPUS is Docker's. */
-function refuseForNative(command: string, config: LabConfig): void {
-  if (config.given['APP_CPUS'] === true) {
-    throw new UsageError(`APP_CPUS=${process.env['APP_CPUS'] ?? ''} is not used by \`${command}\` with RUNTIME=native: it sizes Docker's app containers`);
-  }
-}
-
 /**
  * The runtime a command runs with. Options are read only by commands that take them
  * (ps, logs and down read RUNTIME alone, so a stray bad variable never blocks them).
+ * A command only some runtimes run is refused on one that does not declare it, before
+ * anything is set up.
  */
-async function runtimeFor(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean } = {}): Promise<Runtime> {
+async function runtimeFor(command: string, config: LabConfig, refused: { mode?: boolean; workers?: boolean } = {}, capability?: Capability): Promise<Runtime> {
   const takesOptions = command !== 'ps' && command !== 'logs';
-  const name = await chooseRuntime(command, config);
+  const name = await chooseRuntime(command, config, capability);
+  // compare and bench alone: main() refused every other command on Kubernetes first.
   if (name === 'kubernetes') return kubernetesRuntimeFor(command, config);
+  if (capability !== undefined) requireCapability(construct(name), capability, runners(capability));
   if (name === 'docker' || name === 'swarm') {
     if (takesOptions) refuseForDocker(command, config, refused);
-    return dockerRuntime(dockerContext(name), config.options.workersGiven ? config.options.workers : DEFAULT_DOCKER_WORKERS, config.swarmInit);
+    return construct(name, { workers: config.options.workersGiven ? config.options.workers : DEFAULT_DOCKER_WORKERS, swarmInit: config.swarmInit });
   }
-  if (!takesOptions) return nativeRuntime();
-  refuseForNative(command, config);
-  return nativeRuntime(setUpNative(config, command === 'up' ? 'up' : 'lab'));
+  if (!takesOptions) return construct('native');
+  refuseForNative(command, config, process.env);
+  return construct('native', { native: setUpNative(config, command === 'up' ? 'up' : 'lab') });
 }
 
-/** The one mode of bench and scale. */
-function requireMode(config: LabConfig, command: string): Mode {
-  const modes = config.options.modes ?? [];
-  const mode = modes[0];
-  if (modes.length > 1) {
-    throw new UsageError(`MODE=${modes.join(',')} is not accepted by ${command}: expected one mode, one of ${MODES.join(', ')} (\`make compare MODE=${modes.join(',')}\` runs several)`);
-  }
-  if (!mode || !isMode(mode)) throw new UsageError(`MODE is required for ${command}: expected one of ${MODES.join(', ')}`);
-  return mode;
+/** The runtime of a command only some runtimes run (its capability has the command's name). */
+async function runtimeWith<C extends Capability>(command: C, config: LabConfig): Promise<RuntimeWith<C>> {
+  return requireCapability(await runtimeFor(command, config, { workers: true }, command), command, runners(command));
 }
 
-function nativeOnly(command: string, config: LabConfig, why = 'yet'): void {
-  if (config.runtime === 'docker' || config.runtime === 'swarm') throw new UsageError(`RUNTIME=${config.runtime} is not accepted by ${command} ${why}: run it with RUNTIME=native`);
+/**
+ * Every runtime `down` stops: native, then (Docker when it answers, unless RUNTIME=native)
+ * the Compose stack and the Swarm stack where a swarm runs it, so nothing is left behind
+ * whichever started it.
+ */
+async function* runtimesToStop(config: LabConfig): AsyncGenerator<Runtime> {
+  yield construct('native');
+  if (config.runtime === 'native' || !(await dockerAvailable())) return;
+  if (config.runtime !== 'swarm') yield construct('docker');
+  // The Swarm stack too, where a swarm runs it (RUNTIME=auto or swarm).
+  if (config.runtime === 'swarm' || (await swarmStackRuns(defaultContext()))) yield construct('swarm');
 }
 
 /**
@@ -232,7 +240,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
   setup: ([purpose = 'lab']) => setup(purpose, parseLabConfig(process.env, 'setup')),
   up: async () => {
     const config = readConfig('up');
-    return (await runtimeFor('up', config, { mode: true })).up(config.options.modes);
+    return up(await runtimeFor('up', config, { mode: true }), config.options.modes);
   },
   bench: async () => {
     const config = readConfig('bench');
@@ -245,43 +253,28 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => unknown>> =
     const plan = { scenario: scenarioFor(config.options), repeat: config.options.repeat, modes: config.options.modes };
     return compare(await runtimeFor('compare', config, { workers: true }), plan);
   },
-  // Both runtimes (Docker when it answers, unless RUNTIME=native), so nothing is left behind whichever started it.
-  down: async () => {
-    const config = parseLabConfig(process.env, 'down');
-    await nativeRuntime().down();
-    if (config.runtime === 'native' || !(await dockerAvailable())) return;
-    if (config.runtime !== 'swarm') await dockerRuntime().down();
-    // The Swarm stack too, where a swarm runs it (RUNTIME=auto or swarm).
-    if (config.runtime === 'swarm' || (await swarmStackRuns(defaultContext()))) await dockerRuntime({ ...defaultContext(), swarmStack: SWARM_STACK_NAME }).down();
-  },
-  ps: async () => (await runtimeFor('ps', parseLabConfig(process.env, 'ps'))).ps(),
-  logs: async () => (await runtimeFor('logs', parseLabConfig(process.env, 'logs'))).logs(),
+  down: async () => down(runtimesToStop(parseLabConfig(process.env, 'down'))),
+  ps: async () => ps(await runtimeFor('ps', parseLabConfig(process.env, 'ps'))),
+  logs: async () => logs(await runtimeFor('logs', parseLabConfig(process.env, 'logs'))),
   sweep: async () => {
     const config = readConfig('sweep');
-    const sweep = config.sweep;
-    if (sweep === undefined) throw new Error('sweep: its options were not read');
-    const runtime = await chooseRuntime('sweep', config);
-    if (runtime === 'docker' || runtime === 'swarm') {
-      refuseForDocker('sweep', config, { workers: true });
-      return dockerSweep(scenarioFor(config.options), config.options.modes, sweep, dockerContext(runtime));
-    }
-    return nativeSweep(setUpNative(config, 'lab'), sweep);
+    const options = config.sweep;
+    if (options === undefined) throw new Error('sweep: its options were not read');
+    const runtime = await runtimeWith('sweep', config);
+    return sweep(runtime, { scenario: scenarioFor(config.options), modes: config.options.modes, sweep: options });
   },
   resilience: async () => {
     const config = readConfig('resilience');
-    const runtime = await chooseRuntime('resilience', config);
-    if (runtime === 'docker' || runtime === 'swarm') {
-      refuseForDocker('resilience', config, { workers: true });
-      return dockerResilience(config.options, dockerContext(runtime));
-    }
-    return nativeResilience(setUpNative(config, 'lab'));
+    const runtime = await runtimeWith('resilience', config);
+    return resilience(runtime, { scenario: scenarioFor(config.options), modes: config.options.modes, repeat: config.options.repeat });
   },
   scale: async () => {
     const config = readConfig('scale');
     const mode = scalableMode(requireMode(config, 'scale'));
-    // Each size is a different WORKERS, which in Docker is a new `make up WORKERS=n`: the stack is sized there, not by scale.
-    nativeOnly('scale', config, '(it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`)');
-    return nativeScale(mode, setUpNative(config, 'lab'), {
+    // Each size is a different WORKERS, which in Docker is a new `make up WORKERS=n`: only the native runtime declares scale.
+    const runtime = await runtimeWith('scale', config);
+    return scale(runtime, mode, {
+      scenario: scenarioFor(config.options),
       maxWorkers: config.options.workersGiven ? config.options.workers : availableParallelism(),
       repeat: config.options.repeat,
     });

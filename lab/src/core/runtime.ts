@@ -1,12 +1,17 @@
 /**
  * What a runtime is to the lab: the one interface native and Docker implement.
- * compare, bench, up, down, ps and logs (core/commands.ts) are written once against
- * it; native/ and docker/ import from the core, never from each other.
+ * Every command (commands/) is written once against it; what only some runtimes run
+ * (sweep, resilience, scale) is a capability a runtime declares, an optional member,
+ * absent where it does not run it. native/ and docker/ import from the core, never
+ * from each other, never from commands/.
  */
 import type { MachineInfo, RunResult, RuntimeName, Scenario } from '../model/report-model.js';
+import type { ScaleRepetition } from '../model/scale.js';
 import type { WorkerDelta, WorkerSnapshot } from '../runner/worker-metrics.js';
 import type { LabOwnership } from '../noise/interference.js';
+import type { ResilienceTarget } from '../resilience/target.js';
 import type { WarmUpReport } from '../steady/steady-state.js';
+import type { SweepSession } from '../sweep/session.js';
 import type { Mode } from '../topologies.js';
 import type { Monitoring } from '../report/run-links.js';
 
@@ -28,11 +33,50 @@ export interface Repetition {
   workers: WorkerDelta[];
 }
 
+/** `lab sweep`'s capability: what differs is where a step's generator runs and what CPU it can read. */
+export interface SweepCapability {
+  /** The machine as the sweep's report states it (its generator named). */
+  machine(): Promise<MachineInfo>;
+  /** The load generator and where it runs, as the report names it. */
+  generator(): Promise<string>;
+  /** Why a mode cannot be swept here (the runtime's reasons and the sweep's own), or null. */
+  unavailability(mode: Mode): Promise<string | null>;
+  /** Starts (or finds) the topology and warms it up. */
+  start(mode: Mode, scenario: Scenario): Promise<SweepSession>;
+}
+
+/** `lab resilience`'s capability: a ResilienceTarget per topology, its rounds acting on it. */
+export interface ResilienceCapability {
+  /** The machine as the resilience report states it (who sends the round load). */
+  machine(): Promise<MachineInfo>;
+  /** Why a mode's rounds cannot run here (the runtime's reasons and the rounds' own), or null. */
+  unavailability(mode: Mode): Promise<string | null>;
+  target(mode: Mode): Promise<ResilienceTarget>;
+}
+
+/** One size of `lab scale`, started and warmed. */
+export interface ScaleSession {
+  /** One repetition of the scenario with the processes' CPU. */
+  measure(repetition: number, scenario: Scenario): Promise<ScaleRepetition>;
+  /** Stops what this size started (the next size runs on the same port). */
+  stop(): Promise<void>;
+}
+
+/** `lab scale`'s capability: the topology at any WORKERS, one size after the other. */
+export interface ScaleCapability {
+  /** Starts (or finds) the topology with `workers` workers, warmed to a steady CPU per request. */
+  start(mode: Mode, workers: number, scenario: Scenario): Promise<ScaleSession>;
+}
+
+/** The commands only some runtimes run: each is an optional member of Runtime. */
+export const CAPABILITIES = ['sweep', 'resilience', 'scale'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
 export interface Runtime {
   readonly name: RuntimeName;
-  /** WORKERS as this runtime runs the topologies (native: the option; Docker: as `up` sized the stack). */
-  workers(): number;
-  /** The machine and the runtime's own facts (its CPU limit, its load generator). */
+  /** WORKERS as this runtime runs the topologies (native: the option; Docker: as `up` sized the stack, read once). */
+  workers(): Promise<number>;
+  /** The machine and the runtime's own facts (its CPU limit, its load generator), learned once. */
   machine(): Promise<MachineInfo>;
   /** Why a mode cannot run with this runtime here (one line naming what enables it), or null. */
   unavailability(mode: Mode): Promise<string | null>;
@@ -60,4 +104,14 @@ export interface Runtime {
   down(): Promise<void>;
   ps(): Promise<void>;
   logs(): Promise<void>;
+  readonly sweep?: SweepCapability;
+  readonly resilience?: ResilienceCapability;
+  readonly scale?: ScaleCapability;
+}
+
+/** A runtime that declares capability C. */
+export type RuntimeWith<C extends Capability> = Runtime & Required<Pick<Runtime, C>>;
+
+export function hasCapability<C extends Capability>(runtime: Runtime, capability: C): runtime is RuntimeWith<C> {
+  return runtime[capability] !== undefined;
 }

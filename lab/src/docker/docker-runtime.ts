@@ -2,35 +2,30 @@
  * The Docker runtime (the core's Runtime interface): the stack `make up` started
  * (stack.ts), loaded from the Compose network by k6 or the lab's runner
  * (container-load.ts), each worker's CPU read from its own metrics port there.
- * What it learns of the stack (the replicas, so WORKERS) it learns once.
+ * What it learns of the stack (the replicas, so WORKERS) it learns once. On Compose and
+ * on Swarm it declares the sweep (docker-sweep.ts) and resilience (resilience.ts) capabilities.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { appCpus } from '../config/docker-options.js';
 import type { Runtime } from '../core/runtime.js';
-import { machineInfo } from '../machine.js';
 import type { MachineInfo } from '../model/report-model.js';
 import { delta } from '../runner/worker-metrics.js';
 import { runIds, testId } from '../shared/ids.js';
 import { CONTAINER_APP_PORT, DEFAULT_DOCKER_WORKERS, topology, workerCount } from '../topologies.js';
-import { GRAFANA_SERVICE, PROMETHEUS_SERVICE, REPLICA_SERVICE } from './compose.js';
+import { GRAFANA_SERVICE, PROMETHEUS_SERVICE } from './compose.js';
 import {
   k6Args, metricsUrlsInNetwork, numbered, numberReplicas, runFromK6, runnerArgs, slotContainers, snapshotsInContainers, spreadsDns, type LoadGenerator,
 } from './container-load.js';
 import {
-  capture, containers, cpuLimits, defaultContext, imageAvailable, placementOf, print, requireEngine, runningServices, runQuiet, stackVariables, type DockerContext,
+  capture, defaultContext, imageAvailable, placementOf, print, runningServices, runQuiet, stackVariables, type DockerContext,
 } from './engine.js';
-import { IMAGES, NODE_IMAGE } from './images.js';
+import { IMAGES } from './images.js';
 import { readChecked } from '../read-back.js';
+import { dockerSweep } from './docker-sweep.js';
+import { dockerResilience } from './resilience.js';
+import { dockerMachine, readStack, type StackFacts } from './stack-facts.js';
 import { dockerDown, dockerLogs, dockerPs, dockerUp, stackUrls } from './stack.js';
 import { swarmDown, swarmLogs, swarmPs, swarmUp } from './swarm.js';
-
-/** The machine facts of a Docker run: the app containers' CPU limit (docker inspect) and who loads them. */
-export async function dockerMachine(ctx: DockerContext, generator: string): Promise<MachineInfo> {
-  const limits = [...(await cpuLimits(ctx))].filter(([name]) => /[-_]app-(?!replica)/.test(name)).map(([, cpus]) => cpus);
-  const cpuLimit = limits.length > 0 ? Math.max(...limits) : appCpus(stackVariables(ctx));
-  return machineInfo(NODE_IMAGE.replace(/^node:([\d.]+).*$/, '$1'), { cpuLimit, generator });
-}
 
 /**
  * The Docker runtime: the stack `make up` started (containers sized there), loaded by
@@ -38,16 +33,8 @@ export async function dockerMachine(ctx: DockerContext, generator: string): Prom
  * from its own metrics port there.
  */
 export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers = DEFAULT_DOCKER_WORKERS, swarmInit = false): Runtime {
-  let ready: Promise<{ workers: number; running: Set<string>; replicas: string[] }> | undefined;
-  const stack = (): Promise<{ workers: number; running: Set<string>; replicas: string[] }> =>
-    (ready ??= (async () => {
-      await requireEngine(ctx);
-      const running = new Set(await runningServices(ctx));
-      const replicas = await containers(ctx, REPLICA_SERVICE);
-      if (replicas.length === 0) throw new Error(`the ${placementOf(ctx).runtime === 'swarm' ? 'Swarm' : 'Docker'} stack is not up (no app-replica runs): run \`make up RUNTIME=${placementOf(ctx).runtime}\` first`);
-      return { workers: replicas.length, running, replicas };
-    })());
-  let workers = upWorkers;
+  let ready: Promise<StackFacts> | undefined;
+  const stack = (): Promise<StackFacts> => (ready ??= readStack(ctx));
   const nextRunId = runIds();
   let chosen: Promise<LoadGenerator> | undefined;
   const generator = (): Promise<LoadGenerator> =>
@@ -55,21 +42,19 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
       if (!k6) print(ctx, `lab: ${IMAGES.k6} cannot be had: the lab's runner loads the stack from the Compose network\n`);
       return k6 ? 'k6' : 'runner';
     }));
-  return {
+  let machine: Promise<MachineInfo> | undefined;
+  const runtime: Runtime = {
     name: placementOf(ctx).runtime,
-    workers: () => workers,
-    machine: async () => {
-      const s = await stack();
-      workers = s.workers;
-      return dockerMachine(ctx, (await generator()) === 'k6'
-          ? 'k6, in a container on the Compose network (no CPU limit); each worker\'s CPU read inside its container'
-          : "the lab's runner, in a container on the Compose network (no CPU limit)");
-    },
+    // The stack's replicas, whichever method asks first: `up`'s WORKERS sizes only what `up` starts.
+    workers: async () => (await stack()).workers,
+    machine: () =>
+      (machine ??= stack().then(async () => dockerMachine(ctx, (await generator()) === 'k6'
+        ? 'k6, in a container on the Compose network (no CPU limit); each worker\'s CPU read inside its container'
+        : "the lab's runner, in a container on the Compose network (no CPU limit)"))),
     unavailability: async (mode) => {
       const service = topology(mode).service;
       if (service === null) return `${mode} runs natively only (one container cannot hold WORKERS processes on one port): use RUNTIME=native`;
       const s = await stack();
-      workers = s.workers;
       return s.running.has(service) ? null : `its service ${service} is not running: run \`make up RUNTIME=${placementOf(ctx).runtime}\``;
     },
     monitoring: async () => {
@@ -151,5 +136,6 @@ export function dockerRuntime(ctx: DockerContext = defaultContext(), upWorkers =
     ps: () => (ctx.swarmStack === undefined ? dockerPs(ctx) : swarmPs(ctx)),
     logs: () => (ctx.swarmStack === undefined ? dockerLogs(false, ctx) : swarmLogs(ctx)),
   };
+  return { ...runtime, sweep: dockerSweep(ctx, runtime, stack), resilience: dockerResilience(ctx, runtime, stack) };
 }
 

@@ -113,7 +113,7 @@ export function kubernetesRuntime(options: KubernetesOptions): Runtime {
 
   return {
     name: 'kubernetes',
-    workers: () => WORKERS,
+    workers: () => Promise.resolve(WORKERS),
     machine: () => Promise.resolve({
       ...machineInfo(NODE_IMAGE.replace(/^node:([\d.]+).*$/, '$1'), { cpuLimit: CPU_BUDGET, generator: "the lab's runner in a Kubernetes Job in the cluster (1 CPU requested, no limit)" }),
       ranOn: ranOnText(where),

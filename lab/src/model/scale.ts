@@ -1,5 +1,5 @@
 /** What `make scale` stores (results/scale.json) and reports. */
-import type { MachineInfo, Scenario } from './report-model.js';
+import type { MachineInfo, RuntimeName, Scenario } from './report-model.js';
 import type { Estimate } from './interval.js';
 import type { UslIntervals } from '../scale/bootstrap.js';
 import type { UslFit } from '../scale/usl.js';
@@ -38,7 +38,7 @@ export interface ScaleRun {
 
 export interface ScaleReport {
   created: string;
-  runtime: 'native';
+  runtime: RuntimeName;
   machine: MachineInfo;
   mode: string;
   title: string;

@@ -1,6 +1,7 @@
 /**
  * The native runtime (the core's Runtime interface) from local processes, with the
- * real nginx and Prometheus binaries; sweep and scale share its start and stop.
+ * real nginx and Prometheus binaries. It declares every capability: sweep (sweep.ts),
+ * resilience (resilience.ts) and scale (scale.ts) share its start, stop and RunScope.
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -29,6 +30,9 @@ import { baseUrl, isServing, nginxBinary, startTopology, topologyHandle, type Ru
 import { delta, snapshotAll } from '../runner/worker-metrics.js';
 import { coreList, cpuSplit, describeCpuSplit } from '../runner/cpu-split.js';
 import { steadyPlan, warmToSteadyState, type WarmUpReport } from '../steady/steady-state.js';
+import { nativeResilience } from './resilience.js';
+import { nativeScale } from './scale.js';
+import { nativeSweep } from './sweep.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -246,21 +250,24 @@ export function nativeRuntime(options?: NativeOptions): Runtime {
   let scope: RunScope | undefined;
   const scopeNow = (): RunScope => (scope ??= new RunScope());
   const running = new Map<Mode, RunningTopology>();
+  // Learned once: the app's Node (a child probes the binary) and the machine facts (scenario.json read).
   let app: AppRuntime | undefined;
   const appNow = (): AppRuntime => (app ??= appRuntime(opts().node));
+  let machine: MachineInfo | undefined;
+  const machineNow = (): Promise<MachineInfo> => {
+    requireBuiltApp();
+    return Promise.resolve((machine ??= contextFor(opts(), appNow()).machine));
+  };
   const client = clientExport();
   const handle = (target: Target): RunningTopology => {
     const r = running.get(target.mode);
     if (!r) throw new Error(`${target.mode} was not started by this runtime`);
     return r;
   };
-  return {
+  const runtime: Runtime = {
     name: 'native',
-    workers: () => opts().workers,
-    machine: () => {
-      requireBuiltApp();
-      return Promise.resolve(contextFor(opts(), appNow()).machine);
-    },
+    workers: () => Promise.resolve(opts().workers),
+    machine: machineNow,
     unavailability: (mode) => Promise.resolve(unavailability(mode, appNow(), opts().setup)),
     start: async (mode) => {
       const { running: r } = await ensureRunning(mode, opts(), scopeNow());
@@ -285,6 +292,7 @@ export function nativeRuntime(options?: NativeOptions): Runtime {
       return Promise.resolve();
     },
   };
+  return { ...runtime, sweep: nativeSweep(runtime, opts, scopeNow), resilience: nativeResilience(runtime, opts, scopeNow), scale: nativeScale(opts, scopeNow) };
 }
 
 export async function nativeUp(options: NativeOptions): Promise<void> {

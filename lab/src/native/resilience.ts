@@ -1,24 +1,19 @@
 /**
- * `lab resilience` on the native runtime: the core command (resilience/command.ts)
- * with local processes, each round on a freshly started topology (NativeTarget).
+ * The native runtime's resilience capability (core/runtime.ts, ResilienceCapability;
+ * the rounds are commands/resilience.ts): local processes, each round on a freshly
+ * started topology (NativeTarget), owned by the runtime's RunScope.
  */
-import { contextFor, requireBuiltApp, RunScope, unavailability, type NativeOptions } from './native-runtime.js';
-import { topology, workerCount } from '../topologies.js';
+import type { ResilienceCapability, Runtime } from '../core/runtime.js';
+import type { NativeOptions, RunScope } from './native-runtime.js';
 import { NativeTarget } from './resilience-target.js';
-import { resilience } from '../resilience/command.js';
-import type { ResilienceReport } from '../model/resilience.js';
 
-export async function nativeResilience(options: NativeOptions, env?: Record<string, string>): Promise<ResilienceReport> {
-  requireBuiltApp();
-  const { scenario, machine, app } = contextFor(options);
-  const scope = new RunScope();
-  return resilience({
-    name: 'native',
-    scenario,
-    machine,
-    workers: (mode) => workerCount(topology(mode), options.workers),
-    unavailability: (mode) => Promise.resolve(unavailability(mode, app, options.setup)),
-    target: (mode) => new NativeTarget(mode, { workers: options.workers, node: options.node, ...(env ? { env } : {}) }, scope),
-    close: () => scope.close(),
-  }, options.modes, options.repeat);
+export function nativeResilience(runtime: Pick<Runtime, 'machine' | 'unavailability'>, options: () => NativeOptions, scope: () => RunScope): ResilienceCapability {
+  return {
+    machine: () => runtime.machine(),
+    unavailability: (mode) => runtime.unavailability(mode),
+    target: (mode) => {
+      const { workers, node } = options();
+      return Promise.resolve(new NativeTarget(mode, { workers, node }, scope()));
+    },
+  };
 }

@@ -1,31 +1,23 @@
 /**
- * `lab sweep` on the native runtime: what differs from Docker only (the loop is
- * sweep/run-sweep.ts). Each topology is started by this run (owned by a RunScope, so
- * nothing is left behind) or found running, loaded by the lab's runner in this
- * process, and its CPU read from /proc for every role (workers, primary, PM2 daemon, nginx).
+ * The native runtime's sweep capability (core/runtime.ts, SweepCapability; the loop is
+ * commands/sweep.ts). Each topology is started by this run (owned by the runtime's
+ * RunScope, so nothing is left behind) or found running, loaded by the lab's runner in
+ * this process, and its CPU read from /proc for every role (workers, primary, PM2 daemon, nginx).
  */
-import type { SweepOptions } from '../config/sweep-options.js';
-import { runSweep, type SweepTarget } from '../sweep/run-sweep.js';
-import type { SweepReport } from '../model/sweep.js';
-import { topology, workerCount, type Mode } from '../topologies.js';
-import { contextFor, ensureRunning, requireBuiltApp, RunScope, unavailability, warm, type NativeOptions } from './native-runtime.js';
+import type { Runtime, SweepCapability } from '../core/runtime.js';
+import { ensureRunning, warm, type NativeOptions, type RunScope } from './native-runtime.js';
 import { cpuDelta, snapshotCpu } from './process-cpu.js';
 import { stopGroups } from './processes.js';
 
 export const NATIVE_SWEEP_GENERATOR = "the lab's runner (open model), in the lab's own process on this machine";
 
-export function nativeSweepTarget(options: NativeOptions): SweepTarget {
-  requireBuiltApp();
-  const { scenario, machine, app } = contextFor(options);
-  const scope = new RunScope();
+export function nativeSweep(runtime: Pick<Runtime, 'machine' | 'unavailability'>, options: () => NativeOptions, scope: () => RunScope): SweepCapability {
   return {
-    runtime: 'native',
-    machine: () => Promise.resolve(machine),
+    machine: () => runtime.machine(),
+    unavailability: (mode) => runtime.unavailability(mode),
     generator: () => Promise.resolve(NATIVE_SWEEP_GENERATOR),
-    workers: (mode: Mode) => workerCount(topology(mode), options.workers),
-    unavailability: (mode) => Promise.resolve(unavailability(mode, app, options.setup)),
-    start: async (mode) => {
-      const { running, ownedByThisRun } = await ensureRunning(mode, options, scope);
+    start: async (mode, scenario) => {
+      const { running, ownedByThisRun } = await ensureRunning(mode, options(), scope());
       await warm(running, scenario);
       const url = new URL(scenario.path, running.baseUrl).href;
       return {
@@ -43,11 +35,5 @@ export function nativeSweepTarget(options: NativeOptions): SweepTarget {
         },
       };
     },
-    close: () => scope.close(),
   };
-}
-
-export async function nativeSweep(options: NativeOptions, sweep: SweepOptions): Promise<SweepReport> {
-  const target = nativeSweepTarget(options); // the app not built: one line, before anything starts
-  return runSweep(target, options.modes, contextFor(options).scenario, sweep);
 }

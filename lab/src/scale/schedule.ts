@@ -1,6 +1,6 @@
 /**
  * Which worker counts run and when to stop repeating one: sizes one after the other
- * (each warmed once: native/scale.ts), each repeated under the shared adaptive rule
+ * (each warmed once: commands/scale.ts), each repeated under the shared adaptive rule
  * (stats/adaptive.ts), or REPEAT times.
  */
 import { DEFAULT_ADAPTIVE, type AdaptivePlan } from '../stats/adaptive.js';

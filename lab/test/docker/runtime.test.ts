@@ -196,7 +196,7 @@ test("dockerRuntime(): the lab's runner in the bench profile against the service
   process.env['FAKE_IMAGE_EXIT'] = '1'; // no k6 image
   const runtime = dockerRuntime(ctx);
   assert.equal(await runtime.unavailability('pm2'), null);
-  assert.equal(runtime.workers(), 2, 'WORKERS as up sized the stack: the replicas running');
+  assert.equal(await runtime.workers(), 2, 'WORKERS as up sized the stack: the replicas running');
   const target = await runtime.start('pm2');
   assert.deepEqual(target, { mode: 'pm2', workers: 2, url: 'http://localhost:3003' });
   await runtime.load(target, scenario.warmupRequests, scenario);

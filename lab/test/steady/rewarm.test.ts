@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rewarm } from '../../src/core/commands.js';
+import { rewarm } from '../../src/core/warm-up.js';
 import type { Runtime, Target } from '../../src/core/runtime.js';
 import type { Scenario } from '../../src/model/report-model.js';
 import type { WarmUpReport } from '../../src/steady/steady-state.js';

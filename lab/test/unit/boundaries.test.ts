@@ -1,8 +1,10 @@
 /**
  * The lab's layout as a rule: native/, docker/ and kubernetes/ (manifests) are sibling runtimes that import only
- * from the core (everything else under lab/src), never from each other; the core never
- * imports a runtime; only cli.ts (parse and dispatch) knows both. The reports read only
- * their model (model/), which imports no report, runtime or command.
+ * from the core (everything else under lab/src), never from each other nor from commands/;
+ * the core never imports a runtime; only cli.ts (parse, choose the runtime, dispatch)
+ * knows them, constructs them and calls commands/, which reach a runtime only through
+ * its interface (core/runtime.ts). The reports read only their model (model/), which
+ * imports no report, runtime or command.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -23,12 +25,17 @@ const importRe = /^\s*(?:import|export)\s[^'"]*?from\s+'(\.{1,2}\/[^']+)'/gm;
 
 /** Every relative import of the files under `folder`: [importer, imported], both relative to lab/src, imported as its .ts source. */
 function importsOf(folder: string): [string, string][] {
-  return files(join(src, folder)).flatMap((file) =>
-    [...readFileSync(file, 'utf8').matchAll(importRe)].map((m): [string, string] => [relative(src, file), relative(src, resolve(dirname(file), m[1] ?? '')).replace(/\.js$/, '.ts')]));
+  return files(join(src, folder)).flatMap(importsIn);
+}
+
+/** The relative imports of one file, as importsOf gives them. */
+function importsIn(file: string): [string, string][] {
+  return [...readFileSync(file, 'utf8').matchAll(importRe)].map((m): [string, string] => [relative(src, file), relative(src, resolve(dirname(file), m[1] ?? '')).replace(/\.js$/, '.ts')]);
 }
 
 /** The modules that run a command (print, write, log): nothing the reports or their model may import. */
-const COMMAND_MODULES = ['cli.ts', 'core/commands.ts', 'sweep/run-sweep.ts', 'resilience/command.ts', 'native/scale.ts', 'mode-report.ts'];
+const COMMAND_MODULES = ['cli.ts', 'mode-report.ts'];
+const isCommand = (to: string): boolean => to.startsWith('commands/') || COMMAND_MODULES.includes(to);
 
 test('native/, docker/ and kubernetes/ import only from the core; the core imports neither; cli.ts dispatches to both', () => {
   const broken: string[] = [];
@@ -83,6 +90,24 @@ test('report/ reads only its model (model/) and the two tables every report labe
 });
 
 test('model/ imports no report, no runtime and no command: the commands build it, the reports read it', () => {
-  const banned = (to: string): boolean => ['report', 'native', 'docker', 'kubernetes', 'core'].includes(to.split('/')[0] ?? '') || COMMAND_MODULES.includes(to);
+  const banned = (to: string): boolean => ['report', 'native', 'docker', 'kubernetes', 'core'].includes(to.split('/')[0] ?? '') || isCommand(to);
   assert.deepEqual(importsOf('model').filter(([, to]) => banned(to)).map(([from, to]) => `${from} imports ${to}`), []);
+});
+
+test('commands/ reach a runtime only through its interface (core/runtime.ts): no runtime folder is imported', () => {
+  const broken = importsOf('commands').filter(([, to]) => RUNTIMES.includes(to.split('/')[0] ?? ''));
+  assert.deepEqual(broken.map(([from, to]) => `${from} imports ${to}`), []);
+});
+
+test('the runtimes never import a command: only cli.ts calls commands/', () => {
+  const broken = RUNTIMES.flatMap((folder) => importsOf(folder)).filter(([, to]) => isCommand(to));
+  const callers = files(src).filter((f) => folderOf(f) !== 'commands' && relative(src, f) !== 'cli.ts').flatMap(importsIn).filter(([, to]) => to.startsWith('commands/'));
+  assert.deepEqual([...broken, ...callers].map(([from, to]) => `${from} imports ${to}`), []);
+});
+
+test('cli.ts is the one place that constructs a runtime (a runtime folder may hand it its own)', () => {
+  const constructs = /\b(?:native|docker|swarm|kubernetes|k8s)Runtime\(/;
+  const outside = files(src).filter((f) => relative(src, f) !== 'cli.ts' && !RUNTIMES.includes(folderOf(f)));
+  const found = outside.filter((f) => constructs.test(readFileSync(f, 'utf8').replace(/export function \w+Runtime\(/g, '')));
+  assert.deepEqual(found.map((f) => relative(src, f)), []);
 });

@@ -44,6 +44,8 @@ for (const [args, env, message] of [
   [['compare'], { RUNTIME: 'docker', NODE: process.execPath }, /^lab: NODE=.* is not accepted by `compare` with RUNTIME=docker: the image's Node 24 runs the app/],
   [['compare'], { RUNTIME: 'docker', LAB_INSTALL: 'maybe' }, /^lab: LAB_INSTALL=maybe is not accepted: expected auto/],
   [['bench'], { RUNTIME: 'native', MODE: 'single', LAB_INSTALL: 'no', NODE: '/bin/true' }, /^lab: NODE=\/bin\/true is not accepted: expected the path of a node binary that runs the built app \(it printed no answer to the lab's probe\)$/],
+  // A command the runtime does not declare as a capability: one line naming the runtime and the runtimes that run it, before its variables.
+  [['scale'], { RUNTIME: 'swarm', MODE: 'cluster' }, /^lab: RUNTIME=swarm is not accepted by scale \(it changes WORKERS per size, which Docker sets only by `make up WORKERS=n`\): run it with RUNTIME=native$/],
 ] as const) {
   test(`${args.join(' ')} with ${JSON.stringify(env)}: exit 2 and one line`, () => {
     const res = lab([...args], { ...env });

@@ -15,7 +15,8 @@ import { workerCount, topology, type Mode } from '../../src/topologies.js';
 const results = mkdtempSync(join(tmpdir(), 'lab-core-'));
 after(() => rmSync(results, { recursive: true, force: true }));
 process.env['RESULTS_DIR'] = results; // read once when paths.ts loads, below
-const { bench, compare } = await import('../../src/core/commands.js');
+const { bench } = await import('../../src/commands/bench.js');
+const { compare } = await import('../../src/commands/compare.js');
 
 const scenario: Scenario = { path: '/heavy', requests: 40, concurrency: 4, keepAlive: true, timeoutMs: 1000, warmupRequests: 8, steadyMinRequests: 12_000 };
 const machine: MachineInfo = {
@@ -39,7 +40,7 @@ function standIn(unavailable: Partial<Record<Mode, string>> = {}): { runtime: Ru
   const served = new Map<Mode, number>();
   const runtime: Runtime = {
     name: 'native',
-    workers: () => 2,
+    workers: () => Promise.resolve(2),
     machine: () => Promise.resolve(machine),
     unavailability: (mode) => Promise.resolve(unavailable[mode] ?? null),
     start: (mode) => {

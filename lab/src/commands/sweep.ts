@@ -1,57 +1,33 @@
 /**
- * `lab sweep`, written once for both runtimes: for each topology (single always joins
- * as the reference for CPU per request), unavailable → start → warm → closed-loop probe
- * → capacity search (its ladder from RATES= or from the probe) → stop, then one report (results/sweep.{json,html} and the terminal
- * table). A runtime provides only what differs, as a SweepTarget: how a topology is
- * started, where a step's generator runs and what CPU it can read.
+ * `lab sweep`, written once for every runtime that declares the sweep capability: for
+ * each topology (single always joins as the reference for CPU per request),
+ * unavailable → start → warm → closed-loop probe → capacity search (its ladder from
+ * RATES= or from the probe) → stop, then one report (results/sweep.{json,html} and the
+ * terminal table). The runtime provides only what differs (core/runtime.ts,
+ * SweepCapability): how a topology is started, where a step's generator runs and
+ * what CPU it can read.
  */
-import type { MachineInfo, RuntimeName, Scenario } from '../model/report-model.js';
-import { locations } from '../config/environment.js';
-import { formatSweepTable } from '../report/sweep-terminal.js';
-import { writeSweepReport } from '../report/sweep-write.js';
-import { progressReporter, type Progress } from '../runner/progress.js';
-import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
-import { bracketLadder, capacityResolution } from './analysis.js';
-import type { CpuByRole, CpuRole } from './cpu-roles.js';
-import { probeCapacity, type ClosedRun } from './probe.js';
-import { runCurve, type StepRunner } from './run-curve.js';
-import { settle } from './settle.js';
 import type { SweepOptions } from '../config/sweep-options.js';
-import { capacityFaults, generatorWarnings, summarizeCurve, withCpuVsSingle } from './summarize.js';
-import type { SweepReport, SweepTopology } from '../model/sweep.js';
-import { capacityText } from '../model/sweep.js';
+import type { RuntimeWith } from '../core/runtime.js';
+import type { Scenario } from '../model/report-model.js';
+import { capacityText, type SweepReport, type SweepTopology } from '../model/sweep.js';
+import { renderSweepHtml } from '../report/sweep-html.js';
+import { formatSweepTable } from '../report/sweep-terminal.js';
+import { progressReporter, type Progress } from '../runner/progress.js';
+import { bracketLadder, capacityResolution } from '../sweep/analysis.js';
+import { probeCapacity } from '../sweep/probe.js';
+import { runCurve } from '../sweep/run-curve.js';
+import type { SweepSession } from '../sweep/session.js';
+import { settle } from '../sweep/settle.js';
+import { capacityFaults, generatorWarnings, summarizeCurve, withCpuVsSingle } from '../sweep/summarize.js';
+import { modesWithSingle, topology, workerCount, type Mode } from '../topologies.js';
+import { output } from './output.js';
 
-/** One topology, started and warmed, as a runtime serves it to the sweep. */
-export interface SweepSession {
-  workers: number;
-  /** The measured URL as the generator reaches it (natively: this machine; Docker: the Compose network). */
-  url: string;
-  /** A cheap URL this process polls between steps until it answers promptly. */
-  settleUrl: string;
-  /** Runs a step where the runtime's generator runs (default: in this process against url). */
-  runStep?: StepRunner;
-  /** CPU accounting around a step run in this process. */
-  measureCpu?: () => () => CpuByRole;
-  /** The capacity probe's closed-loop run (default: in this process against url). */
-  closedRun?: ClosedRun;
-  /** Roles the runtime cannot read the CPU of for this topology. */
-  cpuNotMeasured: CpuRole[];
-  /** Stops what this sweep started for the topology (the next one must not share its cores). */
-  stop(): Promise<void>;
-}
-
-export interface SweepTarget {
-  readonly runtime: RuntimeName;
-  machine(): Promise<MachineInfo>;
-  /** The load generator and where it runs, as the report names it. */
-  generator(): Promise<string>;
-  /** WORKERS as the runtime would run this mode (for an unavailable one's row). */
-  workers(mode: Mode): number;
-  unavailability(mode: Mode): Promise<string | null>;
-  /** Starts (or finds) the topology and warms it up. */
-  start(mode: Mode): Promise<SweepSession>;
-  /** Releases whatever is left (always called). */
-  close(): Promise<void>;
+export interface SweepPlan {
+  scenario: Scenario;
+  /** MODE's list (undefined: every mode); single always joins. */
+  modes: readonly Mode[] | undefined;
+  sweep: SweepOptions;
 }
 
 const log = (line: string): void => {
@@ -110,23 +86,24 @@ async function sweepOne(mode: Mode, session: SweepSession, scenario: Scenario, s
   return { ...summary, cpuNotMeasured: session.cpuNotMeasured };
 }
 
-export async function runSweep(target: SweepTarget, modesAsked: readonly Mode[] | undefined, scenario: Scenario, sweep: SweepOptions): Promise<SweepReport> {
+export async function sweep(runtime: RuntimeWith<'sweep'>, plan: SweepPlan): Promise<SweepReport> {
+  const { scenario, sweep: options } = plan;
   try {
-    const machine = await target.machine();
-    const generator = await target.generator();
+    const machine = await runtime.sweep.machine();
+    const generator = await runtime.sweep.generator();
     const topologies: SweepTopology[] = [];
-    for (const mode of modesWithSingle(modesAsked)) {
-      const reason = await target.unavailability(mode);
+    for (const mode of modesWithSingle(plan.modes)) {
+      const reason = await runtime.sweep.unavailability(mode);
       if (reason !== null) {
         log(`${mode}: unavailable: ${reason}`);
-        topologies.push(unavailableTopology(mode, workerCount(topology(mode), target.workers(mode)), reason));
+        topologies.push(unavailableTopology(mode, workerCount(topology(mode), await runtime.workers()), reason));
         continue;
       }
       log(`${mode}: starting and warming up…`);
-      const session = await target.start(mode);
+      const session = await runtime.sweep.start(mode, scenario);
       // start() warms every serving process to a steady CPU per request (steady/steady-state.ts) before the probe.
       try {
-        topologies.push(await sweepOne(mode, session, scenario, sweep));
+        topologies.push(await sweepOne(mode, session, scenario, options));
       } finally {
         await session.stop();
       }
@@ -134,23 +111,21 @@ export async function runSweep(target: SweepTarget, modesAsked: readonly Mode[] 
     const summarized = withCpuVsSingle(topologies);
     const report: SweepReport = {
       created: new Date().toISOString(),
-      runtime: target.runtime,
+      runtime: runtime.name,
       generator,
       machine,
       path: scenario.path,
-      sloP99Ms: sweep.sloP99Ms,
-      stepSeconds: sweep.stepSeconds,
-      connections: sweep.connections,
-      ratesFrom: sweep.rates === undefined ? 'probe' : 'RATES',
+      sloP99Ms: options.sloP99Ms,
+      stepSeconds: options.stepSeconds,
+      connections: options.connections,
+      ratesFrom: options.rates === undefined ? 'probe' : 'RATES',
       topologies: summarized,
       faults: summarized.flatMap(capacityFaults),
       warnings: summarized.flatMap(generatorWarnings),
     };
-    process.stdout.write(`\n${formatSweepTable(report)}\n`);
-    const written = writeSweepReport(report, locations().results);
-    log(`wrote ${written.json} and ${written.html}`);
+    output({ text: formatSweepTable(report), name: 'sweep', data: report, html: renderSweepHtml(report) });
     return report;
   } finally {
-    await target.close();
+    await runtime.close();
   }
 }
