@@ -80,8 +80,8 @@ Variables:
                k6/scenario.json: V8 optimises Node's HTTP stack after ~10,700; docs/steady-state.md)
   DURATION     bench: run back to back for this many seconds instead of REPEAT times
   RUNTIME      auto (docker when this lab's Compose stack is up, swarm when its Swarm stack is, else
-               native; \`up\`: docker when an engine answers), native, docker or swarm (up, bench,
-               compare, ps, logs, down on a Docker Swarm: docker-stack.yml), or kubernetes (compare and
+               native; \`up\`: docker when an engine answers), native, docker or swarm (every command but
+               scale, on a Docker Swarm: docker-stack.yml), or kubernetes (compare and
                bench on the current kubectl context, KUBECTL names another kubectl: docs/kubernetes.md)
   SWARM_INIT   up with RUNTIME=swarm: yes creates a one-node swarm when the engine is in none (default no)
   NODE         node binary that runs the app natively (default: Node 24 from tools/node24, the image's)
