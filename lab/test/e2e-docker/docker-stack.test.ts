@@ -86,8 +86,9 @@ describe('Docker lab end to end on a real engine', { skip: required ? false : no
     }
     // single 1 + cluster 2 + primary + cluster-none 2 + primary + pm2 2 worker targets up.
     await waitForTargets('app', 9);
-    const replicas = await waitForTargets('app-replica', 2);
-    assert.equal(new Set(replicas.map((s) => s.labels['replica'])).size, 2, 'each replica keeps its own series');
+    // The DNS job finds nginx's 2 replicas and the replicas topology's 2 containers.
+    const replicas = await waitForTargets('app-replica', 4);
+    assert.equal(new Set(replicas.map((s) => s.labels['replica'])).size, 4, 'each replica keeps its own series');
   });
 
   it('the app sees its container CPU limit as its default WORKERS', () => {
@@ -103,7 +104,7 @@ describe('Docker lab end to end on a real engine', { skip: required ? false : no
     const replicas = compose('ps', '-q', 'app-replica').trim().split('\n').filter(Boolean);
     assert.equal(replicas.length, 3);
     const addresses = docker('inspect', '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', ...replicas).trim().split('\n');
-    await waitForTargets('app-replica', 3);
+    await waitForTargets('app-replica', 6); // nginx's 3 and the replicas topology's 3
     const before = await requestsByReplica();
     // Concurrent /heavy requests: least_conn spreads busy requests over every replica.
     const statuses = await Promise.all(
