@@ -75,18 +75,18 @@ describe('the Swarm runtime on a real engine', { skip: required ? false : notRun
     assert.equal(mode, 'dnsrr');
   });
 
-  it('Prometheus finds every worker, and both nginx replicas through Swarm DNS', async () => {
+  it("Prometheus finds every worker, and both nginx replicas and both of replicas' tasks through Swarm DNS", async () => {
     const deadline = Date.now() + 30_000;
     let up: Record<string, number> = {};
     while (Date.now() < deadline) {
       const body = (await (await fetch(`${PROMETHEUS}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: { labels: Record<string, string>; health: string }[] } };
       up = {};
       for (const t of body.data.activeTargets) if (t.health === 'up') up[t.labels['job'] ?? ''] = (up[t.labels['job'] ?? ''] ?? 0) + 1;
-      if (up['app'] === 9 && up['app-replica'] === 2) break;
+      if (up['app'] === 9 && up['app-replica'] === 4) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
     assert.equal(up['app'], 9, `single 1 + cluster 2 + primary + cluster-none 2 + primary + pm2 2 up: ${JSON.stringify(up)}`);
-    assert.equal(up['app-replica'], 2, JSON.stringify(up));
+    assert.equal(up['app-replica'], 4, `nginx's 2 replicas and replicas' 2 tasks: ${JSON.stringify(up)}`);
   });
 
   it("a container on the stack's overlay network reaches every task by its service name", () => {
