@@ -28,6 +28,7 @@ import { nginxWorkers, oldNginxWorkers, reloadDockerNginxUpstreams } from './ngi
 import { countDrainLines, parseContainerPids, parseContainerSockets, rollingRestartOutcome, SOCKETS_SCRIPT } from './container-sockets.js';
 import { snapshotsInContainers } from './container-load.js';
 import { capture, composeArgs, placementOf, runQuiet, type DockerContext } from './engine.js';
+import { waitConverged } from './swarm.js';
 import { followServiceLogs, forceUpdate, publishedHostPorts, scaleService, swarmNodes, updatePlan, type UpdatePlan } from './swarm-service.js';
 import { byLabel } from '../model/numbers.js';
 
@@ -408,6 +409,8 @@ export class DockerTarget implements ResilienceTarget {
       else await this.#reloadNginx();
     }
     await this.#fullStrength();
+    // As `up` left it: Swarm counts a started task only once its health check passed.
+    await waitConverged(this.#ctx, stack, this.mode === 'nginx' ? [this.#slotService, NGINX_SERVICE] : [this.#slotService], READY_MS);
   }
 
   /** Task containers the slots need: one per slot where each slot is a container, else one. */
