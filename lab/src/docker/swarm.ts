@@ -141,7 +141,7 @@ export async function waitConverged(ctx: DockerContext, stack: string, services:
 }
 
 /** Removes the stack and waits until its task containers and its network are gone. */
-export async function removeStack(ctx: DockerContext, stack: string, timeoutMs = 60_000): Promise<void> {
+export async function removeStack(ctx: DockerContext, stack: string, timeoutMs = 120_000): Promise<void> {
   await capture(ctx, ['stack', 'rm', stack], 60_000);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

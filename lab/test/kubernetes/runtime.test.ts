@@ -177,8 +177,10 @@ test('preflight: no current context is one line saying so and how to set one (re
   assert.equal(left(), 0);
 });
 
+/** The caller's environment without the run variables a Kubernetes command refuses (CI sets NODE, for one). */
+const { NODE: _node, WORKERS: _workers, MODE: _mode, ...callerEnv } = process.env;
 const lab = (args: string[], env: Record<string, string>): ReturnType<typeof spawnSync> =>
-  spawnSync(process.execPath, [join(paths.root, 'lab', 'dist', 'cli.js'), ...args], { encoding: 'utf8', env: { ...process.env, RESULTS_DIR: mkdtempSync(join(tmpdir(), 'lab-k8s-cli-')), ...env } });
+  spawnSync(process.execPath, [join(paths.root, 'lab', 'dist', 'cli.js'), ...args], { encoding: 'utf8', env: { ...callerEnv, RESULTS_DIR: mkdtempSync(join(tmpdir(), 'lab-k8s-cli-')), ...env } });
 
 test('the CLI: kubectl absent is one line and the usage exit code, nothing started; other commands are refused with what RUNTIME=kubernetes runs', () => {
   const absent = lab(['compare'], { RUNTIME: 'kubernetes', KUBECTL: '/nonexistent/kubectl' });
