@@ -146,7 +146,9 @@ describe('the Swarm runtime on a real engine', { skip: required ? false : notRun
     }
   });
 
-  it("make resilience RUNTIME=swarm: Swarm's own operations under load, a killed task replaced by Swarm, every service back at its task count", async (t) => {
+  // About 100 s: CI's whole run came to 14 min 53 s with it, at its 15-minute budget, so it runs when asked (LAB_SWARM_RESILIENCE=1).
+  const resilienceSkip = process.env['LAB_SWARM_RESILIENCE'] === '1' ? false : 'not run: LAB_SWARM_RESILIENCE=1 runs it (about 100 s, outside CI\'s 15-minute budget)';
+  it("make resilience RUNTIME=swarm: Swarm's own operations under load, a killed task replaced by Swarm, every service back at its task count", { skip: resilienceSkip }, async (t) => {
     const results = mkdtempSync(join(tmpdir(), 'lab-swarm-resilience-'));
     try {
       // single alone (it always runs): the rounds that differ from Compose's are the service-level ones.
