@@ -55,12 +55,6 @@ export async function scaleService(ctx: DockerContext, stack: string, service: s
   if (res.code !== 0) throw new Error(`docker service scale ${stack}_${service}=${replicas} failed: ${res.stdout.trim().split('\n').slice(-3).join(' ')}`);
 }
 
-/** The service's desired task count now. */
-export async function desiredReplicas(ctx: DockerContext, stack: string, service: string): Promise<number> {
-  const res = await capture(ctx, ['service', 'inspect', '--format', '{{.Spec.Mode.Replicated.Replicas}}', `${stack}_${service}`]);
-  return Number.parseInt(res.stdout.trim(), 10);
-}
-
 /**
  * Replaces every task of the service (`docker service update --force`, one at a time, in
  * `order`), waits until it converged, then puts the stack's own order back (an order
